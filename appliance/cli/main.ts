@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { APPLIANCE_VERSION } from '../common/version.js';
+import { registerConfigCommands } from './commands/config.js';
+import { createContext } from './context.js';
+
+/** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
+export function buildProgram(): Command {
+  const program = new Command('ja4')
+    .description('ja4-platform: TLS client fingerprinting joined to HTTP logs, scored for bots')
+    .version(APPLIANCE_VERSION, '-V, --version', 'print the appliance version')
+    .option(
+      '-c, --config <file>',
+      'YAML config file (default: /etc/ja4/ja4.yaml when present, or $JA4_CONFIG)',
+    )
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  const ctx = createContext(program);
+  registerConfigCommands(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,3 @@
+export { DEFAULT_CONFIG_FILE, type LoadedConfig, type LoadOptions, loadConfig } from './load.js';
+export { maskSecrets, renderConfig } from './print.js';
+export { type Config, configSchema, defaultConfig, SECRET_KEYS } from './schema.js';

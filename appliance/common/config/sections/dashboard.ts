@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const user = z
+  .object({
+    username: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { message: 'a user name of 1-64 letters, digits, _ . @ -' }),
+    /** scrypt hash as written by `ja4 dashboard hash-password`. */
+    password_hash: z.string().min(1),
+    role: z.enum(['admin', 'analyst']).default('analyst'),
+  })
+  .strict();
+
+export const dashboardSection = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8000),
+    host: z.string().default('127.0.0.1'),
+    /** Secret used to sign session cookies; generated and stored under state_dir when empty. */
+    session_secret: z.string().default(''),
+    /** First admin's password; when empty one is generated on first run and printed once. */
+    admin_password: z.string().default(''),
+    users: z.array(user).default([]),
+    state_dir: z.string().default('./var/dashboard'),
+    session_ttl_minutes: z.number().int().min(5).max(10_080).default(480),
+    login_rate_limit_per_minute: z.number().int().min(1).max(1000).default(10),
+  })
+  .strict()
+  .prefault({});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+
+export const sentinelSection = z
+  .object({
+    iface: z.string().min(1).default('lo'),
+    ports: z.array(port).min(1).default([443]),
+    /** A BPF filter; empty = built from `ports` (TCP and UDP for QUIC). */
+    filter: z.string().default(''),
+    snaplen: z.number().int().min(256).max(262_144).default(65_535),
+    buffer_mb: z.number().int().min(1).max(2048).default(64),
+    metrics_port: z.number().int().min(0).max(65535).default(9101),
+    /** Unprivileged user to switch to after the capture device is open (empty = stay). */
+    user: z.string().default(''),
+    max_flows: z.number().int().min(16).max(10_000_000).default(100_000),
+    flow_idle_ms: z.number().int().min(100).max(3_600_000).default(30_000),
+    /** Events buffered while the correlator socket is slow or down; past this they are dropped. */
+    max_queue: z.number().int().min(1).max(1_000_000).default(10_000),
+  })
+  .strict()
+  .prefault({});

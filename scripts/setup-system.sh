@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the system packages ja4-platform needs to build, run and test, idempotently.
+# Debian/Ubuntu (apt) is what CI runs; RHEL-family hosts (dnf) get the equivalent list.
+# Run as root (or with sudo). Safe to run again: already-installed packages are skipped.
+set -euo pipefail
+
+# Debian package -> why
+DEBIAN_PACKAGES=(
+  ca-certificates   # TLS to the registries
+  curl              # tests drive a real curl TLS client
+  openssl           # self-signed certificates in tests; openssl s_client as a TLS client
+  libpcap-dev       # the sentinel's capture (npm package cap builds against it)
+  libcap2-bin       # setcap/getpcaps for capture rights
+  apache2           # the real httpd the module and e2e tests run
+  apache2-dev       # apxs, to build mod_reqin_log
+  rpm               # rpmbuild for `npm run rpm`
+  chromium          # real-browser dashboard tests (driven by playwright-core)
+  tshark            # only to cross-check captures in tests, never at run time
+  wrk               # module overhead benchmark
+  hyperfine         # command benchmarks
+  python3-sklearn   # side-by-side Isolation Forest benchmark only
+  iproute2          # ip/ss in tests
+  systemd           # systemd-analyze verify on the RPM units
+)
+
+# The RHEL/Fedora equivalents (dnf; EPEL for some), documented for operators.
+RHEL_PACKAGES=(ca-certificates curl openssl libpcap-devel libcap httpd httpd-devel mod_ssl rpm-build
+  chromium wireshark-cli wrk hyperfine python3-scikit-learn iproute systemd)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup-system: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup-system: all ${#DEBIAN_PACKAGES[@]} packages present"
+  fi
+  # tshark asks whether non-root users may capture; the answer does not matter for root CI.
+elif command -v dnf >/dev/null 2>&1; then
+  echo "setup-system: installing ${RHEL_PACKAGES[*]} (enable EPEL for wrk, hyperfine, chromium)"
+  $SUDO dnf install -y "${RHEL_PACKAGES[@]}"
+else
+  echo "setup-system: no apt-get or dnf found; install by hand: ${DEBIAN_PACKAGES[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,51 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createShutdown } from '../../../../appliance/common/shutdown.js';
+
+const silent = pino({ level: 'silent' });
+
+describe('createShutdown', () => {
+  it('runs closers once, in reverse order of registration', async () => {
+    const order: string[] = [];
+    const s = createShutdown(silent, 1000);
+    s.register('db', () => {
+      order.push('db');
+    });
+    s.register('correlator', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      order.push('correlator');
+    });
+    s.register('sentinel', () => {
+      order.push('sentinel');
+    });
+    const [a, b] = await Promise.all([s.run('test'), s.run('again')]);
+    expect(order).toEqual(['sentinel', 'correlator', 'db']);
+    expect(a).toBe(true);
+    expect(b).toBe(true);
+  });
+
+  it('keeps going past a failing closer and reports an unclean shutdown', async () => {
+    const order: string[] = [];
+    const s = createShutdown(silent, 1000);
+    s.register('first', () => {
+      order.push('first');
+    });
+    s.register('broken', () => {
+      throw new Error('boom');
+    });
+    expect(await s.run('test')).toBe(false);
+    expect(order).toEqual(['first']);
+  });
+
+  it('stops waiting for a closer at the deadline', async () => {
+    const s = createShutdown(silent, 50);
+    let ranAfter = false;
+    s.register('after', () => {
+      ranAfter = true;
+    });
+    s.register('hangs', () => new Promise<void>(() => {}));
+    expect(await s.run('test')).toBe(false);
+    // The deadline is shared: nothing is left for the closer after the one that hung.
+    expect(ranAfter).toBe(false);
+  });
+});
