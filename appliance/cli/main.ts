@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { APPLIANCE_VERSION } from '../common/version.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDashboardCommands } from './commands/dashboard.js';
 import { createContext } from './context.js';
 
 /** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   const ctx = createContext(program);
   registerConfigCommands(program, ctx);
+  registerDashboardCommands(program, ctx);
   return program;
 }
 

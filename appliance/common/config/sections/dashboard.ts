@@ -23,6 +23,8 @@ export const dashboardSection = z
     state_dir: z.string().default('./var/dashboard'),
     session_ttl_minutes: z.number().int().min(5).max(10_080).default(480),
     login_rate_limit_per_minute: z.number().int().min(1).max(1000).default(10),
+    /** Set when the dashboard is served over HTTPS (behind a TLS proxy): cookies get Secure. */
+    secure_cookies: z.boolean().default(false),
   })
   .strict()
   .prefault({});

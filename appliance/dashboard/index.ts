@@ -1,0 +1,4 @@
+export { buildApp, type DashboardDeps } from './server/app.js';
+export { hashPassword } from './server/auth/passwords.js';
+export type { Probe, ProbeResult } from './server/routes/status.js';
+export { type DashboardHandle, firstAdminMessage, remoteProbes, startDashboard } from './service.js';

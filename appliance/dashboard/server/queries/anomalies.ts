@@ -1,0 +1,130 @@
+import type { ClickHouseClient } from '../../../common/index.js';
+import type { TimeRange } from '../time-range.js';
+import { rangeParams, select } from './run.js';
+
+export const ANOMALY_SORTS = [
+  'score',
+  'src_ip',
+  'requests',
+  'first_seen',
+  'last_seen',
+  'recurrence_days',
+  'asn',
+] as const;
+export type AnomalySort = (typeof ANOMALY_SORTS)[number];
+
+export interface AnomalyFilter {
+  /** Case-insensitive text matched against IP, ASN name, JA4s, hosts, reasons and labels. */
+  q?: string;
+  min_score?: number;
+  asn_label?: string;
+  sort: AnomalySort;
+  order: 'asc' | 'desc';
+}
+
+export interface AnomalyRow {
+  src_ip: string;
+  score: number;
+  reasons: string;
+  requests: number;
+  ja4s: string[];
+  hosts: string[];
+  asn: number;
+  asn_name: string;
+  asn_label: string;
+  bot_ip_label: string;
+  bot_ja4_label: string;
+  top_user_agent: string;
+  first_seen: string;
+  last_seen: string;
+  recurrence_days: number;
+  recurrence_hours: number;
+}
+
+/**
+ * One row per flagged IP in the range. The inner GROUP BY with argMax(.., detected_at) keeps
+ * the newest rescoring of each (src_ip, hour, host, ja4) without FINAL, as view_ip_recurrence
+ * does. Sort columns come from a fixed list, never from the request text.
+ */
+function anomaliesSql(filter: AnomalyFilter): string {
+  return `
+    SELECT src_ip, max(score) AS score, argMax(reason, score) AS reasons, sum(requests) AS requests,
+           groupUniqArray(ja4) AS ja4s, groupUniqArray(host) AS hosts,
+           argMax(asn, score) AS asn, argMax(asn_name, score) AS asn_name, argMax(asn_label, score) AS asn_label,
+           max(bot_ip_label) AS bot_ip_label, max(bot_ja4_label) AS bot_ja4_label,
+           argMax(top_user_agent, score) AS top_user_agent,
+           formatDateTime(min(hour), '%FT%TZ') AS first_seen,
+           formatDateTime(max(hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen,
+           any(r.days_flagged) AS recurrence_days, any(r.hours_flagged) AS recurrence_hours
+    FROM (
+      SELECT src_ip, hour, host, ja4, argMax(score, detected_at) AS score, argMax(reason, detected_at) AS reason,
+             argMax(requests, detected_at) AS requests, argMax(asn, detected_at) AS asn,
+             argMax(asn_name, detected_at) AS asn_name, argMax(asn_label, detected_at) AS asn_label,
+             argMax(bot_ip_label, detected_at) AS bot_ip_label, argMax(bot_ja4_label, detected_at) AS bot_ja4_label,
+             argMax(top_user_agent, detected_at) AS top_user_agent
+      FROM ja4_processing.ml_detected_anomalies
+      WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
+      GROUP BY src_ip, hour, host, ja4
+    ) AS a
+    LEFT JOIN ja4_processing.view_ip_recurrence AS r USING (src_ip)
+    GROUP BY src_ip
+    HAVING score >= {min_score:Float64}
+      AND ({asn_label:String} = '' OR asn_label = {asn_label:String})
+      AND ({q:String} = '' OR positionCaseInsensitive(src_ip, {q:String}) > 0
+           OR positionCaseInsensitive(asn_name, {q:String}) > 0 OR positionCaseInsensitive(reasons, {q:String}) > 0
+           OR arrayExists(x -> positionCaseInsensitive(x, {q:String}) > 0, ja4s)
+           OR arrayExists(x -> positionCaseInsensitive(x, {q:String}) > 0, hosts)
+           OR positionCaseInsensitive(bot_ip_label, {q:String}) > 0
+           OR positionCaseInsensitive(bot_ja4_label, {q:String}) > 0)
+    ORDER BY ${filter.sort} ${filter.order === 'asc' ? 'ASC' : 'DESC'}, src_ip ASC`;
+}
+
+function filterParams(r: TimeRange, f: AnomalyFilter) {
+  return { ...rangeParams(r), min_score: f.min_score ?? 0, asn_label: f.asn_label ?? '', q: f.q ?? '' };
+}
+
+export async function listAnomalies(
+  ch: ClickHouseClient,
+  r: TimeRange,
+  f: AnomalyFilter,
+  page: { offset: number; limit: number },
+): Promise<{ total: number; rows: AnomalyRow[] }> {
+  if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
+  const sql = anomaliesSql(f);
+  const params = filterParams(r, f);
+  const [rows, total] = await Promise.all([
+    select<AnomalyRow>(ch, `${sql} LIMIT {limit:UInt32} OFFSET {offset:UInt32}`, { ...params, ...page }),
+    select<{ n: number }>(ch, `SELECT count() AS n FROM (${sql})`, params),
+  ]);
+  return { total: Number(total[0]?.n ?? 0), rows };
+}
+
+/** Every matching anomaly, for CSV/JSON export and blocklists (capped). */
+export function exportAnomalies(ch: ClickHouseClient, r: TimeRange, f: AnomalyFilter, cap: number) {
+  return select<AnomalyRow>(ch, `${anomaliesSql(f)} LIMIT {limit:UInt32}`, {
+    ...filterParams(r, f),
+    limit: cap,
+  });
+}
+
+/**
+ * JA4s for a WAF blocklist: known-bot JA4s among the anomalies, and JA4s of flagged IPs that no
+ * unflagged client from a human ASN used in the range (blocking those costs no human visitor).
+ */
+export function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore: number) {
+  return select<{ ja4: string; ips: number; label: string }>(
+    ch,
+    `SELECT ja4, uniqExact(src_ip) AS ips, max(bot_ja4_label) AS label
+     FROM ja4_processing.ml_detected_anomalies
+     WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
+       AND ja4 != '' AND (score >= {min_score:Float64} OR bot_ja4_label != '')
+     GROUP BY ja4
+     HAVING label != '' OR ja4 NOT IN (
+       SELECT DISTINCT ja4 FROM ja4_processing.agg_host_ip_ja4_1h
+       WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32}) AND asn_label = 'human'
+         AND src_ip NOT IN (SELECT src_ip FROM ja4_processing.ml_detected_anomalies
+                               WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})))
+     ORDER BY ips DESC LIMIT 1000`,
+    { ...rangeParams(r), min_score: minScore },
+  );
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import ipaddr from 'ipaddr.js';
+import { badQuery } from '../../errors.js';
+import { ipDetail } from '../queries/ip-detail.js';
+import { parseRange, rangeQuerySchema } from '../time-range.js';
+import type { RouteContext } from './overview.js';
+
+export async function ipRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  app.get<{ Params: { ip: string }; Querystring: { range?: string; from?: number; to?: number } }>(
+    '/api/ips/:ip',
+    {
+      schema: {
+        params: { type: 'object', properties: { ip: { type: 'string', maxLength: 64 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: rangeQuerySchema },
+      },
+    },
+    async (req) => {
+      if (!ipaddr.isValid(req.params.ip)) throw badQuery(`"${req.params.ip}" is not an IPv4 or IPv6 address`);
+      const ip = ipaddr.process(req.params.ip).toString();
+      const range = parseRange(req.query);
+      return { ip, range, ...(await ipDetail(ctx.ch, ip, range)) };
+    },
+  );
+}
