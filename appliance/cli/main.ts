@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { APPLIANCE_VERSION } from '../common/version.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
+import { registerDictCommands } from './commands/dict.js';
+import { registerMigrateCommands } from './commands/migrate.js';
 import { createContext } from './context.js';
 
 /** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   const ctx = createContext(program);
   registerConfigCommands(program, ctx);
   registerDashboardCommands(program, ctx);
+  registerMigrateCommands(program, ctx);
+  registerDictCommands(program, ctx);
   return program;
 }
 

@@ -3,12 +3,12 @@ export type RangeKey = (typeof RANGES)[number];
 
 export function RangePicker({ value, onChange }: { value: RangeKey; onChange: (r: RangeKey) => void }) {
   return (
-    <div className="range-picker" role="group" aria-label="time range">
+    <fieldset className="range-picker" aria-label="time range">
       {RANGES.map((r) => (
         <button key={r} type="button" className={r === value ? 'active' : ''} onClick={() => onChange(r)}>
           {r}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS ja4_processing.http_logs_raw;
