@@ -3,7 +3,9 @@ import { APPLIANCE_VERSION } from '../common/version.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
 import { registerDictCommands } from './commands/dict.js';
+import { registerFingerprintCommands } from './commands/fingerprint.js';
 import { registerMigrateCommands } from './commands/migrate.js';
+import { registerSentinelCommands } from './commands/sentinel.js';
 import { createContext } from './context.js';
 
 /** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   const ctx = createContext(program);
   registerConfigCommands(program, ctx);
+  registerFingerprintCommands(program, ctx);
+  registerSentinelCommands(program, ctx);
   registerDashboardCommands(program, ctx);
   registerMigrateCommands(program, ctx);
   registerDictCommands(program, ctx);

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { type Config, createMetricsRegistry, type Logger, serveMetrics } from '../../common/index.js';
+import { FingerprintPipeline } from '../pipeline.js';
+import { toTlsEvent } from '../record.js';
+import { buildFilter } from './bpf.js';
+import { dropPrivileges, openLiveCapture } from './cap-source.js';
+import { EventSocketWriter } from './event-socket.js';
+import { registerSentinelMetrics } from './metrics.js';
+import { PcapWriter } from './pcap-writer.js';
+
+export interface SentinelOptions {
+  sentinel: Config['sentinel'];
+  /** The correlator's network socket. */
+  socket: string;
+  /** Also write every captured frame to this pcap file. */
+  write?: string;
+  log: Logger;
+}
+
+export interface SentinelHandle {
+  pipeline: FingerprintPipeline;
+  events: EventSocketWriter;
+  filter: string;
+  metricsPort: number | null;
+  close(): Promise<void>;
+}
+
+/** µs since the epoch from the monotonic clock (cap gives frames without libpcap's timestamp). */
+const epochUs = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
+
+/**
+ * `ja4 sentinel`: live capture (libpcap via cap) → the same FingerprintPipeline as
+ * `ja4 fingerprint` → one TLS event JSON line per ClientHello on network.socket.
+ */
+export async function startSentinel(opts: SentinelOptions): Promise<SentinelHandle> {
+  const s = opts.sentinel;
+  const filter = s.filter === '' ? buildFilter(s.ports) : s.filter;
+  const events = new EventSocketWriter(opts.socket, {
+    maxQueue: s.max_queue,
+    maxBackoffMs: s.reconnect_max_ms,
+  });
+  const pipeline = new FingerprintPipeline((r) => events.send(JSON.stringify(toTlsEvent(r))), {
+    maxFlows: s.max_flows,
+    idleUs: s.flow_idle_ms * 1000,
+    maxFlowBytes: s.max_flow_bytes,
+  });
+  let writer: PcapWriter | null = null;
+  let capture: { linkType: number; close(): void };
+  try {
+    capture = openLiveCapture(s.iface, filter, s.buffer_mb * 1024 * 1024, s.snaplen, (linkType, frame) => {
+      const ts = epochUs();
+      writer?.write(frame, ts);
+      pipeline.push(linkType, frame, ts);
+    });
+  } catch (err) {
+    events.close();
+    throw err;
+  }
+  if (opts.write) writer = new PcapWriter(opts.write, capture.linkType);
+  const user = dropPrivileges(s.user);
+  const flushTimer = setInterval(() => writer?.flush(), 500);
+  flushTimer.unref();
+  let server: Server | null = null;
+  if (s.metrics_port > 0) {
+    const registry = createMetricsRegistry('sentinel');
+    registerSentinelMetrics(registry, {
+      pipeline: pipeline.stats,
+      socket: events.stats,
+      flows: () => pipeline.flowCount(),
+      written: () => writer?.written ?? 0,
+    });
+    server = await serveMetrics(registry, s.metrics_port);
+  }
+  opts.log.info(
+    { iface: s.iface, filter, socket: opts.socket, write: opts.write ?? null, user },
+    'sentinel capturing',
+  );
+  return {
+    pipeline,
+    events,
+    filter,
+    metricsPort: server ? (server.address() as { port: number }).port : null,
+    async close() {
+      clearInterval(flushTimer);
+      capture.close();
+      writer?.close();
+      events.close();
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+    },
+  };
+}

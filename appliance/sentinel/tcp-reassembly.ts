@@ -1,0 +1,290 @@
+import type { SynInfo } from '../common/index.js';
+import type { ParseCode } from './errors.js';
+import { BoundedFlows, type FlowBase, type FlowLimits } from './flow-table.js';
+import type { PacketInfo } from './packet-info.js';
+import { parseProxyHeader, proxySignature } from './proxy-protocol.js';
+import { flowKey, parseSyn, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './tcp.js';
+import { looksLikeHelloRecord, scanRecord } from './tls-record.js';
+
+/** One client→server TCP direction whose ClientHello we are assembling. */
+export interface TcpFlow extends FlowBase {
+  key: string;
+  syn: SynInfo | null;
+  /** Sequence number of buf[0], or of the next byte expected when there is no buffer. */
+  start: number;
+  /** `start` is a known stream position (SYN seen, or bytes already consumed). */
+  positioned: boolean;
+  /** Stream bytes consumed since the flow was positioned (PROXY headers only come first). */
+  consumed: number;
+  buf: Buffer | null;
+  /** Contiguous bytes from buf[0]. */
+  have: number;
+  /** Bytes already consumed by the record scanner. */
+  parsed: number;
+  /** Out-of-order ranges [start, end) relative to buf[0], beyond `have`. */
+  gaps: number[] | null;
+  hellos: number;
+  proxyIp: string | null;
+  proxyPort: number | null;
+}
+
+export type HelloSink = (
+  flow: TcpFlow,
+  body: Buffer,
+  bodyOff: number,
+  bodyEnd: number,
+  pi: PacketInfo,
+  sport: number,
+  dport: number,
+  tsUs: number,
+) => void;
+
+const MAX_GAPS = 32;
+
+/**
+ * TCP reassembly of the client's first bytes: enough to read the ClientHello (and a second one
+ * after a HelloRetryRequest). Segments may arrive out of order, retransmitted or overlapping;
+ * bytes already assembled are never rewritten (first copy wins). A flow starts at the SYN
+ * (ISN + 1) or, without a SYN, at a segment that begins a ClientHello record or a PROXY header.
+ */
+export class TcpReassembler {
+  readonly flows: BoundedFlows<TcpFlow>;
+
+  constructor(
+    limits: FlowLimits,
+    private readonly onHello: HelloSink,
+    private readonly onError: (code: ParseCode) => void,
+  ) {
+    this.flows = new BoundedFlows<TcpFlow>(limits, (f, evicted) => {
+      if (evicted && f.pending) onError('flow_evicted');
+    });
+  }
+
+  /** One TCP segment; `pi` locates its header. */
+  segment(pi: PacketInfo, tsUs: number): void {
+    const buf = pi.buf;
+    const off = pi.l4Off;
+    const dataOff = (buf[off + 12] >> 4) * 4;
+    if (dataOff < 20 || off + dataOff > pi.l4End) {
+      this.onError('bad_tcp');
+      return;
+    }
+    const sport = buf.readUInt16BE(off);
+    const dport = buf.readUInt16BE(off + 2);
+    const seq = buf.readUInt32BE(off + 4);
+    const flags = buf[off + 13];
+    const key = flowKey(pi, 'T', sport, dport);
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      this.flows.delete(key); // a new connection on this 4-tuple
+      this.flows.add(key, newFlow(key, tsUs, parseSyn(pi, off, off + dataOff), (seq + 1) >>> 0), tsUs);
+      return;
+    }
+    const dStart = off + dataOff;
+    const dEnd = pi.l4End;
+    let flow = this.flows.get(key);
+    if (dEnd > dStart) {
+      const begins = looksLikeHelloRecord(buf, dStart, dEnd) || proxySignature(buf, dStart, dEnd) !== null;
+      if (flow === undefined && begins) {
+        flow = newFlow(key, tsUs, null, seq);
+        flow.positioned = true;
+        this.flows.add(key, flow, tsUs);
+      }
+      if (flow !== undefined) {
+        flow.lastUs = tsUs;
+        this.data(flow, seq, buf, dStart, dEnd, begins, pi, sport, dport, tsUs);
+      }
+    }
+    if (flow !== undefined && flags & (TCP_FIN | TCP_RST) && this.flows.get(key) === flow)
+      this.flows.delete(key);
+  }
+
+  private data(
+    flow: TcpFlow,
+    seq: number,
+    src: Buffer,
+    from: number,
+    to: number,
+    begins: boolean,
+    pi: PacketInfo,
+    sport: number,
+    dport: number,
+    tsUs: number,
+  ): void {
+    const max = this.flows.limits.maxFlowBytes;
+    let rel = (seq - flow.start) | 0;
+    if (flow.positioned && rel < 0 && rel + (to - from) > 0) {
+      from -= rel; // starts before what we expect: keep the new part only
+      rel = 0;
+    }
+    const known = flow.positioned && rel >= 0 && rel < max;
+    const idle = flow.buf === null || flow.parsed === flow.have;
+    if (begins && idle && (!known || rel > (flow.buf === null ? 0 : flow.have))) {
+      // Restart on a segment that begins a ClientHello: no known position yet, after a non-TLS
+      // preamble (SOCKS), or after a gap (the CCS segment before a HelloRetryRequest retry lost).
+      this.dropBuffer(flow);
+      flow.positioned = true;
+      flow.start = seq;
+      rel = 0;
+    } else if (!known) return;
+    if (flow.buf === null && rel === 0) {
+      // Fast path: scan the segment in place; copy only an incomplete tail.
+      const n = this.scanBytes(flow, src, from, to, pi, sport, dport, tsUs);
+      if (n < 0) return;
+      flow.start = (flow.start + n) >>> 0;
+      flow.consumed += n;
+      if (from + n === to) return;
+      from += n;
+    }
+    if (flow.buf === null && !this.alloc(flow, Math.max(2048, rel + (to - from)))) return;
+    const end = rel + (to - from);
+    if (end > flow.buf!.length && !this.alloc(flow, end)) return;
+    const buf = flow.buf!;
+    if (rel <= flow.have) {
+      if (end <= flow.have) return; // a retransmission of bytes we hold (first copy wins)
+      src.copy(buf, flow.have, from + (flow.have - rel), to);
+      flow.have = end;
+      this.mergeGaps(flow);
+    } else {
+      src.copy(buf, rel, from, to);
+      if (flow.gaps === null) flow.gaps = [];
+      const gaps = flow.gaps;
+      if (gaps.length >= 2 * MAX_GAPS) {
+        this.fail(flow, 'reassembly_overflow');
+        return;
+      }
+      gaps.push(rel, end);
+    }
+    flow.pending = true;
+    if (flow.have <= flow.parsed) return;
+    const n = this.scanBytes(flow, buf, flow.parsed, flow.have, pi, sport, dport, tsUs);
+    if (n < 0) return;
+    flow.parsed += n;
+    flow.consumed += n;
+    if (flow.parsed === flow.have && flow.gaps === null) {
+      // Everything scanned: keep the position, free the bytes (a retry may follow a HelloRetryRequest).
+      flow.start = (flow.start + flow.have) >>> 0;
+      this.dropBuffer(flow);
+    }
+  }
+
+  private mergeGaps(flow: TcpFlow): void {
+    const g = flow.gaps;
+    if (g === null) return;
+    let merged = true;
+    while (merged && g.length > 0) {
+      merged = false;
+      for (let i = 0; i < g.length; i += 2) {
+        if (g[i] <= flow.have) {
+          if (g[i + 1] > flow.have) flow.have = g[i + 1];
+          g.splice(i, 2);
+          merged = true;
+          break;
+        }
+      }
+    }
+    if (g.length === 0) flow.gaps = null;
+  }
+
+  /**
+   * Reads records in buf[off, end): PROXY header (stream start only), CCS records, ClientHellos.
+   * Returns the bytes consumed (complete items only), or -1 when the flow was closed or released.
+   */
+  private scanBytes(
+    flow: TcpFlow,
+    buf: Buffer,
+    off: number,
+    end: number,
+    pi: PacketInfo,
+    sport: number,
+    dport: number,
+    tsUs: number,
+  ): number {
+    const limits = this.flows.limits;
+    let pos = off;
+    while (pos < end) {
+      if (flow.consumed + (pos - off) === 0 && flow.hellos === 0 && proxySignature(buf, pos, end)) {
+        const r = parseProxyHeader(buf, pos, end);
+        if (r === 'need') break;
+        if (!r.ok) return this.fail(flow, r.code);
+        flow.proxyIp = r.value.clientIp ?? '';
+        flow.proxyPort = r.value.clientPort;
+        pos += r.value.length;
+        continue;
+      }
+      const r = scanRecord(buf, pos, end, limits.maxFlowBytes);
+      if (r.kind === 'need') break;
+      if (r.kind === 'skip') pos += r.consumed;
+      else if (r.kind === 'hello') {
+        pos += r.consumed;
+        flow.hellos++;
+        this.onHello(flow, r.body, r.bodyOff, r.bodyEnd, pi, sport, dport, tsUs);
+      } else if (r.kind === 'other') {
+        // The client moved past its hello(s) (or never spoke TLS): nothing more to learn here.
+        if (flow.hellos > 0) this.flows.delete(flow.key);
+        else this.release(flow);
+        return -1;
+      } else return this.fail(flow, r.code);
+    }
+    return pos - off;
+  }
+
+  private fail(flow: TcpFlow, code: ParseCode): -1 {
+    this.onError(code);
+    this.release(flow);
+    return -1;
+  }
+
+  /** Stops collecting for this flow (the entry stays for its SYN data and a later resync). */
+  private release(flow: TcpFlow): void {
+    this.dropBuffer(flow);
+    flow.positioned = false;
+  }
+
+  private dropBuffer(flow: TcpFlow): void {
+    flow.buf = null;
+    flow.gaps = null;
+    flow.have = 0;
+    flow.parsed = 0;
+    flow.pending = false;
+    if (flow.bytes !== 0) this.flows.resize(flow, 0);
+  }
+
+  private alloc(flow: TcpFlow, need: number): boolean {
+    const max = this.flows.limits.maxFlowBytes;
+    if (need > max) {
+      this.fail(flow, 'reassembly_overflow');
+      return false;
+    }
+    let size = flow.buf === null ? 2048 : flow.buf.length;
+    while (size < need) size *= 2;
+    if (size > max) size = max;
+    if (!this.flows.resize(flow, size)) {
+      this.fail(flow, 'flow_evicted');
+      return false;
+    }
+    const next = Buffer.allocUnsafe(size);
+    if (flow.buf !== null) flow.buf.copy(next, 0, 0, Math.min(flow.buf.length, size));
+    flow.buf = next;
+    return true;
+  }
+}
+
+function newFlow(key: string, tsUs: number, syn: SynInfo | null, start: number): TcpFlow {
+  return {
+    key,
+    lastUs: tsUs,
+    bytes: 0,
+    pending: false,
+    syn,
+    start,
+    positioned: syn !== null,
+    consumed: 0,
+    buf: null,
+    have: 0,
+    parsed: 0,
+    gaps: null,
+    hellos: 0,
+    proxyIp: null,
+    proxyPort: null,
+  };
+}

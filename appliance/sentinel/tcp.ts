@@ -1,0 +1,73 @@
+import type { SynInfo } from '../common/index.js';
+import type { PacketInfo } from './packet-info.js';
+
+// RFC 9293 §3.1 header; option kinds from IANA "TCP Option Kind Numbers"
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_ACK = 0x10;
+const OPT_EOL = 0;
+const OPT_NOP = 1;
+const OPT_MSS = 2; // RFC 9293 §3.2
+const OPT_WSCALE = 3; // RFC 7323 §2
+const OPT_SACK_PERMITTED = 4; // RFC 2018
+const OPT_TIMESTAMPS = 8; // RFC 7323 §3
+
+/** The client's SYN: window, MSS, window scale, TTL and the option kinds in wire order. */
+export function parseSyn(pi: PacketInfo, off: number, optEnd: number): SynInfo {
+  const buf = pi.buf;
+  const kinds: number[] = [];
+  let mss: number | null = null;
+  let wscale: number | null = null;
+  let sack = false;
+  let timestamps = false;
+  let p = off + 20;
+  while (p < optEnd) {
+    const kind = buf[p];
+    kinds.push(kind);
+    if (kind === OPT_EOL) break;
+    if (kind === OPT_NOP) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= optEnd) break;
+    const len = buf[p + 1];
+    if (len < 2 || p + len > optEnd) break; // malformed option: keep what we have
+    if (kind === OPT_MSS && len === 4) mss = buf.readUInt16BE(p + 2);
+    else if (kind === OPT_WSCALE && len === 3) wscale = buf[p + 2];
+    else if (kind === OPT_SACK_PERMITTED) sack = true;
+    else if (kind === OPT_TIMESTAMPS) timestamps = true;
+    p += len;
+  }
+  return {
+    window: buf.readUInt16BE(off + 14),
+    mss,
+    wscale,
+    ttl: pi.ttl,
+    options: kinds.join('-'),
+    sack,
+    timestamps,
+  };
+}
+
+/** A direction key: protocol letter, both addresses and both ports, as a compact string. */
+export function flowKey(pi: PacketInfo, proto: string, sport: number, dport: number): string {
+  const b = pi.buf;
+  return (
+    proto +
+    b.toString('latin1', pi.srcOff, pi.srcOff + pi.addrLen) +
+    b.toString('latin1', pi.dstOff, pi.dstOff + pi.addrLen) +
+    String.fromCharCode(sport, dport)
+  );
+}
+
+/** The key of the opposite direction of the same connection. */
+export function reverseKey(pi: PacketInfo, proto: string, sport: number, dport: number): string {
+  const b = pi.buf;
+  return (
+    proto +
+    b.toString('latin1', pi.dstOff, pi.dstOff + pi.addrLen) +
+    b.toString('latin1', pi.srcOff, pi.srcOff + pi.addrLen) +
+    String.fromCharCode(dport, sport)
+  );
+}

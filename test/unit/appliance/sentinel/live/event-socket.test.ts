@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFilter } from '../../../../../appliance/sentinel/live/bpf.js';
+import { EventSocketWriter } from '../../../../../appliance/sentinel/live/event-socket.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ja4-evsock-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await sleep(20);
+}
+
+function listen(file: string, onLine: (l: string) => void, paused = false): Promise<net.Server> {
+  const srv = net.createServer((c) => {
+    if (paused) return c.pause();
+    let buf = '';
+    c.on('data', (d) => {
+      buf += d;
+      const parts = buf.split('\n');
+      buf = parts.pop() ?? '';
+      parts.forEach(onLine);
+    });
+  });
+  return new Promise((r) => srv.listen(file, () => r(srv)));
+}
+
+describe('EventSocketWriter', () => {
+  it('drops while the socket is absent, then delivers once it appears', async () => {
+    const file = path.join(tmp, 'a.sock');
+    const w = new EventSocketWriter(file, { maxQueue: 10, minBackoffMs: 20, maxBackoffMs: 50 });
+    expect(w.send('{"n":1}')).toBe(false);
+    expect(w.stats.droppedDown).toBe(1);
+    const got: string[] = [];
+    const srv = await listen(file, (l) => got.push(l));
+    await until(() => w.isConnected);
+    expect(w.send('{"n":2}')).toBe(true);
+    await until(() => got.length === 1);
+    expect(got).toEqual(['{"n":2}']);
+    w.close();
+    srv.close();
+  });
+
+  it('bounds memory with a stalled reader: queue capped, the rest counted as dropped', async () => {
+    const file = path.join(tmp, 'b.sock');
+    const srv = await listen(file, () => {}, true);
+    const w = new EventSocketWriter(file, { maxQueue: 100, highWaterBytes: 4096 });
+    await until(() => w.isConnected);
+    const line = JSON.stringify({ pad: 'x'.repeat(1000) });
+    for (let i = 0; i < 5000; i++) w.send(line);
+    expect(w.queued).toBeLessThanOrEqual(100);
+    expect(w.stats.droppedFull).toBeGreaterThan(0);
+    expect(w.stats.sent + w.stats.droppedFull + w.queued).toBe(5000);
+    w.close();
+    srv.close();
+  });
+});
+
+describe('buildFilter', () => {
+  it('captures TCP and UDP on every port, both directions', () => {
+    expect(buildFilter([443, 8443])).toBe('(tcp or udp) and (port 443 or port 8443)');
+  });
+});
