@@ -13,6 +13,9 @@ DEBIAN_PACKAGES=(
   libcap2-bin       # setcap/getpcaps for capture rights
   apache2           # the real httpd the module and e2e tests run
   apache2-dev       # apxs, to build mod_reqin_log
+  gcc               # apxs compiles with it; its libasan runs the module's ASan test
+  make              # appliance/mod_reqin_log/Makefile (npm run build:module)
+  libc6-dev         # C headers for the module
   rpm               # rpmbuild for `npm run rpm`
   chromium          # real-browser dashboard tests (driven by playwright-core)
   tshark            # only to cross-check captures in tests, never at run time
@@ -24,7 +27,7 @@ DEBIAN_PACKAGES=(
 )
 
 # The RHEL/Fedora equivalents (dnf; EPEL for some), documented for operators.
-RHEL_PACKAGES=(ca-certificates curl openssl libpcap-devel libcap httpd httpd-devel mod_ssl rpm-build
+RHEL_PACKAGES=(ca-certificates curl openssl libpcap-devel libcap httpd httpd-devel mod_ssl rpm-build gcc make libasan
   chromium wireshark-cli wrk hyperfine python3-scikit-learn iproute systemd)
 
 SUDO=""

@@ -1,0 +1,243 @@
+/**
+ * `npm run bench:module`: the cost of mod_reqin_log in requests/s. Two Apaches (event MPM) serve
+ * the same static file side by side, one with the module logging every request to a socket this
+ * script drains, one stock. wrk runs short rounds against each in ABBA order, so drift and noise
+ * from the shared machine hit both; the result is the median of the per-round on/off ratios.
+ * httpd is pinned to CPU 0 and wrk plus the reader to CPU 1 when the machine has two or more.
+ *
+ * Flags: --rounds N (10)  --seconds S (3)  --connections C (32)  --out FILE (bench/results/module.json)
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { $ } from 'zx';
+import {
+  APACHE_BIN,
+  type ApacheServer,
+  apacheMissing,
+  buildModule,
+  startApache,
+} from '../test/helpers/apache.js';
+
+export interface BenchOptions {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  out: string;
+}
+
+export interface BenchResult {
+  date: string;
+  apache: string;
+  mpm: 'event';
+  cpus: number;
+  pinned: boolean;
+  rounds: number;
+  seconds_per_run: number;
+  connections: number;
+  on_rps: number[];
+  off_rps: number[];
+  ratios: number[];
+  median_ratio: number;
+  overhead_pct: number;
+  /** httpd CPU time per request (µs), module on and off, per round. */
+  cpu_us_per_req_on: number[];
+  cpu_us_per_req_off: number[];
+  median_cpu_ratio: number;
+  events_sent: number;
+  events_dropped: number;
+  lines_received: number;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Parses wrk's "Requests/sec:" and "N requests in" lines. */
+export function parseWrk(out: string): { rps: number; requests: number } {
+  const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(out);
+  const total = /^\s*(\d+) requests in/m.exec(out);
+  if (!rps || !total) throw new Error(`wrk printed no Requests/sec: ${out.slice(0, 300)}`);
+  return { rps: Number(rps[1]), requests: Number(total[1]) };
+}
+
+/**
+ * CPU seconds (user + system) used so far by httpd's parent and its live children. Per request,
+ * this is far less sensitive than requests/s to other load on a shared machine.
+ */
+export function httpdCpuSeconds(parent: number): number {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) }; // utime, stime
+  };
+  let total = 0;
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const t = ticks(readFileSync(`/proc/${p}/stat`, 'utf8'));
+      if (Number(p) === parent || t.ppid === parent) total += t.cpu;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total / 100; // USER_HZ is 100 on Linux
+}
+
+/** A reader that only counts lines: the benchmark measures the module, not a parser. */
+async function countingSink(file: string): Promise<{ count: () => number; close: () => Promise<void> }> {
+  let lines = 0;
+  const socks = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    socks.add(s);
+    s.on('data', (b: Buffer) => {
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    });
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(file, resolve));
+  chmodSync(file, 0o777);
+  return {
+    count: () => lines,
+    close: async () => {
+      for (const s of socks) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function counters(port: number): Promise<Record<string, number>> {
+  const body = (await $({ quiet: true })`curl -s http://127.0.0.1:${port}/reqin-status`).stdout;
+  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+export async function benchModule(o: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
+  const missing = apacheMissing();
+  if (missing) throw new Error(missing);
+  await $({ quiet: true })`wrk --version`.nothrow().then((r) => {
+    if (!/wrk/.test(r.stdout + r.stderr))
+      throw new Error('wrk not found (scripts/setup-system.sh installs it)');
+  });
+  const cpus = os.availableParallelism();
+  const pinned = cpus >= 2;
+  if (pinned) await $({ quiet: true })`taskset -p -c 1 ${process.pid}`; // the reader runs here
+  const client = pinned ? ['taskset', '-c', '1'] : [];
+
+  log('building mod_reqin_log');
+  const module = buildModule('release');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-bench-'));
+  chmodSync(dir, 0o755);
+  const sink = await countingSink(path.join(dir, 'http.socket'));
+  // Fixed children (no spare-thread reaping), so the CPU accounting sees every process.
+  const mpmConf =
+    'StartServers 2\nServerLimit 2\nThreadsPerChild 64\nMaxRequestWorkers 128\nMinSpareThreads 1\nMaxSpareThreads 128';
+  const common = { mpm: 'event' as const, mpmConf, stock: true, cpus: pinned ? '0' : undefined };
+  const servers: ApacheServer[] = [];
+  try {
+    log('starting two Apaches (module on, module off)');
+    const on = await startApache({
+      ...common,
+      module,
+      conf: `ReqinLogSocket ${dir}/http.socket\n<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>`,
+    });
+    servers.push(on);
+    const off = await startApache(common);
+    servers.push(off);
+    const wrk = async (s: ApacheServer, seconds: number) => {
+      const cpu0 = httpdCpuSeconds(s.pid);
+      const url = `http://127.0.0.1:${s.port}/index.html`;
+      const out = await $({ quiet: true })`${client} wrk -t1 -c${o.connections} -d${seconds}s ${url}`;
+      const r = parseWrk(out.stdout);
+      return { rps: r.rps, cpuUs: ((httpdCpuSeconds(s.pid) - cpu0) * 1e6) / r.requests };
+    };
+    log('warming up');
+    await wrk(on, 2);
+    await wrk(off, 2);
+    const runs = { on: [] as { rps: number; cpuUs: number }[], off: [] as { rps: number; cpuUs: number }[] };
+    for (let i = 0; i < o.rounds; i++) {
+      // ABBA: alternate which runs first so slow drifts cancel out.
+      const order = i % 2 === 0 ? [on, off] : [off, on];
+      for (const s of order) runs[s === on ? 'on' : 'off'].push(await wrk(s, o.seconds));
+      const [a, b] = [runs.on[i], runs.off[i]];
+      log(
+        `round ${i + 1}/${o.rounds}: on ${a.rps.toFixed(0)} req/s ${a.cpuUs.toFixed(1)} µs CPU/req, ` +
+          `off ${b.rps.toFixed(0)} req/s ${b.cpuUs.toFixed(1)} µs CPU/req`,
+      );
+    }
+    const onRps = runs.on.map((r) => r.rps);
+    const offRps = runs.off.map((r) => r.rps);
+    const c = await counters(on.port);
+    await new Promise((r) => setTimeout(r, 500)); // let the reader drain
+    const ratios = onRps.map((v, i) => v / offRps[i]);
+    const medianRatio = median(ratios);
+    const version = (await $({ quiet: true })`${APACHE_BIN} -v`).stdout
+      .split('\n')[0]
+      .replace('Server version: ', '');
+    return {
+      date: new Date().toISOString(),
+      apache: version,
+      mpm: 'event',
+      cpus,
+      pinned,
+      rounds: o.rounds,
+      seconds_per_run: o.seconds,
+      connections: o.connections,
+      on_rps: onRps.map(Math.round),
+      off_rps: offRps.map(Math.round),
+      ratios: ratios.map((r) => Number(r.toFixed(4))),
+      median_ratio: Number(medianRatio.toFixed(4)),
+      overhead_pct: Number(((1 - medianRatio) * 100).toFixed(2)),
+      cpu_us_per_req_on: runs.on.map((r) => Number(r.cpuUs.toFixed(2))),
+      cpu_us_per_req_off: runs.off.map((r) => Number(r.cpuUs.toFixed(2))),
+      median_cpu_ratio: Number(median(runs.on.map((r, i) => r.cpuUs / runs.off[i].cpuUs)).toFixed(4)),
+      events_sent: c.EventsSent ?? 0,
+      events_dropped: c.EventsDropped ?? 0,
+      lines_received: sink.count(),
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+      out: { type: 'string', default: path.join(root, 'bench/results/module.json') },
+    },
+  });
+  const o: BenchOptions = {
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+    out: path.resolve(values.out),
+  };
+  for (const k of ['rounds', 'seconds', 'connections'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1)
+      throw new Error(`--${k} must be a positive integer, got ${o[k]}`);
+  }
+  const result = await benchModule(o, (line) => console.log(`bench:module: ${line}`));
+  mkdirSync(path.dirname(o.out), { recursive: true });
+  writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(
+    `bench:module: median on/off ratio ${result.median_ratio} (overhead ${result.overhead_pct}%), ` +
+      `CPU per request ratio ${result.median_cpu_ratio}, ` +
+      `events sent ${result.events_sent}, dropped ${result.events_dropped}; wrote ${o.out}`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench:module: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
