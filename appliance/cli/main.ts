@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { APPLIANCE_VERSION } from '../common/version.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
+import { registerDetectorCommands } from './commands/detector.js';
 import { registerDictCommands } from './commands/dict.js';
 import { registerFingerprintCommands } from './commands/fingerprint.js';
 import { registerMigrateCommands } from './commands/migrate.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDashboardCommands(program, ctx);
   registerMigrateCommands(program, ctx);
   registerDictCommands(program, ctx);
+  registerDetectorCommands(program, ctx);
   return program;
 }
 

@@ -1,0 +1,15 @@
+/** The detector's public surface: the service for `ja4 up` / `ja4 detector`, and the pieces tests and benchmarks use. */
+export { buildDetectorApi } from './api.js';
+export { type CycleResult, type CycleStatus, runCycle } from './cycle.js';
+export * from './errors.js';
+export { buildFeatures, FEATURE_NAMES, type FeatureRow, isBaselineRow } from './features.js';
+export {
+  averagePathLength,
+  fitIsolationForest,
+  type IsolationForestModel,
+  scoreIsolationForest,
+} from './model/isolation-forest.js';
+export { loadModel, type SavedModel, saveModel } from './model/serialize.js';
+export { rotate } from './rotation.js';
+export { createScheduler, type DetectorStatus, type Scheduler } from './scheduler.js';
+export { type DetectorHandle, readiness, type StartDetectorOptions, startDetector } from './service.js';
