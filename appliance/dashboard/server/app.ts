@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import { APPLIANCE_VERSION, type ClickHouseClient, type Config, type Logger } from '../../common/index.js';
 import { DashboardError } from '../errors.js';
 import { createAuditLog } from './auth/audit.js';
@@ -34,9 +39,11 @@ export async function buildApp(
   const cfg = deps.config.dashboard;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
+    // Refuse unknown query keys instead of silently dropping them (fastify's default).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
   const { store, firstAdmin } = await openUserStore(cfg);
   const ttlMs = cfg.session_ttl_minutes * 60_000;

@@ -48,20 +48,23 @@ export interface AnomalyRow {
  */
 function anomaliesSql(filter: AnomalyFilter): string {
   return `
-    SELECT src_ip, max(score) AS score, argMax(reason, score) AS reasons, sum(requests) AS requests,
-           groupUniqArray(ja4) AS ja4s, groupUniqArray(host) AS hosts,
-           argMax(asn, score) AS asn, argMax(asn_name, score) AS asn_name, argMax(asn_label, score) AS asn_label,
-           max(bot_ip_label) AS bot_ip_label, max(bot_ja4_label) AS bot_ja4_label,
-           argMax(top_user_agent, score) AS top_user_agent,
-           formatDateTime(min(hour), '%FT%TZ') AS first_seen,
-           formatDateTime(max(hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen,
+    SELECT src_ip, max(a_score) AS score, argMax(a_reason, a_score) AS reasons, sum(a_requests) AS requests,
+           groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
+           argMax(a_asn, a_score) AS asn, argMax(a_asn_name, a_score) AS asn_name,
+           argMax(a_asn_label, a_score) AS asn_label,
+           max(a_bot_ip_label) AS bot_ip_label, max(a_bot_ja4_label) AS bot_ja4_label,
+           argMax(a_top_user_agent, a_score) AS top_user_agent,
+           formatDateTime(min(a_hour), '%FT%TZ') AS first_seen,
+           formatDateTime(max(a_hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen,
            any(r.days_flagged) AS recurrence_days, any(r.hours_flagged) AS recurrence_hours
     FROM (
-      SELECT src_ip, hour, host, ja4, argMax(score, detected_at) AS score, argMax(reason, detected_at) AS reason,
-             argMax(requests, detected_at) AS requests, argMax(asn, detected_at) AS asn,
-             argMax(asn_name, detected_at) AS asn_name, argMax(asn_label, detected_at) AS asn_label,
-             argMax(bot_ip_label, detected_at) AS bot_ip_label, argMax(bot_ja4_label, detected_at) AS bot_ja4_label,
-             argMax(top_user_agent, detected_at) AS top_user_agent
+      -- Inner names are prefixed: ClickHouse lets a SELECT alias shadow a column of the same name.
+      SELECT src_ip, hour AS a_hour, host AS a_host, ja4 AS a_ja4, argMax(score, detected_at) AS a_score,
+             argMax(reason, detected_at) AS a_reason, argMax(requests, detected_at) AS a_requests,
+             argMax(asn, detected_at) AS a_asn, argMax(asn_name, detected_at) AS a_asn_name,
+             argMax(asn_label, detected_at) AS a_asn_label, argMax(bot_ip_label, detected_at) AS a_bot_ip_label,
+             argMax(bot_ja4_label, detected_at) AS a_bot_ja4_label,
+             argMax(top_user_agent, detected_at) AS a_top_user_agent
       FROM ja4_processing.ml_detected_anomalies
       WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
       GROUP BY src_ip, hour, host, ja4

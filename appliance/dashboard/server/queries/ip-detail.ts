@@ -51,7 +51,7 @@ export async function ipDetail(ch: ClickHouseClient, ip: string, r: TimeRange) {
       ),
       select(
         ch,
-        `SELECT formatDateTime(ts, '%FT%TZ') AS ts, method, host, path, query, status, user_agent, ja4, conn_ip, conn_port
+        `SELECT formatDateTime(ts, '%FT%TZ') AS time, method, host, path, query, status, user_agent, ja4, conn_ip, conn_port
        FROM ja4_processing.http_logs WHERE ${WHERE} ORDER BY ts DESC LIMIT 50`,
         p,
       ),

@@ -26,9 +26,35 @@ export interface AnomalyRow {
 const PAGE_SIZE = 50;
 
 const columns: Column<AnomalyRow>[] = [
-  { key: 'src_ip', title: 'IP', sortable: true, render: (r) => <a href={href.ip(r.src_ip)}>{r.src_ip}</a> },
-  { key: 'score', title: 'Score', sortable: true, className: 'num', render: (r) => r.score.toFixed(3) },
-  { key: 'reasons', title: 'Reasons', render: (r) => <span className="reasons">{r.reasons}</span> },
+  {
+    key: 'src_ip',
+    title: 'IP',
+    sortable: true,
+    className: 'nowrap mono',
+    render: (r) => <a href={href.ip(r.src_ip)}>{r.src_ip}</a>,
+  },
+  {
+    key: 'score',
+    title: 'Score',
+    sortable: true,
+    className: 'num nowrap',
+    render: (r) => r.score.toFixed(3),
+  },
+  {
+    key: 'reasons',
+    title: 'Reasons',
+    className: 'wide',
+    render: (r) => (
+      <ul className="reasons">
+        {r.reasons
+          .split('; ')
+          .filter(Boolean)
+          .map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+      </ul>
+    ),
+  },
   {
     key: 'recurrence_days',
     title: 'Days flagged (30d)',
@@ -47,26 +73,47 @@ const columns: Column<AnomalyRow>[] = [
     key: 'asn',
     title: 'ASN / labels',
     sortable: true,
+    className: 'asn',
     render: (r) => (
       <>
-        AS{r.asn} {r.asn_name} <Labels values={[r.asn_label, r.bot_ip_label, r.bot_ja4_label]} />
+        <div className="small">
+          AS{r.asn} {r.asn_name}
+        </div>
+        <Labels values={[r.asn_label, r.bot_ip_label, r.bot_ja4_label]} />
       </>
     ),
   },
   {
     key: 'ja4s',
     title: 'JA4',
-    render: (r) =>
-      r.ja4s.slice(0, 3).map((j) => (
-        <div key={j}>
-          <a className="mono small" href={href.fingerprint(j)}>
-            {j}
-          </a>
-        </div>
-      )),
+    className: 'nowrap',
+    render: (r) => (
+      <>
+        {r.ja4s.slice(0, 2).map((j) => (
+          <div key={j}>
+            <a className="mono small" href={href.fingerprint(j)}>
+              {j}
+            </a>
+          </div>
+        ))}
+        {r.ja4s.length > 2 && <div className="muted small">+{r.ja4s.length - 2} more</div>}
+      </>
+    ),
   },
-  { key: 'first_seen', title: 'First seen', sortable: true, render: (r) => r.first_seen.replace('T', ' ') },
-  { key: 'last_seen', title: 'Last seen', sortable: true, render: (r) => r.last_seen.replace('T', ' ') },
+  {
+    key: 'first_seen',
+    title: 'First seen',
+    sortable: true,
+    className: 'nowrap small',
+    render: (r) => r.first_seen.replace('T', ' ').replace('Z', ''),
+  },
+  {
+    key: 'last_seen',
+    title: 'Last seen',
+    sortable: true,
+    className: 'nowrap small',
+    render: (r) => r.last_seen.replace('T', ' ').replace('Z', ''),
+  },
 ];
 
 export function Anomalies() {

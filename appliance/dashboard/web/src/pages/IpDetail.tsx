@@ -45,7 +45,10 @@ export function IpDetail({ ip }: { ip: string }) {
         <RangePicker value={range} onChange={setRange} />
       </div>
       {error && <p className="error">{error}</p>}
-      {data && s && (
+      {data && s && Number(s.requests) === 0 && (
+        <p className="muted">no requests from this address in the range</p>
+      )}
+      {data && s && Number(s.requests) > 0 && (
         <>
           <div className="kpis">
             <Kpi label="requests" value={Number(s.requests)} />
@@ -161,7 +164,7 @@ export function IpDetail({ ip }: { ip: string }) {
               rows={data.recent}
               rowKey={(_r, i) => String(i)}
               columns={[
-                { key: 'ts', title: 'Time', render: (r) => String(r.ts).replace('T', ' ') },
+                { key: 'time', title: 'Time', render: (r) => String(r.time).replace('T', ' ') },
                 {
                   key: 'req',
                   title: 'Request',

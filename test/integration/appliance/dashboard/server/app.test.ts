@@ -1,0 +1,199 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../../../appliance/dashboard/index.js';
+import {
+  type SeededAppliance,
+  seededAppliance,
+  XSS_IP,
+  XSS_UA,
+} from '../../../../helpers/seeded-appliance.js';
+
+let env: SeededAppliance;
+let app: FastifyInstance;
+let cookie = '';
+let csrf = '';
+
+async function get(url: string) {
+  const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+  return {
+    status: res.statusCode,
+    body: String(res.headers['content-type']).includes('json') ? res.json() : res.body,
+  };
+}
+
+async function labelledIps(scenarios: string[]): Promise<Set<string>> {
+  const rs = await env.ch.client.query({
+    query: 'SELECT DISTINCT client_ip FROM ja4_processing.seed_labels WHERE scenario IN {s:Array(String)}',
+    query_params: { s: scenarios },
+    format: 'JSONEachRow',
+  });
+  return new Set((await rs.json<{ client_ip: string }>()).map((r) => r.client_ip));
+}
+
+beforeAll(async () => {
+  env = await seededAppliance('ja4-dash-api-');
+  ({ app } = await buildApp({
+    config: env.config,
+    clickhouse: env.ch.client,
+    log: pino({ level: 'silent' }),
+  }));
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: { username: 'admin', password: 'analyst-test-pass' },
+  });
+  expect(res.statusCode).toBe(200);
+  cookie = String(res.headers['set-cookie']).split(';')[0];
+  csrf = res.json().csrf;
+}, 240_000);
+
+afterAll(async () => {
+  await app?.close();
+  await env?.close();
+});
+
+describe('dashboard API on a seeded embedded engine', () => {
+  it('ran a real detector cycle over the seed', () => {
+    expect(env.cycle.status).toBe('ok');
+    expect(env.cycle.anomalies).toBeGreaterThan(0);
+  });
+
+  it('refuses every data route without a session, and a wrong password', async () => {
+    for (const url of [
+      '/api/overview',
+      '/api/anomalies',
+      '/api/ips/1.2.3.4',
+      '/api/status',
+      '/api/session',
+    ]) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json().error.code).toBe('JA4_ERR_DASH_UNAUTHENTICATED');
+    }
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'nope' },
+    });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('sets an HttpOnly SameSite=Strict session cookie and security headers', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'analyst-test-pass' },
+    });
+    const set = String(res.headers['set-cookie']);
+    expect(set).toMatch(/HttpOnly/i);
+    expect(set).toMatch(/SameSite=Strict/i);
+    const page = await app.inject({ method: 'GET', url: '/api/health' });
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('draws the overview from the seed: series add up to the KPI and every class is present', async () => {
+    const { status, body } = await get('/api/overview?range=24h');
+    expect(status).toBe(200);
+    const total = ['human', 'known_bot', 'anomalous'].reduce(
+      (n, k) => n + body.series[k].reduce((a: number, b: number) => a + b, 0),
+      0,
+    );
+    expect(total).toBe(body.kpis.requests);
+    expect(body.kpis.requests).toBeGreaterThanOrEqual(env.seed.totalRows * 0.95);
+    expect(body.kpis.known_bot_requests).toBeGreaterThan(0);
+    expect(body.kpis.anomalous_ips).toBeGreaterThan(0);
+    expect(body.top_ja4.length).toBeGreaterThan(0);
+    expect(body.top_asns.map((a: { asn: number }) => a.asn)).toContain(16276);
+    const short = await get('/api/overview?range=1h');
+    expect(short.body.range.step).toBe(60);
+  });
+
+  it('lists the seeded scanners and brute-forcers among the top anomalies, sorted by score', async () => {
+    const bad = await labelledIps(['scanner', 'bruteforce']);
+    const { body } = await get('/api/anomalies?range=24h&page_size=100');
+    expect(body.total).toBeGreaterThan(0);
+    const scores = body.rows.map((r: { score: number }) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const top = body.rows.slice(0, 50).map((r: { src_ip: string }) => r.src_ip);
+    const hits = top.filter((ip: string) => bad.has(ip)).length;
+    expect(hits / top.length).toBeGreaterThan(0.7);
+    expect(body.rows[0].reasons.length).toBeGreaterThan(0);
+  });
+
+  it('pages, sorts and filters the anomalies, and binds hostile filter text as a value', async () => {
+    const p1 = await get('/api/anomalies?range=24h&page_size=5&sort=src_ip&order=asc');
+    const p2 = await get('/api/anomalies?range=24h&page_size=5&page=2&sort=src_ip&order=asc');
+    expect(p1.body.rows).toHaveLength(5);
+    expect(p1.body.rows[4].src_ip < p2.body.rows[0].src_ip).toBe(true);
+    const inj = await get(`/api/anomalies?range=24h&q=${encodeURIComponent("' OR 1=1 --")}`);
+    expect(inj.status).toBe(200);
+    expect(inj.body.total).toBe(0);
+    const badSort = await get(`/api/anomalies?sort=${encodeURIComponent('score; DROP TABLE x')}`);
+    expect(badSort.status).toBe(400);
+    const unknown = await get('/api/anomalies?evil=1');
+    expect(unknown.status).toBe(400);
+  });
+
+  it('exports CSV and JSON and renders blocklists', async () => {
+    const csv = await get('/api/anomalies/export?range=24h&format=csv');
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).split('\r\n')[0]).toMatch(/^src_ip,score,reasons/);
+    const json = await get('/api/anomalies/export?range=24h&format=json');
+    expect(Array.isArray(json.body)).toBe(true);
+    const nginx = await get('/api/blocklist?range=24h&format=nginx');
+    const lines = String(nginx.body).trim().split('\n').slice(1);
+    expect(lines.length).toBe(json.body.length);
+    for (const l of lines) expect(l).toMatch(/^deny [0-9a-f.:]+;$/);
+  });
+
+  it('drills into an IP and a fingerprint', async () => {
+    const bruteforcers = [...(await labelledIps(['bruteforce']))];
+    const ip = await get(`/api/ips/${bruteforcers[0]}?range=24h`);
+    expect(ip.status).toBe(200);
+    expect(Number(ip.body.summary.requests)).toBeGreaterThanOrEqual(20);
+    expect(ip.body.paths.some((p: { path: string }) => p.path.includes('login'))).toBe(true);
+    expect(ip.body.scores.length).toBeGreaterThan(0);
+    const ja4 = ip.body.fingerprints[0].ja4;
+    const fp = await get(`/api/fingerprints/${ja4}?range=7d`);
+    expect(fp.status).toBe(200);
+    expect(fp.body.decoded.valid).toBe(true);
+    expect(fp.body.ips.map((r: { ip: string }) => r.ip)).toContain(bruteforcers[0]);
+    expect((await get('/api/ips/not-an-ip')).status).toBe(400);
+    expect((await get('/api/fingerprints/abc')).status).toBe(400);
+  });
+
+  it('returns hostile strings as data, untouched', async () => {
+    const ip = await get(`/api/ips/${XSS_IP}?range=24h`);
+    expect(ip.body.user_agents.map((u: { user_agent: string }) => u.user_agent)).toContain(XSS_UA);
+  });
+
+  it('searches by CIDR, JA4 and host', async () => {
+    const cidr = await get(`/api/search?q=${encodeURIComponent('91.121.0.0/16')}`);
+    expect(cidr.body.kind).toBe('cidr');
+    expect(cidr.body.results.length).toBeGreaterThan(0);
+    for (const r of cidr.body.results) expect(r.ip.startsWith('91.121.')).toBe(true);
+  });
+
+  it('refuses a state change without the CSRF token, and logs out with it', async () => {
+    const noToken = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.json().error.code).toBe('JA4_ERR_DASH_CSRF');
+    const status = await get('/api/status');
+    expect(status.body.services[0]).toMatchObject({ name: 'clickhouse', ok: true });
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(out.statusCode).toBe(200);
+    expect((await get('/api/overview')).status).toBe(401);
+  });
+
+  it('refuses ranges that are too long with a clear error', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.json().version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
