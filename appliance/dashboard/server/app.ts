@@ -7,6 +7,7 @@ import Fastify, {
 import { APPLIANCE_VERSION, type ClickHouseClient, type Config, type Logger } from '../../common/index.js';
 import { DashboardError } from '../errors.js';
 import { createAuditLog } from './auth/audit.js';
+import { sessionSecret } from './auth/session-secret.js';
 import { SessionStore } from './auth/sessions.js';
 import { type FirstAdmin, openUserStore } from './auth/users.js';
 import { authPlugin } from './plugins/auth.js';
@@ -71,7 +72,7 @@ export async function buildApp(
   await app.register(securityPlugin);
   await app.register(authPlugin, {
     users: store,
-    sessions: new SessionStore(ttlMs),
+    sessions: new SessionStore(sessionSecret(cfg.session_secret, cfg.state_dir), ttlMs),
     audit: createAuditLog(cfg.state_dir, deps.log),
     loginPerMinute: cfg.login_rate_limit_per_minute,
     secureCookies: cfg.secure_cookies,

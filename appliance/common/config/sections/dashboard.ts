@@ -15,8 +15,11 @@ export const dashboardSection = z
   .object({
     port: z.number().int().min(0).max(65535).default(8000),
     host: z.string().default('127.0.0.1'),
-    /** Secret used to sign session cookies; generated and stored under state_dir when empty. */
-    session_secret: z.string().default(''),
+    /** Key that signs session cookies; replicas must share it. Empty: generated into state_dir. */
+    session_secret: z
+      .string()
+      .refine((v) => v === '' || v.length >= 32, { message: 'empty (generated) or at least 32 characters' })
+      .default(''),
     /** First admin's password; when empty one is generated on first run and printed once. */
     admin_password: z.string().default(''),
     users: z.array(user).default([]),

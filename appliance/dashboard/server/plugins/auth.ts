@@ -40,16 +40,6 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
 
-  app.addHook('onRequest', async (req: FastifyRequest) => {
-    req.session = opts.sessions.get(req.cookies[SESSION_COOKIE]);
-    const config = req.routeOptions.config;
-    if (!req.url.startsWith('/api/') || config?.public) return;
-    if (!req.session) throw unauthenticated();
-    if (STATE_CHANGING.has(req.method) && req.headers['x-csrf-token'] !== req.session.csrf) throw badCsrf();
-    if (config?.admin && req.session.role !== 'admin')
-      throw forbidden(`${req.method} ${req.routeOptions.url}`);
-  });
-
   const setCookie = (reply: FastifyReply, value: string, maxAgeS: number) =>
     reply.setCookie(SESSION_COOKIE, value, {
       path: '/',
@@ -58,6 +48,17 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
       secure: opts.secureCookies,
       maxAge: maxAgeS,
     });
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    req.session = opts.sessions.get(req.cookies[SESSION_COOKIE]);
+    if (req.session?.renewed) setCookie(reply, req.session.renewed, Math.floor(opts.ttlMs / 1000));
+    const config = req.routeOptions.config;
+    if (!req.url.startsWith('/api/') || config?.public) return;
+    if (!req.session) throw unauthenticated();
+    if (STATE_CHANGING.has(req.method) && req.headers['x-csrf-token'] !== req.session.csrf) throw badCsrf();
+    if (config?.admin && req.session.role !== 'admin')
+      throw forbidden(`${req.method} ${req.routeOptions.url}`);
+  });
 
   app.post<{ Body: { username: string; password: string } }>(
     '/api/login',
