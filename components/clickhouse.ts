@@ -1,5 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { CLICKHOUSE_USERS_FILE, LOCAL_SOURCE_USER, renderClickHouseUsersXml } from './clickhouse-users.js';
 import { CLICKHOUSE_HTTP_PORT, LOG_OPTIONS, labels, limitArgs } from './container-spec.js';
 import { DEFAULT_CLICKHOUSE_IMAGE, type Limits } from './deployment-config.js';
 
@@ -8,7 +9,11 @@ export interface ClickHouseArgs {
   network: pulumi.Input<string>;
   /** Password of `username`. Required; stored and exported only as a secret. */
   password: pulumi.Input<string>;
-  /** The appliance's user, created by the image's entrypoint. Default: `ja4`. */
+  /**
+   * The appliance's user, created by the image's entrypoint. Must not be `default`, which this
+   * component keeps as the password-less, loopback-only reader of the dictionary source tables
+   * (see clickhouse-users.ts). Default: `ja4`.
+   */
   username?: string;
   /** Pinned image reference (`name:tag` or `name:tag@sha256:…`). Default: DEFAULT_CLICKHOUSE_IMAGE. */
   image?: string;
@@ -28,7 +33,8 @@ export interface ClickHouseArgs {
 
 /**
  * A single ClickHouse server: pinned image, a data volume, the appliance user from a stack
- * secret, and a health check. The container is created with `wait: true`, so the provider only
+ * secret, the users.d file that keeps the dictionaries' local source user (clickhouse-users.ts),
+ * and a health check. The container is created with `wait: true`, so the provider only
  * reports it created once Docker reports it healthy; anything that depends on `container`
  * therefore starts against a server that answers.
  */
@@ -50,6 +56,12 @@ export class ClickHouse extends pulumi.ComponentResource {
     const username = args.username ?? 'ja4';
     const publishPort = args.publishPort ?? 0;
     const bindAddress = args.bindAddress ?? '127.0.0.1';
+    if (username === LOCAL_SOURCE_USER) {
+      throw new pulumi.ResourceError(
+        `ClickHouse username must not be "${LOCAL_SOURCE_USER}": that user stays password-less and loopback-only for the dictionary sources`,
+        this,
+      );
+    }
     const password = pulumi.secret(args.password);
 
     const image = new docker.RemoteImage(
@@ -77,6 +89,9 @@ export class ClickHouse extends pulumi.ComponentResource {
           'CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT=1',
         ],
         mounts: [{ type: 'volume', source: this.dataVolume.name, target: '/var/lib/clickhouse' }],
+        // Merged after the entrypoint's users.d/default-user.xml, which removes `default`: puts it
+        // back, restricted, for the dictionaries' in-process source queries. No secret inside.
+        uploads: [{ file: CLICKHOUSE_USERS_FILE, content: renderClickHouseUsersXml(), permissions: '0444' }],
         networksAdvanced: [{ name: args.network, aliases: [alias] }],
         ports:
           publishPort > 0 ? [{ internal: CLICKHOUSE_HTTP_PORT, external: publishPort, ip: bindAddress }] : [],

@@ -275,6 +275,27 @@ describe.each(STACKS)('resource graph of stack %s', (stack) => {
     expect(JSON.stringify(plain(one('-apache-sentinel').inputs))).not.toContain(SECRETS.clickhousePassword);
   });
 
+  it('keeps `default` for the dictionaries: a loopback-only users.d file on the server, no secret in it', () => {
+    const server = one('-clickhouse-server');
+    const uploads = server.inputs.uploads as { file: string; content: unknown; permissions?: string }[];
+    const users = uploads.find((u) => u.file === '/etc/clickhouse-server/users.d/ja4-users.xml');
+    expect(users, 'users.d upload').toBeTruthy();
+    // Plain text, not a secret wrapper: it needs no secret, so it holds none.
+    expect(isSecretWrapper(users?.content)).toBe(false);
+    const xml = users?.content as string;
+    for (const secret of Object.values(SECRETS)) expect(xml).not.toContain(secret);
+    expect(xml).toMatch(/<users>\s*<default>\s*<password><\/password>/);
+    expect([...xml.matchAll(/<ip>([^<]+)<\/ip>/g)].map((m) => m[1]).sort()).toEqual(['127.0.0.1', '::1']);
+    expect(xml).toMatch(/<query>GRANT SELECT ON ja4_processing\.dict_ip_asn_source<\/query>/);
+    expect(users?.permissions).toBe('0444');
+    // The appliance itself logs in as its own passworded user, which the entrypoint creates.
+    const envs = plain(server.inputs.envs) as string[];
+    expect(envs).toContain('CLICKHOUSE_USER=ja4');
+    expect(envs.some((e) => e.startsWith('CLICKHOUSE_SKIP_USER_SETUP'))).toBe(false);
+    const upload = (one('-migrations-job').inputs.uploads as { content: unknown }[])[0];
+    expect(configSchema.parse(parseYaml(plain(upload.content) as string)).clickhouse.username).toBe('ja4');
+  });
+
   it('uploads a config file that the appliance schema accepts, pointing at the server', () => {
     const upload = (one('-detector-service').inputs.uploads as { file: string; content: string }[])[0];
     expect(upload.file).toBe('/etc/ja4/ja4.yaml');
