@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { APPLIANCE_VERSION } from '../common/version.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCorrelatorCommands } from './commands/correlator.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
 import { registerDetectorCommands } from './commands/detector.js';
 import { registerDictCommands } from './commands/dict.js';
 import { registerFingerprintCommands } from './commands/fingerprint.js';
 import { registerMigrateCommands } from './commands/migrate.js';
 import { registerSentinelCommands } from './commands/sentinel.js';
+import { registerUpCommands } from './commands/up.js';
 import { createContext } from './context.js';
 
 /** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
@@ -24,10 +26,12 @@ export function buildProgram(): Command {
   registerConfigCommands(program, ctx);
   registerFingerprintCommands(program, ctx);
   registerSentinelCommands(program, ctx);
+  registerCorrelatorCommands(program, ctx);
   registerDashboardCommands(program, ctx);
   registerMigrateCommands(program, ctx);
   registerDictCommands(program, ctx);
   registerDetectorCommands(program, ctx);
+  registerUpCommands(program, ctx);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { Config } from './config/schema.js';
+import { scopeEmbeddedSettings } from './embedded-settings.js';
 import { ClickHouseUrlError, EmbeddedDirHeldError, EmbeddedUnavailableError } from './errors.js';
 
 export type { ClickHouseClient } from '@clickhouse/client';
@@ -69,9 +70,10 @@ async function openEmbedded(dir: string): Promise<ClickHouseHandle> {
     const holder = liveHolder(dir) ?? 'another process (not ja4, or one that left no holder file)';
     throw new EmbeddedDirHeldError(dir, holder, err);
   }
+  const defaults = { date_time_input_format: 'best_effort' };
   const client = createClient({
-    connection,
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
+    connection: scopeEmbeddedSettings(connection, defaults),
+    clickhouse_settings: defaults,
   } as Parameters<typeof createClient>[0]);
   const holderPath = resolve(dir, HOLDER_FILE);
   writeFileSync(

@@ -1,21 +1,39 @@
 import { z } from 'zod';
 
+/** Keys of `ja4 correlator` (and the correlator hosted by `ja4 up`). See appliance/correlator/README.md. */
 export const correlatorSection = z
   .object({
     /** How long a TLS handshake keeps serving HTTP events on its connection after the last one. */
     idle_window_ms: z.number().int().min(1000).max(86_400_000).default(300_000),
     /** How long an HTTP event waits for its handshake before it is emitted uncorrelated. */
     grace_ms: z.number().int().min(0).max(60_000).default(2_000),
+    /** Also require the server address to match (off: NAT and container port maps rewrite it). */
+    join_on_server_ip: z.boolean().default(false),
     batch_rows: z.number().int().min(1).max(1_000_000).default(10_000),
     batch_age_ms: z.number().int().min(10).max(60_000).default(1_000),
+    /** Handshakes held; past it the oldest is evicted (counted). */
     max_connections: z.number().int().min(16).max(10_000_000).default(500_000),
+    /** Requests waiting for their handshake; past it the oldest is emitted uncorrelated (counted). */
     max_pending: z.number().int().min(16).max(10_000_000).default(100_000),
+    /** Batches held in memory while ClickHouse and the spool are both behind; past it input pauses. */
+    max_queued_batches: z.number().int().min(1).max(10_000).default(16),
     max_line_bytes: z.number().int().min(1024).max(16_777_216).default(65_536),
     sink: z.enum(['clickhouse', 'file', 'stdout']).default('clickhouse'),
+    /**
+     * Insert format of the raw lines. JSONEachRow ({"raw": "<line>"}) measured faster end to end on
+     * the embedded engine than the leaner LineAsString (correlator README, bench:correlator).
+     */
+    insert_format: z.enum(['JSONEachRow', 'LineAsString']).default('JSONEachRow'),
     file_path: z.string().default('./var/log/ja4-correlated.jsonl'),
     file_max_mb: z.number().int().min(1).max(100_000).default(256),
+    /** Rotated files kept beside file_path (file_path.1 … .N). */
+    file_keep: z.number().int().min(0).max(1000).default(5),
     spool_dir: z.string().min(1).default('./var/spool'),
     spool_max_mb: z.number().int().min(1).max(1_000_000).default(2048),
+    /** First retry after a failed insert; doubles up to retry_max_ms. */
+    retry_min_ms: z.number().int().min(10).max(60_000).default(500),
+    retry_max_ms: z.number().int().min(100).max(600_000).default(30_000),
+    /** Prometheus /metrics on 127.0.0.1; 0 = not served by the correlator (a host such as `ja4 up` may serve it). */
     metrics_port: z.number().int().min(0).max(65535).default(9102),
   })
   .strict()

@@ -1,0 +1,154 @@
+import { Counter, Gauge, Histogram, type Registry } from '../common/index.js';
+import type { JoinStats } from './domain/join-stats.js';
+import type { BadLineReason } from './ports/event-source.js';
+
+/** Live values read at scrape time (the domain keeps plain numbers; see JoinStats). */
+export interface MetricSources {
+  stats: JoinStats;
+  connections(): number;
+  pending(): number;
+  queuedBatches(): number;
+  spoolBatches(): number;
+  spoolBytes(): number;
+  producers(source: 'http' | 'network'): number;
+}
+
+/** Counter whose value is read from a source at scrape time. */
+function readCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelName: string,
+  values: () => Record<string, number>,
+) {
+  return new Counter({
+    name,
+    help,
+    labelNames: [labelName],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [label, v] of Object.entries(values())) this.labels({ [labelName]: label }).inc(v);
+    },
+  });
+}
+
+function readGauge(registry: Registry, name: string, help: string, value: () => number) {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(value());
+    },
+  });
+}
+
+/** The correlator's Prometheus metrics (README lists them). */
+export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
+  const s = src.stats;
+  readCounter(registry, 'ja4_correlator_events_in_total', 'Valid events read, by source', 'source', () => ({
+    http: s.httpIn,
+    tls: s.tlsIn,
+  }));
+  readCounter(
+    registry,
+    'ja4_correlator_requests_total',
+    'HTTP events emitted, by join outcome',
+    'outcome',
+    () => ({
+      joined: s.joined,
+      joined_after_wait: s.joinedAfterWait,
+      plain: s.plain,
+      late: s.late,
+      pending_overflow: s.pendingOverflow,
+      drained_at_close: s.drainedAtClose,
+    }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_handshakes_retired_total',
+    'TLS handshakes that left the table: orphaned (served nothing), expired, replaced (port reuse), evicted (bound)',
+    'outcome',
+    () => ({
+      orphaned: s.tlsOrphaned,
+      expired: s.tlsExpired,
+      replaced: s.tlsReplaced,
+      evicted: s.tlsEvicted,
+    }),
+  );
+  readGauge(
+    registry,
+    'ja4_correlator_correlated_ratio',
+    'Share of TLS requests emitted with fingerprints since start',
+    () => {
+      const joined = s.joined + s.joinedAfterWait;
+      const total = joined + s.late + s.pendingOverflow + s.drainedAtClose;
+      return total === 0 ? 0 : joined / total;
+    },
+  );
+  readGauge(registry, 'ja4_correlator_connections', 'TLS handshakes held for joining', src.connections);
+  readGauge(registry, 'ja4_correlator_pending', 'HTTP events waiting for their handshake', src.pending);
+  readGauge(
+    registry,
+    'ja4_correlator_queued_batches',
+    'Batches in memory waiting for the sink',
+    src.queuedBatches,
+  );
+  readGauge(registry, 'ja4_correlator_spool_batches', 'Batches in the on-disk spool', src.spoolBatches);
+  readGauge(registry, 'ja4_correlator_spool_bytes', 'Bytes in the on-disk spool', src.spoolBytes);
+  const producers = new Gauge({
+    name: 'ja4_correlator_producer_connections',
+    help: 'Producers connected, by socket',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.set({ source: 'http' }, src.producers('http'));
+      this.set({ source: 'network' }, src.producers('network'));
+    },
+  });
+  return {
+    producers,
+    badLines: new Counter({
+      name: 'ja4_correlator_bad_lines_total',
+      help: 'Input lines refused, by socket and reason',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
+    filtered: new Counter({
+      name: 'ja4_correlator_filtered_total',
+      help: 'HTTP events dropped by filter.allow/deny (client_ip)',
+      registers: [registry],
+    }),
+    batches: new Counter({
+      name: 'ja4_correlator_batches_total',
+      help: 'Batches by result: written, replayed (written from the spool), failed, spooled, lost',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    rowsWritten: new Counter({
+      name: 'ja4_correlator_rows_written_total',
+      help: 'Rows the sink accepted',
+      registers: [registry],
+    }),
+    rowsLost: new Counter({
+      name: 'ja4_correlator_rows_lost_total',
+      help: 'Rows neither the sink nor the spool took at close (should stay 0)',
+      registers: [registry],
+    }),
+    insertSeconds: new Histogram({
+      name: 'ja4_correlator_insert_seconds',
+      help: 'Time to write one batch to the sink',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    inputPaused: new Gauge({
+      name: 'ja4_correlator_input_paused',
+      help: '1 while input is paused because neither the sink nor the spool keeps up',
+      registers: [registry],
+    }),
+  };
+}
+
+export type CorrelatorMetrics = ReturnType<typeof createCorrelatorMetrics>;
+export type { BadLineReason };
