@@ -14,13 +14,12 @@ export type InsertFormat = 'LineAsString' | 'JSONEachRow';
 const BATCH_ID = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The statement for one batch. The settings sit in the statement's SETTINGS clause, not in
- * clickhouse_settings: on the embedded transport chdb/connection turns clickhouse_settings into
- * session-wide `SET`s, so a token would outlive its insert and silently deduplicate the next,
- * unrelated insert in the same process (`ja4 up` shares one engine); and another service's
- * session-wide `insert_deduplicate = 0` must not switch ours off, hence the explicit
- * insert_deduplicate = 1. The token is our own batch
- * id, checked against [A-Za-z0-9_-]+ above, never request data.
+ * The statement for one batch. The settings sit in the statement's SETTINGS clause, so they
+ * belong to this insert alone on every transport, whatever the session does: chdb/connection runs
+ * clickhouse_settings as session-wide `SET`s (appliance/common's scopeEmbeddedSettings puts them
+ * back after each call; this does not depend on it), and another caller's leftover
+ * `insert_deduplicate = 0` must not switch ours off, hence the explicit insert_deduplicate = 1.
+ * The token is our own batch id, checked against [A-Za-z0-9_-]+ above, never request data.
  * deduplicate_blocks_in_dependent_materialized_views = 1 carries the token down the views, so a
  * replay is dropped in the views' target tables too where those keep a deduplication window.
  */
