@@ -161,8 +161,7 @@ async function benchBare(ch: ClickHouseHandle, format: 'JSONEachRow' | 'LineAsSt
         columns: ['raw'],
         values: slice.map((raw) => ({ raw })),
         format: 'JSONEachRow',
-        // A unique token per batch: on chDB, settings persist in the session, and the migration
-        // lock leaves a token there that would otherwise deduplicate every batch after the first.
+        // A unique token per batch, as the correlator sends: the same work for ClickHouse.
         clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: `${run}-${i}` },
       });
     } else {
