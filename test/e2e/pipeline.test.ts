@@ -274,11 +274,13 @@ describe.skipIf(Boolean(missing))(
         ja3_agrees_with_tshark: ja3Agrees,
         distinct_live_ja4: liveJa4s.size,
       };
-      expect(hellos.length).toBeGreaterThan(0);
+      expect(hellos.length, JSON.stringify(report.correlation)).toBeGreaterThan(0);
       // Nothing the correlator had read when the signal came is missing.
-      expect(live.length).toBeGreaterThanOrEqual(accepted);
+      expect(live.length, JSON.stringify({ accepted, ...report.correlation })).toBeGreaterThanOrEqual(
+        accepted,
+      );
       expect(ratio, JSON.stringify(report.correlation)).toBeGreaterThanOrEqual(0.95);
-      expect(liveJa4s.size).toBeGreaterThanOrEqual(4);
+      expect(liveJa4s.size, JSON.stringify(report.correlation)).toBeGreaterThanOrEqual(4);
 
       // Step 4b: the materialized-view chain and the dictionaries.
       const xffs = [...new Set(traffic.map((r) => r.xff))];
@@ -343,15 +345,16 @@ describe.skipIf(Boolean(missing))(
         },
       };
       expect(Number(scored.n)).toBeGreaterThan(0);
-      expect(topLabels).toContain('seeded scanner');
-      expect(topLabels).toContain('seeded bruteforce');
-      expect(topLabels.filter(isBad).length / topLabels.length).toBeGreaterThanOrEqual(0.7);
+      const why = JSON.stringify(report.anomalies);
+      expect(topLabels, why).toContain('seeded scanner');
+      expect(topLabels, why).toContain('seeded bruteforce');
+      expect(topLabels.filter(isBad).length / topLabels.length, why).toBeGreaterThanOrEqual(0.7);
 
       // Step 5, checked now that the labels are readable: the page listed them too.
       const pageLabels = pageIps.map((ip) => labels.get(ip) ?? 'unlabelled');
-      expect(pageLabels).toContain('seeded scanner');
-      expect(pageLabels).toContain('seeded bruteforce');
-      expect(pageLabels.filter(isBad).length / pageLabels.length).toBeGreaterThanOrEqual(0.7);
+      expect(pageLabels, why).toContain('seeded scanner');
+      expect(pageLabels, why).toContain('seeded bruteforce');
+      expect(pageLabels.filter(isBad).length / pageLabels.length, why).toBeGreaterThanOrEqual(0.7);
     }, 120_000);
   },
 );

@@ -102,7 +102,7 @@ describe('the shipped dictionary files', () => {
     }
     expect([...ipAsn.keys()].filter((n) => String(n).includes(':')).length).toBeGreaterThanOrEqual(3);
     const botLabels = new Set(files.get('bot_ja4.csv')!.map((r) => r.label));
-    for (const tool of ['curl', 'python-requests', 'go-http-client', 'masscan', 'zgrab', 'nmap']) {
+    for (const tool of ['curl', 'python-requests', 'go-http-client', 'wget', 'nmap']) {
       expect(botLabels, tool).toContain(tool);
     }
   });
