@@ -87,7 +87,8 @@ function parseBody(buf: Buffer, off: number, end: number, dtls: boolean): Client
   if (cipherBytes % 2 !== 0) fail('bad_length', pos - 2);
   need(pos, cipherBytes, end);
   const ciphers: number[] = new Array(cipherBytes >> 1);
-  for (let i = 0; i < ciphers.length; i++) ciphers[i] = buf.readUInt16BE(pos + 2 * i);
+  // Bounds were checked by need(): plain index reads avoid readUInt16BE's own checks.
+  for (let i = 0, p = pos; i < ciphers.length; i++, p += 2) ciphers[i] = (buf[p] << 8) | buf[p + 1];
   pos += cipherBytes;
   need(pos, 1, end);
   const compressionMethods = buf[pos++];
@@ -118,8 +119,8 @@ function parseBody(buf: Buffer, off: number, end: number, dtls: boolean): Client
   if (extEnd > end) fail('truncated', pos - 2);
   while (pos < extEnd) {
     need(pos, 4, extEnd);
-    const type = buf.readUInt16BE(pos);
-    const len = buf.readUInt16BE(pos + 2);
+    const type = (buf[pos] << 8) | buf[pos + 1];
+    const len = (buf[pos + 2] << 8) | buf[pos + 3];
     pos += 4;
     need(pos, len, extEnd);
     if (isGrease(type)) ch.greasePositions.push(ch.extensions.length);
@@ -136,7 +137,7 @@ function u16List(buf: Buffer, pos: number, end: number, lenBytes: 1 | 2, into: n
   pos += lenBytes;
   if (n % 2 !== 0) fail('bad_length', pos - lenBytes);
   need(pos, n, end);
-  for (let i = 0; i < n; i += 2) into.push(buf.readUInt16BE(pos + i));
+  for (let i = 0; i < n; i += 2) into.push((buf[pos + i] << 8) | buf[pos + i + 1]);
 }
 
 function parseExtension(ch: ClientHello, type: number, buf: Buffer, pos: number, end: number): void {

@@ -60,17 +60,31 @@ function same(e: Entry, ch: ClientHello, transport: Ja4Transport): boolean {
   return a.equals(e.alpn);
 }
 
+/** Both fingerprints in one object literal (an object spread costs more than the fields). */
+function compute(ch: ClientHello, transport: Ja4Transport): Fingerprints {
+  const j4 = computeJa4(ch, transport);
+  const j3 = computeJa3(ch);
+  return {
+    ja4: j4.ja4,
+    ja4_r: j4.ja4_r,
+    ja4_o: j4.ja4_o,
+    ja4_ro: j4.ja4_ro,
+    ja3: j3.ja3,
+    ja3_full: j3.ja3_full,
+  };
+}
+
 /**
  * JA4 (all four forms) and JA3 of a ClientHello, memoised on the exact inputs: one client
  * software sends the same lists on every connection, so live traffic hits this most of the time.
  * A hit is verified list by list (no trust in the 32-bit hash alone).
  */
 export function fingerprints(ch: ClientHello, transport: Ja4Transport): Fingerprints {
-  if (!enabled) return { ...computeJa4(ch, transport), ...computeJa3(ch) };
+  if (!enabled) return compute(ch, transport);
   const h = structuralHash(ch, transport);
   const e = cache.get(h);
   if (e !== undefined && same(e, ch, transport)) return e.fp;
-  const fp = { ...computeJa4(ch, transport), ...computeJa3(ch) };
+  const fp = compute(ch, transport);
   if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(h, {
     transport,

@@ -1,5 +1,5 @@
+import { digestHex, putDec, scratchOf } from './ascii-scratch.js';
 import { type ClientHello, isGrease } from './client-hello.js';
-import { md5Hex } from './hash.js';
 
 export interface Ja3Fingerprint {
   /** JA3 MD5 (lower-case hex). */
@@ -8,23 +8,36 @@ export interface Ja3Fingerprint {
   ja3_full: string;
 }
 
-function joinDec(list: number[]): string {
-  let s = '';
+/** Writes the GREASE-free list as '-'-separated decimals at `pos`; returns the next position. */
+function putDecList(b: Buffer, pos: number, list: number[]): number {
   let first = true;
-  for (const v of list) {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
     // salesforce/ja3: GREASE values (RFC 8701) are ignored in every list.
     if (isGrease(v)) continue;
-    s += first ? `${v}` : `-${v}`;
+    if (!first) b[pos++] = 0x2d; // '-'
     first = false;
+    pos = putDec(b, pos, v);
   }
-  return s;
+  return pos;
 }
 
 /**
  * JA3 (salesforce/ja3): "SSLVersion,Cipher,SSLExtension,EllipticCurve,EllipticCurvePointFormat",
  * decimal values, '-' within a field, extensions in wire order, SSLVersion = legacy_version.
+ * Written once into a scratch buffer and digested in place.
  */
 export function computeJa3(ch: ClientHello): Ja3Fingerprint {
-  const full = `${ch.legacyVersion},${joinDec(ch.ciphers)},${joinDec(ch.extensions)},${joinDec(ch.groups)},${joinDec(ch.pointFormats)}`;
-  return { ja3: md5Hex(full), ja3_full: full };
+  const items = ch.ciphers.length + ch.extensions.length + ch.groups.length + ch.pointFormats.length;
+  const b = scratchOf(16 + 6 * items); // ≤ 5 digits and a separator per value
+  let p = putDec(b, 0, ch.legacyVersion);
+  b[p++] = 0x2c; // ','
+  p = putDecList(b, p, ch.ciphers);
+  b[p++] = 0x2c;
+  p = putDecList(b, p, ch.extensions);
+  b[p++] = 0x2c;
+  p = putDecList(b, p, ch.groups);
+  b[p++] = 0x2c;
+  p = putDecList(b, p, ch.pointFormats);
+  return { ja3: digestHex('md5', b, 0, p), ja3_full: b.toString('latin1', 0, p) };
 }

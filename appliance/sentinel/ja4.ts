@@ -1,5 +1,6 @@
+import { digestHex, putAscii, putHex4, scratchOf } from './ascii-scratch.js';
 import { type ClientHello, EXT_ALPN, EXT_SERVER_NAME, isGrease } from './client-hello.js';
-import { hex2, hex4, sha256Trunc12 } from './hash.js';
+import { hex2 } from './hash.js';
 
 /** JA4 first character: "QUIC=q, DTLS=d, or TLS over TCP=t" (JA4.md, JA4 Algorithm). */
 export type Ja4Transport = 't' | 'q' | 'd';
@@ -81,52 +82,127 @@ function twoDigits(n: number): string {
   return c < 10 ? `0${c}` : `${c}`;
 }
 
-function joinHex(list: number[]): string {
-  let s = '';
-  for (let i = 0; i < list.length; i++) s += i === 0 ? hex4(list[i]) : `,${hex4(list[i])}`;
-  return s;
+// Reusable sort space for the GREASE-free cipher and extension lists (grown on demand).
+let sortCiphers: Uint16Array = new Uint16Array(256);
+let sortExts: Uint16Array = new Uint16Array(256);
+
+function room(a: Uint16Array, n: number): Uint16Array {
+  return a.length >= n ? a : new Uint16Array(Math.max(n, 2 * a.length));
 }
 
-function withoutGrease(list: number[]): number[] {
-  const out: number[] = [];
-  for (const v of list) if (!isGrease(v)) out.push(v);
-  return out;
+/** Ascending in place over a[0, n): insertion sort for the usual short lists, else the native sort. */
+function sortPrefix(a: Uint16Array, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
-/** JA4, JA4_r, JA4_o and JA4_ro of one ClientHello (FoxIO technical_details/JA4.md). */
+/** Writes list[0, n) as comma-separated hex at `pos`; returns the next position. */
+function putHexList(b: Buffer, pos: number, list: Uint16Array | number[], n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (i !== 0) b[pos++] = 0x2c; // ','
+    pos = putHex4(b, pos, list[i]);
+  }
+  return pos;
+}
+
+/** Writes "_" and the GREASE-free signature algorithms, or nothing when there are none. */
+function putSigTail(b: Buffer, pos: number, sigs: number[]): number {
+  let first = true;
+  for (let i = 0; i < sigs.length; i++) {
+    const v = sigs[i];
+    if (isGrease(v)) continue;
+    b[pos++] = first ? 0x5f : 0x2c; // '_' then ','
+    first = false;
+    pos = putHex4(b, pos, v);
+  }
+  return pos;
+}
+
+/**
+ * JA4, JA4_r, JA4_o and JA4_ro of one ClientHello (FoxIO technical_details/JA4.md). The raw
+ * strings are written once into a scratch buffer and the hashes taken over their parts in place.
+ */
 export function computeJa4(ch: ClientHello, transport: Ja4Transport): Ja4Fingerprints {
-  const ciphers = withoutGrease(ch.ciphers);
-  const exts = withoutGrease(ch.extensions);
-  const sigs = joinHex(withoutGrease(ch.signatureAlgorithms));
+  const chs = ch.ciphers;
+  const exs = ch.extensions;
+  sortCiphers = room(sortCiphers, chs.length);
+  sortExts = room(sortExts, exs.length);
+  const sc = sortCiphers;
+  const se = sortExts;
+  let nc = 0;
+  for (let i = 0; i < chs.length; i++) if (!isGrease(chs[i])) sc[nc++] = chs[i];
+  let ne = 0; // GREASE-free extensions ("Include SNI and ALPN" in the count)
+  let ns = 0; // of which sortable: "Ignore the SNI extension (0000) and the ALPN extension (0010)"
+  let sni = false;
+  for (let i = 0; i < exs.length; i++) {
+    const e = exs[i];
+    if (isGrease(e)) continue;
+    ne++;
+    if (e === EXT_SERVER_NAME) sni = true;
+    else if (e !== EXT_ALPN) se[ns++] = e;
+  }
   const a =
     transport +
     versionCode(offeredVersion(ch)) +
-    (exts.includes(EXT_SERVER_NAME) ? 'd' : 'i') +
-    twoDigits(ciphers.length) +
-    twoDigits(exts.length) + // "Include SNI and ALPN" in the count
+    (sni ? 'd' : 'i') +
+    twoDigits(nc) +
+    twoDigits(ne) +
     alpnCode(ch.alpnFirst);
 
-  const cOrig = joinHex(ciphers);
-  const eOrig = joinHex(exts);
-  ciphers.sort((x, y) => x - y);
-  // "Ignore the SNI extension (0000) and the ALPN extension (0010)" in the sorted list only;
-  // the original-order variant keeps them ("SNI (0000) and ALPN (0010) are included").
-  const sorted: number[] = [];
-  for (const e of exts) if (e !== EXT_SERVER_NAME && e !== EXT_ALPN) sorted.push(e);
-  sorted.sort((x, y) => x - y);
-  const cSorted = joinHex(ciphers);
-  const eSorted = joinHex(sorted);
+  // Two strings of at most a + 2 separators + 5 bytes per list item each.
+  const b = scratchOf(2 * (a.length + 2 + 5 * (chs.length + exs.length + ch.signatureAlgorithms.length)));
+  // ja4_ro: a _ ciphers (wire order) _ extensions (wire order) [_ sigs]
+  let p = putAscii(b, 0, a);
+  b[p++] = 0x5f;
+  const coFrom = p;
+  p = putHexList(b, p, sc, nc);
+  const coTo = p;
+  b[p++] = 0x5f;
+  const eoFrom = p;
+  let first = true;
+  for (let i = 0; i < exs.length; i++) {
+    const e = exs[i];
+    if (isGrease(e)) continue;
+    if (!first) b[p++] = 0x2c;
+    first = false;
+    p = putHex4(b, p, e);
+  }
+  const roEnd = putSigTail(b, p, ch.signatureAlgorithms);
   // "If there are no signature algorithms in the hello packet, then the string ends without an
   // underscore and is hashed."
-  const tail = sigs === '' ? '' : `_${sigs}`;
-  const bHash = ciphers.length === 0 ? EMPTY_HASH : sha256Trunc12(cSorted);
-  const boHash = ciphers.length === 0 ? EMPTY_HASH : sha256Trunc12(cOrig);
-  const cHash = sorted.length === 0 ? EMPTY_HASH : sha256Trunc12(eSorted + tail);
-  const coHash = exts.length === 0 ? EMPTY_HASH : sha256Trunc12(eOrig + tail);
+  const boHash = nc === 0 ? EMPTY_HASH : digestHex('sha256', b, coFrom, coTo).slice(0, 12);
+  const coHash = ne === 0 ? EMPTY_HASH : digestHex('sha256', b, eoFrom, roEnd).slice(0, 12);
+  const ja4_ro = b.toString('latin1', 0, roEnd);
+
+  // ja4_r: a _ sorted ciphers _ sorted extensions without SNI/ALPN [_ sigs in wire order]
+  sortPrefix(sc, nc);
+  sortPrefix(se, ns);
+  p = putAscii(b, roEnd, a);
+  b[p++] = 0x5f;
+  const cFrom = p;
+  p = putHexList(b, p, sc, nc);
+  const cTo = p;
+  b[p++] = 0x5f;
+  const eFrom = p;
+  p = putHexList(b, p, se, ns);
+  const rEnd = putSigTail(b, p, ch.signatureAlgorithms);
+  const bHash = nc === 0 ? EMPTY_HASH : digestHex('sha256', b, cFrom, cTo).slice(0, 12);
+  const cHash = ns === 0 ? EMPTY_HASH : digestHex('sha256', b, eFrom, rEnd).slice(0, 12);
   return {
     ja4: `${a}_${bHash}_${cHash}`,
-    ja4_r: `${a}_${cSorted}_${eSorted}${tail}`,
+    ja4_r: b.toString('latin1', roEnd, rEnd),
     ja4_o: `${a}_${boHash}_${coHash}`,
-    ja4_ro: `${a}_${cOrig}_${eOrig}${tail}`,
+    ja4_ro,
   };
 }

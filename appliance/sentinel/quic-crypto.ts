@@ -62,6 +62,8 @@ export function headerMask(keys: InitialKeys, sample: Buffer): Buffer {
   return c.update(sample); // exactly one 16-byte block in, one out
 }
 
+const NONCE = Buffer.alloc(12);
+
 /** AEAD_AES_128_GCM open; null when the tag does not verify. */
 export function openPayload(
   keys: InitialKeys,
@@ -71,7 +73,9 @@ export function openPayload(
   tag: Buffer,
 ): Buffer | null {
   // RFC 9001 §5.3: nonce = iv XOR packet number (left-padded to 12 bytes).
-  const nonce = Buffer.from(keys.iv);
+  // createDecipheriv copies the IV, so one scratch nonce serves every packet.
+  const nonce = NONCE;
+  keys.iv.copy(nonce, 0, 0, 12);
   for (let i = 0; i < 4; i++) nonce[11 - i] ^= (pn >>> (8 * i)) & 0xff;
   try {
     const d = crypto.createDecipheriv('aes-128-gcm', keys.key, nonce);

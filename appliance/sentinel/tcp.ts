@@ -50,24 +50,39 @@ export function parseSyn(pi: PacketInfo, off: number, optEnd: number): SynInfo {
   };
 }
 
+// One flat one-byte string per key (a concatenation of slices would be a rope that every Map
+// lookup flattens first): written into a scratch buffer, decoded once.
+const KEY = Buffer.alloc(1 + 16 + 16 + 4);
+
+function directionKey(
+  pi: PacketInfo,
+  proto: string,
+  from: number,
+  to: number,
+  fromPort: number,
+  toPort: number,
+): string {
+  const b = pi.buf;
+  const n = pi.addrLen;
+  KEY[0] = proto.charCodeAt(0);
+  for (let i = 0; i < n; i++) {
+    KEY[1 + i] = b[from + i];
+    KEY[1 + n + i] = b[to + i];
+  }
+  const p = 1 + 2 * n;
+  KEY[p] = fromPort >> 8;
+  KEY[p + 1] = fromPort & 0xff;
+  KEY[p + 2] = toPort >> 8;
+  KEY[p + 3] = toPort & 0xff;
+  return KEY.toString('latin1', 0, p + 4);
+}
+
 /** A direction key: protocol letter, both addresses and both ports, as a compact string. */
 export function flowKey(pi: PacketInfo, proto: string, sport: number, dport: number): string {
-  const b = pi.buf;
-  return (
-    proto +
-    b.toString('latin1', pi.srcOff, pi.srcOff + pi.addrLen) +
-    b.toString('latin1', pi.dstOff, pi.dstOff + pi.addrLen) +
-    String.fromCharCode(sport, dport)
-  );
+  return directionKey(pi, proto, pi.srcOff, pi.dstOff, sport, dport);
 }
 
 /** The key of the opposite direction of the same connection. */
 export function reverseKey(pi: PacketInfo, proto: string, sport: number, dport: number): string {
-  const b = pi.buf;
-  return (
-    proto +
-    b.toString('latin1', pi.dstOff, pi.dstOff + pi.addrLen) +
-    b.toString('latin1', pi.srcOff, pi.srcOff + pi.addrLen) +
-    String.fromCharCode(dport, sport)
-  );
+  return directionKey(pi, proto, pi.dstOff, pi.srcOff, dport, sport);
 }
