@@ -95,6 +95,7 @@ describe.skipIf(Boolean(missing))(title, () => {
     await page.goto(`${dash.url}#/ip/${XSS_IP}`);
     await page.waitForSelector('text=Recent requests');
     expect(await page.content()).not.toContain('<img src="x"');
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what an analyst reads.
     expect(await page.locator('body').innerText()).toContain(XSS_UA);
     expect(await page.evaluate(() => (window as unknown as { __ja4xss?: number }).__ja4xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
