@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger, createShutdown, type Logger, openClickHouse } from '../../common/index.js';
+import { createLogger, createShutdown, openClickHouse } from '../../common/index.js';
 import { applyRetention, loadDictionaries, migrateUp } from '../../common/migrate/index.js';
 import { startCorrelator } from '../../correlator/index.js';
 import { firstAdminMessage, startDashboard } from '../../dashboard/index.js';
@@ -11,31 +11,6 @@ import { spawnSentinel } from '../up/sentinel-child.js';
 interface UpOptions {
   seed?: boolean;
   sentinel?: boolean;
-}
-
-/**
- * How long the dashboard may wait for its clients: a browser left open keeps keep-alive sockets
- * that fastify's close() waits for (up to its 72 s keepAliveTimeout). The dashboard accepts no
- * data, so nothing is lost by going on; the process exit closes those sockets.
- */
-const DASHBOARD_CLOSE_MS = 3000;
-
-/** A closer that stops waiting after `ms` (logged) so the closers after it still run in time. */
-function bounded(log: Logger, name: string, ms: number, close: () => Promise<void>) {
-  return async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        log.warn({ name, ms }, 'still closing (open client connections); going on');
-        resolve();
-      }, ms);
-    });
-    try {
-      await Promise.race([close(), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 }
 
 /** One line per service on stdout, whatever the log format: what an operator waits for. */
@@ -106,10 +81,7 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
             'dict-load': () => loadDictionaries(ch.client, { cluster: config.clickhouse.cluster, log }),
           },
         });
-        shutdown.register(
-          'dashboard',
-          bounded(log, 'dashboard', DASHBOARD_CLOSE_MS, () => dashboard.close()),
-        );
+        shutdown.register('dashboard', () => dashboard.close());
         const adminLine = firstAdminMessage(dashboard.firstAdmin);
         if (adminLine) process.stdout.write(`${adminLine}\n`);
         ready(`dashboard   ${dashboard.url}`);
