@@ -5,6 +5,10 @@
  * from the shared machine hit both; the result is the median of the per-round on/off ratios.
  * httpd is pinned to CPU 0 and wrk plus the reader to CPU 1 when the machine has two or more.
  *
+ * Then, unless --skip-callgrind, the deterministic measure: instructions per request under callgrind
+ * (scripts/lib/callgrind-httpd.ts), for wrk-like and browser-like requests; --baseline-so FILE also
+ * measures another build of the module (e.g. the previous version) for a before/after.
+ *
  * Flags: --rounds N (10)  --seconds S (3)  --connections C (32)  --out FILE (bench/results/module.json)
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,12 +25,15 @@ import {
   buildModule,
   startApache,
 } from '../test/helpers/apache.js';
+import { type CallgrindCost, callgrindCost, hasValgrind } from './lib/callgrind-httpd.js';
 
 export interface BenchOptions {
   rounds: number;
   seconds: number;
   connections: number;
   out: string;
+  callgrind: boolean;
+  baselineSo?: string;
 }
 
 export interface BenchResult {
@@ -50,6 +57,10 @@ export interface BenchResult {
   events_sent: number;
   events_dropped: number;
   lines_received: number;
+  /** Instructions per request (callgrind), module off and on; absent without valgrind. */
+  callgrind?: CallgrindCost[];
+  /** The same for --baseline-so (another build of the module). */
+  callgrind_baseline?: { so: string; costs: CallgrindCost[] };
 }
 
 export const median = (xs: number[]): number => {
@@ -174,6 +185,20 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
     await new Promise((r) => setTimeout(r, 500)); // let the reader drain
     const ratios = onRps.map((v, i) => v / offRps[i]);
     const medianRatio = median(ratios);
+    let callgrind: CallgrindCost[] | undefined;
+    let baseline: BenchResult['callgrind_baseline'];
+    if (o.callgrind && hasValgrind()) {
+      const costs = async (so: string) => {
+        const out: CallgrindCost[] = [];
+        for (const h of ['minimal', 'browser'] as const) {
+          log(`callgrind: ${path.basename(path.dirname(so))}/${path.basename(so)}, ${h} requests`);
+          out.push(await callgrindCost(so, h));
+        }
+        return out;
+      };
+      callgrind = await costs(module);
+      if (o.baselineSo) baseline = { so: o.baselineSo, costs: await costs(o.baselineSo) };
+    } else if (o.callgrind) log('valgrind not found: no instruction counts');
     const version = (await $({ quiet: true })`${APACHE_BIN} -v`).stdout
       .split('\n')[0]
       .replace('Server version: ', '');
@@ -197,6 +222,8 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
       events_sent: c.EventsSent ?? 0,
       events_dropped: c.EventsDropped ?? 0,
       lines_received: sink.count(),
+      ...(callgrind ? { callgrind } : {}),
+      ...(baseline ? { callgrind_baseline: baseline } : {}),
     };
   } finally {
     for (const s of servers) await s.stop();
@@ -213,6 +240,8 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       out: { type: 'string', default: path.join(root, 'bench/results/module.json') },
+      'skip-callgrind': { type: 'boolean', default: false },
+      'baseline-so': { type: 'string' },
     },
   });
   const o: BenchOptions = {
@@ -220,6 +249,8 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     connections: Number(values.connections),
     out: path.resolve(values.out),
+    callgrind: !values['skip-callgrind'],
+    baselineSo: values['baseline-so'] ? path.resolve(values['baseline-so']) : undefined,
   };
   for (const k of ['rounds', 'seconds', 'connections'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1)
@@ -233,6 +264,11 @@ async function main(): Promise<void> {
       `CPU per request ratio ${result.median_cpu_ratio}, ` +
       `events sent ${result.events_sent}, dropped ${result.events_dropped}; wrote ${o.out}`,
   );
+  for (const c of result.callgrind ?? [])
+    console.log(
+      `bench:module: callgrind (${c.headers} requests): ${c.off} instructions per request without the module, ` +
+        `${c.on} with it: +${c.module} (+${c.module_pct}%)`,
+    );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

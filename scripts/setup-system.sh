@@ -20,6 +20,7 @@ DEBIAN_PACKAGES=(
   chromium          # real-browser dashboard tests (driven by playwright-core)
   tshark            # only to cross-check captures in tests, never at run time
   wrk               # module overhead benchmark
+  valgrind          # callgrind instruction counts in the module benchmark
   hyperfine         # command benchmarks
   python3-sklearn   # side-by-side Isolation Forest benchmark only
   iproute2          # ip/ss in tests
@@ -28,7 +29,7 @@ DEBIAN_PACKAGES=(
 
 # The RHEL/Fedora equivalents (dnf; EPEL for some), documented for operators.
 RHEL_PACKAGES=(ca-certificates curl openssl libpcap-devel libcap httpd httpd-devel mod_ssl rpm-build gcc make libasan
-  chromium wireshark-cli wrk hyperfine python3-scikit-learn iproute systemd)
+  chromium wireshark-cli wrk valgrind hyperfine python3-scikit-learn iproute systemd)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

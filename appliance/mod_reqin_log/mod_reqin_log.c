@@ -3,12 +3,7 @@
  * Part of ja4-platform (BSD-3-Clause). The line is the HTTP event that the
  * correlator joins to the TLS handshake of the same TCP connection; its keys
  * are fixed by httpEventSchema in appliance/common/events/http-event.ts.
- *
- * The module never blocks a worker: each child process owns one non-blocking
- * socket, connected lazily and reconnected with backoff, and a buffer of
- * whole lines that a flusher thread sends in batches. An event that does not
- * fit is dropped and counted. A partial send leaves the rest of its line
- * first in the buffer, so the reader never sees a broken or interleaved line.
+ * It never blocks a worker: see "Never blocking a worker" in README.md.
  */
 
 #include "httpd.h"
@@ -61,9 +56,8 @@ typedef struct {
     int max_value;                  /* bytes; -1 unset */
 } reqin_server_conf;
 
-/* Counters shared by every child, in anonymous shared memory created once
- * by the parent and kept across graceful restarts (ap_retained_data). The
- * first five are also the outcomes of reqin_send_locked(). */
+/* Counters of all children, in shared memory kept across graceful restarts
+ * (ap_retained_data). The first five are also reqin_append()'s outcomes. */
 enum { REQIN_SENT, REQIN_DROP_NO_SOCKET, REQIN_DROP_WOULD_BLOCK, REQIN_DROP_ERROR,
        REQIN_DROP_TOO_LARGE, REQIN_DROPPED, REQIN_PARTIAL, REQIN_CONNECTS,
        REQIN_CONNECT_FAILURES, REQIN_NCOUNTERS };
@@ -87,6 +81,7 @@ typedef struct {
     apr_interval_time_t backoff;
     char *buf;                      /* whole lines not yet sent, in order */
     apr_size_t len;
+    apr_uint64_t lines;             /* line ends in buf */
     int stop;
     apr_thread_mutex_t *mutex;
     apr_thread_cond_t *wake;        /* buf is no longer empty */
@@ -96,16 +91,26 @@ typedef struct {
 typedef struct {
     const char *id;
     volatile apr_uint32_t requests;
+    int tls;                        /* -1 until mod_ssl was asked */
+    const char *tls_protocol, *tls_cipher;
 } reqin_conn;
 
 typedef struct {
     apr_pool_t *p;
     char *d;
     apr_size_t len, cap, max;       /* max: bytes kept of a value */
-    apr_array_header_t *truncated;  /* names of the fields cut to max */
+    apr_array_header_t *truncated;  /* names of the fields cut to max, or NULL */
 } reqin_buf;
 
+/* The headers logged under their own keys, in the order of reqin_format. */
+static const char *const reqin_named[] = {
+    "Host", "User-Agent", "Referer", "Accept", "Accept-Language",
+    "Accept-Encoding", "Content-Type", "Content-Length"
+};
+#define REQIN_NNAMED (sizeof(reqin_named) / sizeof(reqin_named[0]))
+
 static unsigned char reqin_plain[256];  /* bytes JSON takes as they are */
+static char reqin_digits[200];          /* "00" to "99" */
 static reqin_counters *reqin_stats;
 static reqin_child reqin_proc = { NULL, -1 };
 static pid_t reqin_pid;
@@ -119,15 +124,13 @@ static void *reqin_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     reqin_server_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->enabled = -1;
-    conf->max_value = -1;
+    conf->enabled = conf->max_value = -1;
     return conf;
 }
 
 static void *reqin_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    reqin_server_conf *base = basev, *add = addv;
-    reqin_server_conf *conf = apr_pcalloc(p, sizeof(*conf));
+    reqin_server_conf *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
     conf->enabled = add->enabled != -1 ? add->enabled : base->enabled;
     conf->socket_path = base->socket_path;
@@ -219,8 +222,7 @@ static void reqin_grow(reqin_buf *b, apr_size_t n)
     b->cap = cap;
 }
 
-/* Inline, with literal keys, so most appends compile to a few moves: the
- * whole event costs a few thousand instructions. */
+/* Inline, with literal keys, so most appends compile to a few moves. */
 static APR_INLINE void reqin_raw(reqin_buf *b, const char *s, apr_size_t n)
 {
     if (b->len + n > b->cap) {
@@ -246,22 +248,34 @@ static apr_size_t reqin_utf8_len(const unsigned char *s, apr_size_t n)
     if (c < 0xC2 || c > 0xF4 || n < len || s[1] < lo || s[1] > hi) {
         return 0;
     }
-    for (i = 2; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    return len;
+    for (i = 2; i < len && (s[i] & 0xC0) == 0x80; i++);
+    return i == len ? len : 0;
+}
+
+/* True when the 8 bytes at s are all printable ASCII other than '"' and
+ * '\\' ("Bit Twiddling Hacks": hasless, hasmore, haszero). A byte out of
+ * range sets its top bit, and borrows or carries only spread from such a
+ * byte, so the test is exact. */
+static APR_INLINE int reqin_plain8(const unsigned char *s)
+{
+    const apr_uint64_t one = 0x0101010101010101ULL;
+    apr_uint64_t w, q, bs;
+
+    memcpy(&w, s, 8);
+    q = w ^ (one * '"');
+    bs = w ^ (one * '\\');
+    return !(((((w - one * 0x20) | (q - one) | (bs - one)) & ~w) | (w + one) | w)
+             & (one * 0x80));
 }
 
 /* Appends str as a JSON string of at most max input bytes, never splitting
- * a UTF-8 sequence; returns 1 when str was cut. NULL is "". */
-static int reqin_json_str(reqin_buf *b, const char *str, apr_size_t max)
+ * a UTF-8 sequence; returns 1 when str was cut. Runs of plain ASCII, most
+ * of any request, are copied 8 bytes at a time. */
+static int reqin_json_escape(reqin_buf *b, const char *str, apr_size_t max)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *s = (const unsigned char *)(str ? str : "");
-    apr_size_t n = strlen((const char *)s), i = 0, len;
-    apr_size_t lim = n < max ? n : max;
+    const unsigned char *s = (const unsigned char *)str;
+    apr_size_t n = strlen(str), i = 0, len, lim = n < max ? n : max;
     unsigned char c;
     char *o;
 
@@ -271,10 +285,13 @@ static int reqin_json_str(reqin_buf *b, const char *str, apr_size_t max)
     o = b->d + b->len;
     *o++ = '"';
     while (i < lim) {
-        for (len = i; len < lim && reqin_plain[s[len]]; len++);
-        memcpy(o, s + i, len - i);  /* a run of plain ASCII */
-        o += len - i;
-        if ((i = len) == lim) {
+        for (; i + 8 <= lim && reqin_plain8(s + i); i += 8, o += 8) {
+            memcpy(o, s + i, 8);
+        }
+        while (i < lim && reqin_plain[s[i]]) {
+            *o++ = s[i++];
+        }
+        if (i == lim) {
             break;
         }
         c = s[i];
@@ -308,14 +325,25 @@ static int reqin_json_str(reqin_buf *b, const char *str, apr_size_t max)
     return i < n;
 }
 
+/* NULL is "". Inline: many headers are absent. */
+static APR_INLINE int reqin_json_str(reqin_buf *b, const char *str, apr_size_t max)
+{
+    if (!str || !*str) {
+        reqin_lit(b, "\"\"");
+        return 0;
+    }
+    return reqin_json_escape(b, str, max);
+}
+
 /* Appends a JSON array of the strings that start each element of arr (an
- * apr_table_entry_t starts with its key, so table entries qualify). */
+ * apr_table_entry_t starts with its key, so table entries qualify); NULL
+ * is []. */
 static int reqin_list(reqin_buf *b, const apr_array_header_t *arr, apr_size_t max)
 {
     int i, cut = 0;
 
     reqin_lit(b, "[");
-    for (i = 0; i < arr->nelts; i++) {
+    for (i = 0; arr && i < arr->nelts; i++) {
         if (i) {
             reqin_lit(b, ",");
         }
@@ -327,19 +355,32 @@ static int reqin_list(reqin_buf *b, const apr_array_header_t *arr, apr_size_t ma
 
 static void reqin_u64(reqin_buf *b, apr_uint64_t val)
 {
-    char num[24], *p = num + sizeof(num);
+    char num[20], *p = num + sizeof(num);
 
-    do {                            /* apr_snprintf costs ~10x as much */
-        *--p = '0' + val % 10;
-    } while (val /= 10);
+    for (; val >= 100; val /= 100) {    /* two digits a division */
+        memcpy(p -= 2, reqin_digits + val % 100 * 2, 2);
+    }
+    if (val >= 10) {
+        memcpy(p -= 2, reqin_digits + val * 2, 2);
+    }
+    else {
+        *--p = '0' + val;
+    }
     reqin_raw(b, p, num + sizeof(num) - p);
+}
+
+static void reqin_cut(reqin_buf *b, const char *key)
+{
+    if (!b->truncated) {
+        b->truncated = apr_array_make(b->p, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(b->truncated, const char *) = key;
 }
 
 /* Keys are literals, written as they are; a cut value names its key. */
 #define reqin_num(b, k, v) (reqin_key((b), k), reqin_u64((b), (v)))
 #define reqin_str(b, k, v) \
-    (reqin_key((b), k), reqin_json_str((b), (v), (b)->max) \
-     ? (void)(APR_ARRAY_PUSH((b)->truncated, const char *) = k) : (void)0)
+    (reqin_key((b), k), reqin_json_str((b), (v), (b)->max) ? reqin_cut((b), k) : (void)0)
 
 /* The event */
 
@@ -349,6 +390,7 @@ static reqin_conn *reqin_conn_state(conn_rec *c)
 
     if (!cs) {
         cs = apr_pcalloc(c->pool, sizeof(*cs));
+        cs->tls = -1;
         cs->id = apr_psprintf(c->pool, "%" APR_PID_T_FMT "-%" APR_UINT64_T_FMT,
                               reqin_pid, apr_atomic_inc64(&reqin_conn_seq));
         ap_set_module_config(c->conn_config, &reqin_log_module, cs);
@@ -356,42 +398,65 @@ static reqin_conn *reqin_conn_state(conn_rec *c)
     return cs;
 }
 
+/* The values of reqin_named in one pass over the table, the first of
+ * repeated headers as apr_table_get: eight of those cost twice as much. */
+static void reqin_find(apr_table_t *in, const char **val)
+{
+    const apr_array_header_t *arr = apr_table_elts(in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i, j, end;
+
+    for (i = 0; i < arr->nelts; i++) {
+        switch (e[i].key[0] | 0x20) {   /* the candidates, by first letter */
+        case 'h': j = 0; end = 1; break;
+        case 'u': j = 1; end = 2; break;
+        case 'r': j = 2; end = 3; break;
+        case 'a': j = 3; end = 6; break;
+        case 'c': j = 6; end = 8; break;
+        default: continue;
+        }
+        for (; j < end && (val[j] || strcasecmp(e[i].key, reqin_named[j])); j++);
+        if (j < end) {
+            val[j] = e[i].val;
+        }
+    }
+}
+
 static void reqin_headers(reqin_buf *b, apr_table_t *in, reqin_server_conf *conf)
 {
-    int i;
+    const apr_array_header_t *names = conf->headers;
     const char *name;
+    int i;
 
     reqin_key(b, "header_names");
     if (reqin_list(b, apr_table_elts(in), b->max)) {
-        APR_ARRAY_PUSH(b->truncated, const char *) = "header_names";
+        reqin_cut(b, "header_names");
     }
     reqin_num(b, "header_count", apr_table_elts(in)->nelts);
     reqin_key(b, "extra_headers");
     reqin_lit(b, "{");
-    for (i = 0; conf->headers && i < conf->headers->nelts; i++) {
-        name = APR_ARRAY_IDX(conf->headers, i, const char *);
+    for (i = 0; names && i < names->nelts; i++) {
+        name = APR_ARRAY_IDX(names, i, const char *);
+        if (i) {
+            reqin_lit(b, ",");
+        }
         reqin_json_str(b, name, REQIN_BUF_SIZE);
         reqin_lit(b, ":");
         if (reqin_json_str(b, apr_table_get(in, name), b->max)) {
-            APR_ARRAY_PUSH(b->truncated, const char *) =
-                apr_pstrcat(b->p, "extra_headers.", name, NULL);
-        }
-        if (i + 1 < conf->headers->nelts) {
-            reqin_lit(b, ",");
+            reqin_cut(b, apr_pstrcat(b->p, "extra_headers.", name, NULL));
         }
     }
     reqin_lit(b, "}");
 }
 
 static char *reqin_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
-                          reqin_conn *cs, apr_uint32_t nth)
+                          reqin_conn *cs, apr_uint32_t nth, apr_size_t *len)
 {
     request_rec *last = r;
     apr_table_t *in = ap_get_module_config(r->request_config, &reqin_log_module);
     apr_time_t now = apr_time_now();
-    const char *tls_protocol = NULL, *tls_cipher = NULL;
-    int tls = reqin_is_https && reqin_is_https(mc);
-    reqin_buf b;
+    const char *hv[REQIN_NNAMED] = { NULL };
+    reqin_buf b = { r->pool, NULL, 0, 2048, 0, NULL };
 
     while (last->next) {            /* after internal redirects, as %>s */
         last = last->next;
@@ -399,21 +464,24 @@ static char *reqin_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
     if (!in) {                      /* rejected before post_read_request */
         in = r->headers_in;
     }
-    if (tls && reqin_var_lookup) {
-        tls_protocol = reqin_var_lookup(r->pool, r->server, mc, NULL, "SSL_PROTOCOL");
-        tls_cipher = reqin_var_lookup(r->pool, r->server, mc, NULL, "SSL_CIPHER");
+    reqin_find(in, hv);
+    /* Once per connection, whose handshake fixes both (a TLS 1.2
+     * renegotiation is not seen); HTTP/2 streams, which may run at the same
+     * time, ask each time rather than share the cache. */
+    if (cs->tls < 0 || r->connection != mc) {
+        cs->tls = reqin_is_https && reqin_is_https(mc);
+        if (cs->tls && reqin_var_lookup) {
+            cs->tls_protocol = reqin_var_lookup(mc->pool, r->server, mc, NULL, "SSL_PROTOCOL");
+            cs->tls_cipher = reqin_var_lookup(mc->pool, r->server, mc, NULL, "SSL_CIPHER");
+        }
     }
-    b.p = r->pool;
-    b.cap = 2048;
     b.d = reqin_alloc(r->pool, b.cap);
-    b.len = 0;
     b.max = conf->max_value > 0 ? conf->max_value : REQIN_DEFAULT_MAX_VALUE;
-    b.truncated = apr_array_make(r->pool, 2, sizeof(const char *));
 
     reqin_lit(&b, "{\"type\":\"http\"");
     reqin_num(&b, "ts_us", r->request_time);
     reqin_str(&b, "vhost", r->server->server_hostname);
-    reqin_str(&b, "host", apr_table_get(in, "Host"));
+    reqin_str(&b, "host", hv[0]);
     reqin_str(&b, "method", r->method);
     reqin_str(&b, "path", r->parsed_uri.path);
     reqin_str(&b, "query", r->args);
@@ -429,56 +497,53 @@ static char *reqin_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
     reqin_str(&b, "conn_id", cs->id);
     reqin_num(&b, "keepalive_n", nth);
     reqin_key(&b, "tls");
-    reqin_raw(&b, tls ? "true" : "false", tls ? 4 : 5);
-    reqin_str(&b, "tls_protocol", tls_protocol);
-    reqin_str(&b, "tls_cipher", tls_cipher);
-    reqin_str(&b, "user_agent", apr_table_get(in, "User-Agent"));
-    reqin_str(&b, "referer", apr_table_get(in, "Referer"));
-    reqin_str(&b, "accept", apr_table_get(in, "Accept"));
-    reqin_str(&b, "accept_language", apr_table_get(in, "Accept-Language"));
-    reqin_str(&b, "accept_encoding", apr_table_get(in, "Accept-Encoding"));
-    reqin_str(&b, "content_type", apr_table_get(in, "Content-Type"));
-    reqin_str(&b, "content_length", apr_table_get(in, "Content-Length"));
+    reqin_raw(&b, cs->tls ? "true" : "false", cs->tls ? 4 : 5);
+    reqin_str(&b, "tls_protocol", cs->tls ? cs->tls_protocol : NULL);
+    reqin_str(&b, "tls_cipher", cs->tls ? cs->tls_cipher : NULL);
+    reqin_str(&b, "user_agent", hv[1]);
+    reqin_str(&b, "referer", hv[2]);
+    reqin_str(&b, "accept", hv[3]);
+    reqin_str(&b, "accept_language", hv[4]);
+    reqin_str(&b, "accept_encoding", hv[5]);
+    reqin_str(&b, "content_type", hv[6]);
+    reqin_str(&b, "content_length", hv[7]);
     reqin_headers(&b, in, conf);
     reqin_key(&b, "truncated");
     reqin_list(&b, b.truncated, REQIN_BUF_SIZE);
-    reqin_raw(&b, "}\n", 3);        /* with the NUL */
+    reqin_lit(&b, "}\n");
+    *len = b.len;
     return b.d;
 }
 
 /* The socket. An event is appended, a whole line, to a per-process buffer
- * that a flusher thread sends at most REQIN_FLUSH_DELAY later (or at once
- * from REQIN_FLUSH_BYTES): one send() then carries a batch, where one per
- * event would cost ~3 us, several % of a static file request. Bytes leave
- * the buffer only from its front, so a partial send leaves the rest of a
- * line for the next send and the stream never holds a broken or interleaved
- * line. Every call is non-blocking: the mutex is held for one send() at most. */
+ * that a flusher thread sends at most REQIN_FLUSH_DELAY later (at once from
+ * REQIN_FLUSH_BYTES): one send() per event would cost ~3 us, several % of a
+ * static file request. Bytes leave the buffer only from its front, so a
+ * partial send never leaves a broken or interleaved line. Nothing waits:
+ * the mutex is held for one memcpy() or one non-blocking send(). */
 
 static apr_uint64_t reqin_lines(const char *p, apr_size_t n)
 {
     const char *end = p + n;
     apr_uint64_t lines = 0;
 
-    while (p < end && (p = memchr(p, '\n', end - p)) != NULL) {
+    for (; p < end && (p = memchr(p, '\n', end - p)) != NULL; p++) {
         lines++;
-        p++;
     }
     return lines;
 }
 
 static void reqin_disconnect(void)
 {
-    apr_uint64_t lost = reqin_lines(reqin_proc.buf, reqin_proc.len);
-
     if (reqin_proc.fd >= 0) {
         close(reqin_proc.fd);
         reqin_proc.fd = -1;
     }
     /* The reader is gone with what it had not read: drop what is left, so
      * that a new connection starts on a line. */
-    apr_atomic_add64(&reqin_stats->n[REQIN_DROP_ERROR], lost);
-    apr_atomic_add64(&reqin_stats->n[REQIN_DROPPED], lost);
-    reqin_proc.len = 0;
+    apr_atomic_add64(&reqin_stats->n[REQIN_DROP_ERROR], reqin_proc.lines);
+    apr_atomic_add64(&reqin_stats->n[REQIN_DROPPED], reqin_proc.lines);
+    reqin_proc.len = reqin_proc.lines = 0;
 }
 
 static int reqin_connect(void)
@@ -503,10 +568,9 @@ static int reqin_connect(void)
     if (fd >= 0) {
         close(fd);
     }
-    reqin_proc.backoff = reqin_proc.backoff ? reqin_proc.backoff * 2 : REQIN_BACKOFF_MIN;
-    if (reqin_proc.backoff > REQIN_BACKOFF_MAX) {
-        reqin_proc.backoff = REQIN_BACKOFF_MAX;
-    }
+    reqin_proc.backoff = !reqin_proc.backoff ? REQIN_BACKOFF_MIN
+                       : reqin_proc.backoff * 2 > REQIN_BACKOFF_MAX ? REQIN_BACKOFF_MAX
+                       : reqin_proc.backoff * 2;
     reqin_proc.next_attempt = now + reqin_proc.backoff;
     apr_atomic_inc64(&reqin_stats->n[REQIN_CONNECT_FAILURES]);
     return 0;
@@ -516,6 +580,7 @@ static int reqin_connect(void)
 static void reqin_flush(void)
 {
     ssize_t n;
+    apr_uint64_t sent;
 
     if (reqin_proc.fd < 0 || !reqin_proc.len) {
         return;
@@ -527,7 +592,10 @@ static void reqin_flush(void)
         }
         return;
     }
-    apr_atomic_add64(&reqin_stats->n[REQIN_SENT], reqin_lines(reqin_proc.buf, n));
+    /* Lines are counted only after a partial send. */
+    sent = (apr_size_t)n == reqin_proc.len ? reqin_proc.lines : reqin_lines(reqin_proc.buf, n);
+    reqin_proc.lines -= sent;
+    apr_atomic_add64(&reqin_stats->n[REQIN_SENT], sent);
     if ((apr_size_t)n < reqin_proc.len) {
         apr_atomic_inc64(&reqin_stats->n[REQIN_PARTIAL]);
     }
@@ -555,10 +623,11 @@ static int reqin_append(const char *line, apr_size_t len)
     }
     memcpy(reqin_proc.buf + reqin_proc.len, line, len);
     reqin_proc.len += len;
+    reqin_proc.lines++;
     if (!reqin_proc.flusher || reqin_proc.len >= REQIN_FLUSH_BYTES) {
         reqin_flush();
     }
-    else if (reqin_proc.len == len) {
+    else if (reqin_proc.len == len) {   /* the flusher sleeps only when empty */
         apr_thread_cond_signal(reqin_proc.wake);
     }
     return REQIN_SENT;
@@ -609,12 +678,12 @@ static void reqin_report_drops(server_rec *s)
                  "socket %s", dropped - before, dropped, reqin_proc.path);
 }
 
-static void reqin_send(server_rec *s, const char *line)
+static void reqin_send(server_rec *s, const char *line, apr_size_t len)
 {
     int rc = REQIN_DROP_ERROR;
 
     if (apr_thread_mutex_lock(reqin_proc.mutex) == APR_SUCCESS) {
-        rc = reqin_append(line, strlen(line));
+        rc = reqin_append(line, len);
         apr_thread_mutex_unlock(reqin_proc.mutex);
     }
     if (rc != REQIN_SENT) {
@@ -655,6 +724,8 @@ static int reqin_log_transaction(request_rec *r)
     conn_rec *mc = r->connection;
     reqin_conn *cs;
     apr_uint32_t nth;
+    apr_size_t len;
+    const char *line;
 
     if (!reqin_proc.path || !reqin_stats) {
         return OK;
@@ -667,7 +738,8 @@ static int reqin_log_transaction(request_rec *r)
     cs = reqin_conn_state(mc);
     nth = apr_atomic_inc32(&cs->requests) + 1;
     if (reqin_enabled(r->server)) {
-        reqin_send(r->server, reqin_format(r, REQIN_SCONF(r->server), mc, cs, nth));
+        line = reqin_format(r, REQIN_SCONF(r->server), mc, cs, nth, &len);
+        reqin_send(r->server, line, len);
     }
     return OK;
 }
@@ -799,8 +871,12 @@ static void reqin_register_hooks(apr_pool_t *p)
 {
     int c;
 
-    for (c = 0x20; c < 0x7F; c++) {
-        reqin_plain[c] = c != '"' && c != '\\';
+    for (c = 0; c < 256; c++) {
+        reqin_plain[c] = c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+    }
+    for (c = 0; c < 100; c++) {
+        reqin_digits[2 * c] = '0' + c / 10;
+        reqin_digits[2 * c + 1] = '0' + c % 10;
     }
     /* Before mod_remoteip (APR_HOOK_FIRST) rewrites X-Forwarded-For. */
     ap_hook_post_read_request(reqin_post_read_request, NULL, NULL, APR_HOOK_REALLY_FIRST);

@@ -74,7 +74,7 @@ export interface ApacheOptions {
 }
 
 /** The modules Debian's apache2 package enables by default (besides the MPM). */
-const STOCK_MODULES = [
+export const STOCK_MODULES = [
   'access_compat',
   'alias',
   'auth_basic',
