@@ -3,7 +3,8 @@
  * `npm run bench:sentinel`: sustained TLS handshakes/s on loopback that `ja4 sentinel` turns into
  * events with nothing lost. The sentinel runs as its own process (`ja4 sentinel`); this process
  * runs the TLS server (ECDSA P-256), the clients and a stand-in correlator socket. Each stage
- * raises client concurrency; a stage is loss-free when events == handshakes completed.
+ * raises client concurrency; a stage is loss-free when events == handshakes completed and
+ * libpcap dropped nothing (ja4_sentinel_pcap_dropped_total, from the patched cap binding).
  * Needs cap (libpcap) and CAP_NET_RAW. Writes bench/results/sentinel.json.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -59,6 +60,21 @@ const collector = net.createServer((c) => {
 });
 await new Promise<void>((r) => collector.listen(sockPath, () => r()));
 
+const metricsPort = await new Promise<number>((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = (probe.address() as net.AddressInfo).port;
+    probe.close(() => resolve(p));
+  });
+});
+/** libpcap's drop counters from the sentinel's /metrics (null without the patched cap binding). */
+async function pcapDrops(): Promise<number | null> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const lines = text.split('\n').filter((l) => /^ja4_sentinel_pcap_(if)?dropped_total[ {]/.test(l));
+  return lines.length === 0
+    ? null
+    : lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
 const child: ChildProcess = spawn(
   process.execPath,
   [
@@ -71,7 +87,7 @@ const child: ChildProcess = spawn(
     '--socket',
     sockPath,
     '--metrics-port',
-    '0',
+    String(metricsPort),
   ],
   { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JA4_LOG_LEVEL: 'warn' } },
 );
@@ -108,10 +124,12 @@ const stages: {
   handshakes: number;
   events: number;
   handshakes_per_s: number;
+  pcap_dropped: number | null;
   loss_free: boolean;
 }[] = [];
 for (const c of LEVELS) {
   const before = events;
+  const dropsBefore = await pcapDrops();
   let done = 0;
   const end = Date.now() + STAGE_MS;
   const t = process.hrtime.bigint();
@@ -123,14 +141,19 @@ for (const c of LEVELS) {
   const secs = Number(process.hrtime.bigint() - t) / 1e9;
   await sleep(1500); // let the sentinel drain
   const got = events - before;
+  const dropsAfter = await pcapDrops();
+  const pcapDropped = dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore;
   stages.push({
     concurrency: c,
     handshakes: done,
     events: got,
     handshakes_per_s: Math.round(done / secs),
-    loss_free: got === done,
+    pcap_dropped: pcapDropped,
+    loss_free: got === done && (pcapDropped ?? 0) === 0,
   });
-  process.stderr.write(`concurrency ${c}: ${Math.round(done / secs)} handshakes/s, ${got}/${done} events\n`);
+  process.stderr.write(
+    `concurrency ${c}: ${Math.round(done / secs)} handshakes/s, ${got}/${done} events, pcap drops ${pcapDropped ?? 'n/a'}\n`,
+  );
 }
 child.kill('SIGTERM');
 server.close();

@@ -136,6 +136,9 @@ export async function stageModules(opts: BuildRpmOptions, dest: string): Promise
   if (opts.modules === 'ci') {
     await fs.copy(join(opts.root, 'package.json'), join(dest, 'package.json'));
     await fs.copy(join(opts.root, 'package-lock.json'), join(dest, 'package-lock.json'));
+    // The postinstall patches cap (pcap_stats, capture timestamps) and rebuilds it for this host.
+    await fs.copy(join(opts.root, 'patches'), join(dest, 'patches'));
+    await fs.copy(join(opts.root, 'scripts/patch-cap.mjs'), join(dest, 'scripts/patch-cap.mjs'));
     // Native addons (cap against libpcap, chDB's prebuilt engine) come out built for this host.
     const npm = $({ cwd: dest, quiet: true, nothrow: true });
     let ci = await npm`npm ci --omit=dev --prefer-offline --no-audit --no-fund`;

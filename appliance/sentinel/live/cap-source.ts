@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 import { CaptureStartError } from '../errors.js';
 import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_NULL, LINKTYPE_RAW } from '../link-layer.js';
+import type { RawPcapStats } from './pcap-stats.js';
 
 interface CapInstance {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   close(): void;
-  on(event: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
+  /** With patches/cap+0.2.1.patch the header's ts.tv_sec and ts.tv_usec follow; without, absent. */
+  on(
+    event: 'packet',
+    fn: (nbytes: number, truncated: boolean, tsSec?: number, tsUsec?: number) => void,
+  ): void;
   setMinBytes?: (n: number) => void;
+  /** pcap_stats() for the open handle; only in the patched binding (throws with pcap_geterr). */
+  stats?: () => RawPcapStats;
 }
 interface CapModule {
   Cap: new () => CapInstance;
@@ -42,19 +50,26 @@ const LINK_BY_NAME: Record<string, number> = {
 
 export interface LiveCapture {
   linkType: number;
+  /** libpcap's pcap_stats(), or null when the cap binding is not the patched one. */
+  stats: (() => RawPcapStats) | null;
   close(): void;
 }
+
+/** µs since the epoch from the monotonic clock: the fallback when cap gives no capture timestamp. */
+export const clockUs = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
 /**
  * Opens `iface` with a BPF `filter`; every frame goes to `onFrame` synchronously from libpcap's
  * dispatch loop (the frame Buffer is reused: copy what you keep). cap sets a 65535-byte snaplen.
+ * `tsUs` is libpcap's capture timestamp (pcap_pkthdr.ts, µs precision) when the binding is
+ * patched, else the clock when cap hands the frame over.
  */
 export function openLiveCapture(
   iface: string,
   filter: string,
   bufferBytes: number,
   snaplen: number,
-  onFrame: (linkType: number, frame: Buffer) => void,
+  onFrame: (linkType: number, frame: Buffer, tsUs: number) => void,
 ): LiveCapture {
   const { Cap } = loadCap();
   const cap = new Cap();
@@ -75,8 +90,15 @@ export function openLiveCapture(
     throw new CaptureStartError(`capture on ${iface}: link type ${name} is not supported`);
   }
   cap.setMinBytes?.(0);
-  cap.on('packet', (nbytes) => onFrame(linkType, buffer.subarray(0, nbytes)));
-  return { linkType, close: () => cap.close() };
+  cap.on('packet', (nbytes, _truncated, tsSec, tsUsec) =>
+    onFrame(
+      linkType,
+      buffer.subarray(0, nbytes),
+      tsSec === undefined || tsUsec === undefined ? clockUs() : tsSec * 1_000_000 + tsUsec,
+    ),
+  );
+  const stats = typeof cap.stats === 'function' ? () => cap.stats!() : null;
+  return { linkType, stats, close: () => cap.close() };
 }
 
 /** After the device is open, a root process switches to `user` (uid and primary gid from /etc/passwd). */

@@ -2,14 +2,22 @@ import { Counter, Gauge, type Registry } from '../../common/index.js';
 import { PARSE_CODES } from '../errors.js';
 import type { PipelineStats } from '../pipeline.js';
 import type { EventSocketStats } from './event-socket.js';
+import type { PcapTotals } from './pcap-stats.js';
 
 /**
  * Sentinel counters, read from the pipeline and socket stats at scrape time (nothing is touched
- * per packet). libpcap's own ps_recv/ps_drop are not exposed by the cap binding; see README.
+ * per packet). `pcap` (libpcap's pcap_stats(), from the patched cap binding) is refreshed at
+ * scrape time too; without the patch those three counters are not registered at all.
  */
 export function registerSentinelMetrics(
   registry: Registry,
-  src: { pipeline: PipelineStats; socket: EventSocketStats; flows: () => number; written: () => number },
+  src: {
+    pipeline: PipelineStats;
+    socket: EventSocketStats;
+    flows: () => number;
+    written: () => number;
+    pcap?: { totals: PcapTotals; refresh: () => void } | null;
+  },
 ): void {
   const last = new Map<string, number>();
   const delta = (key: string, now: number) => {
@@ -31,6 +39,28 @@ export function registerSentinelMetrics(
   counter('ja4_sentinel_client_hellos_total', 'ClientHellos fingerprinted', () => src.pipeline.clientHellos);
   counter('ja4_sentinel_events_sent_total', 'TLS events written to network.socket', () => src.socket.sent);
   counter('ja4_sentinel_frames_written_total', 'Frames written to the --write capture file', src.written);
+  const pcap = src.pcap;
+  if (pcap) {
+    const pcapRead = (key: keyof PcapTotals) => () => {
+      pcap.refresh(); // a getsockopt per counter and scrape: cheap, and each one is current
+      return pcap.totals[key];
+    };
+    counter(
+      'ja4_sentinel_pcap_received_total',
+      'Packets libpcap received on the capture handle (pcap_stats ps_recv)',
+      pcapRead('received'),
+    );
+    counter(
+      'ja4_sentinel_pcap_dropped_total',
+      'Packets dropped because libpcap/the kernel buffer had no room (pcap_stats ps_drop)',
+      pcapRead('dropped'),
+    );
+    counter(
+      'ja4_sentinel_pcap_ifdropped_total',
+      'Packets dropped by the network interface or its driver (pcap_stats ps_ifdrop)',
+      pcapRead('ifdropped'),
+    );
+  }
   new Counter({
     name: 'ja4_sentinel_events_dropped_total',
     help: 'TLS events dropped (socket down, or queue full because the reader is slow)',

@@ -1,12 +1,18 @@
 import type { Server } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { type Config, createMetricsRegistry, type Logger, serveMetrics } from '../../common/index.js';
+import {
+  type Config,
+  createMetricsRegistry,
+  type Logger,
+  rateLimitedWarn,
+  serveMetrics,
+} from '../../common/index.js';
 import { FingerprintPipeline } from '../pipeline.js';
 import { toTlsEvent } from '../record.js';
 import { buildFilter } from './bpf.js';
-import { dropPrivileges, openLiveCapture } from './cap-source.js';
+import { dropPrivileges, type LiveCapture, openLiveCapture } from './cap-source.js';
 import { EventSocketWriter } from './event-socket.js';
 import { registerSentinelMetrics } from './metrics.js';
+import { PcapStatsPoller, type PcapTotals } from './pcap-stats.js';
 import { PcapWriter } from './pcap-writer.js';
 
 export interface SentinelOptions {
@@ -23,11 +29,10 @@ export interface SentinelHandle {
   events: EventSocketWriter;
   filter: string;
   metricsPort: number | null;
+  /** libpcap's receive/drop totals (polled each second), or null without the patched cap binding. */
+  pcap: PcapTotals | null;
   close(): Promise<void>;
 }
-
-/** µs since the epoch from the monotonic clock (cap gives frames without libpcap's timestamp). */
-const epochUs = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
 /**
  * `ja4 sentinel`: live capture (libpcap via cap) → the same FingerprintPipeline as
@@ -46,18 +51,30 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
     maxFlowBytes: s.max_flow_bytes,
   });
   let writer: PcapWriter | null = null;
-  let capture: { linkType: number; close(): void };
+  let capture: LiveCapture;
   try {
-    capture = openLiveCapture(s.iface, filter, s.buffer_mb * 1024 * 1024, s.snaplen, (linkType, frame) => {
-      const ts = epochUs();
-      writer?.write(frame, ts);
-      pipeline.push(linkType, frame, ts);
-    });
+    capture = openLiveCapture(
+      s.iface,
+      filter,
+      s.buffer_mb * 1024 * 1024,
+      s.snaplen,
+      (linkType, frame, ts) => {
+        writer?.write(frame, ts);
+        pipeline.push(linkType, frame, ts);
+      },
+    );
   } catch (err) {
     events.close();
     throw err;
   }
   if (opts.write) writer = new PcapWriter(opts.write, capture.linkType);
+  const warn = rateLimitedWarn(opts.log);
+  const pcapStats = capture.stats
+    ? new PcapStatsPoller(capture.stats, (message) =>
+        warn('pcap_stats', { err: message }, 'pcap_stats failed'),
+      )
+    : null;
+  pcapStats?.start(1000);
   const user = dropPrivileges(s.user);
   const flushTimer = setInterval(() => writer?.flush(), 500);
   flushTimer.unref();
@@ -69,11 +86,24 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
       socket: events.stats,
       flows: () => pipeline.flowCount(),
       written: () => writer?.written ?? 0,
+      pcap: pcapStats
+        ? {
+            totals: pcapStats.totals,
+            refresh: () => pcapStats.poll(),
+          }
+        : null,
     });
     server = await serveMetrics(registry, s.metrics_port);
   }
   opts.log.info(
-    { iface: s.iface, filter, socket: opts.socket, write: opts.write ?? null, user },
+    {
+      iface: s.iface,
+      filter,
+      socket: opts.socket,
+      write: opts.write ?? null,
+      user,
+      timestamps: pcapStats ? 'libpcap' : 'clock (cap binding without patches/cap+0.2.1.patch)',
+    },
     'sentinel capturing',
   );
   return {
@@ -81,8 +111,10 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
     events,
     filter,
     metricsPort: server ? (server.address() as { port: number }).port : null,
+    pcap: pcapStats?.totals ?? null,
     async close() {
       clearInterval(flushTimer);
+      pcapStats?.stop(); // the last counts, while the handle is still open
       capture.close();
       writer?.close();
       events.close();

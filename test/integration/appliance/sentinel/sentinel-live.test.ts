@@ -4,6 +4,7 @@
  * with an offline fingerprint of the sentinel's own --write capture. Skips without cap/CAP_NET_RAW.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -153,6 +154,83 @@ async function sentinel(
   await sleep(300); // libpcap is live once open() returns; give the socket a moment to connect
   return h;
 }
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const p = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return p;
+}
+/** One sample of a counter from a Prometheus text exposition (undefined when absent). */
+function sample(text: string, name: string): number | undefined {
+  // `name{default labels} value` or `name value`
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+/**
+ * An independent capture of the same traffic by dumpcap (its own libpcap handle on lo): the
+ * kernel stamps each skb once, so its record timestamps are the ones the sentinel should carry.
+ */
+async function startDumpcap(file: string, filter: string): Promise<{ stop(): Promise<void> } | string> {
+  for (const tool of ['dumpcap', 'tshark']) {
+    if (spawnSync(tool, ['-v'], { stdio: 'ignore' }).status !== 0) return `${tool} not installed`;
+  }
+  const c = spawn('dumpcap', ['-q', '-i', 'lo', '-f', filter, '-w', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    const t = setTimeout(() => resolve(false), 10_000);
+    c.stderr.on('data', (d) => {
+      err += d.toString();
+      if (err.includes('Capturing on')) {
+        clearTimeout(t);
+        resolve(true);
+      }
+    });
+    c.on('close', () => resolve(false));
+  });
+  const stop = () =>
+    new Promise<void>((r) => {
+      if (c.exitCode !== null) return r();
+      c.on('close', () => r());
+      c.kill('SIGTERM');
+    });
+  if (!ready) {
+    await stop();
+    return `dumpcap did not start: ${err.trim().split('\n').pop()}`;
+  }
+  return { stop };
+}
+const UDP_PROBES = 5;
+/** Datagrams to the TLS port, inside the sentinel's `(tcp or udp) and port P` filter (not QUIC). */
+async function udpProbes() {
+  const sock = dgram.createSocket('udp4');
+  for (let i = 0; i < UDP_PROBES; i++) {
+    await new Promise((r) => sock.send(`probe ${i}`, port, '127.0.0.1', r));
+    await sleep(20);
+  }
+  sock.close();
+}
+/**
+ * Capture times (µs) of the UDP frames in a capture file, read by tshark from its text (ns
+ * for pcapng, truncated to µs as libpcap does: no float arithmetic). UDP because loopback
+ * stamps such an skb once in netif_rx, so every packet socket sees the same time; locally
+ * sent TCP skbs carry TCP's monotonic departure time instead, and each packet socket then
+ * reads the clock itself (a µs or two apart).
+ */
+function udpTimes(file: string): number[] {
+  const out = execFileSync('tshark', ['-r', file, '-Y', 'udp', '-T', 'fields', '-e', 'frame.time_epoch'], {
+    encoding: 'utf8',
+  });
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((epoch) => {
+      const [sec, frac = ''] = epoch.split('.');
+      return Number(sec) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
+    });
+}
 async function until(cond: () => boolean, ms = 10_000) {
   const end = Date.now() + ms;
   while (!cond() && Date.now() < end) await sleep(50);
@@ -163,7 +241,13 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
     const col = new Collector(path.join(tmp, 'net1.sock'));
     await col.start();
     const capture = path.join(tmp, 'live.pcap');
-    const h = await sentinel(col.file, {}, capture);
+    const independent = path.join(tmp, 'dumpcap.pcapng');
+    const dumpcap = await startDumpcap(independent, `udp port ${port}`);
+    const h = await sentinel(col.file, { metrics_port: await freePort() }, capture);
+    expect(
+      h.pcap,
+      'cap binding without patches/cap+0.2.1.patch: run npm install (postinstall)',
+    ).not.toBeNull();
     await until(() => h.events.isConnected);
     await nodeClient();
     await nodeClient({ servername: 'a.test', ALPNProtocols: ['h2'] });
@@ -172,9 +256,21 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
     await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'c.test']);
     await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-noservername']);
     await until(() => col.events.length >= 6);
+    await udpProbes();
     await sleep(300);
+    const handled = h.pipeline.stats.packets; // read first: libpcap counts a frame before handing it over
+    const metrics = await (await fetch(`http://127.0.0.1:${h.metricsPort}/metrics`)).text();
     await h.close();
     await col.stop();
+    if (typeof dumpcap !== 'string') await dumpcap.stop();
+
+    // libpcap's own counters (pcap_stats via the patched binding) on the Prometheus endpoint.
+    const received = sample(metrics, 'ja4_sentinel_pcap_received_total');
+    expect(handled).toBeGreaterThan(0);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeGreaterThanOrEqual(handled);
+    expect(sample(metrics, 'ja4_sentinel_pcap_dropped_total')).toBeGreaterThanOrEqual(0);
+    expect(sample(metrics, 'ja4_sentinel_pcap_ifdropped_total')).toBeGreaterThanOrEqual(0);
 
     expect(col.events).toHaveLength(6);
     expect(new Set(col.events.map((e) => e.src_port)).size).toBe(6);
@@ -196,6 +292,17 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
       ]);
       expect(e.syn).not.toBeNull(); // the SYN was on the wire
       expect(e.syn!.mss).toBe(65_495); // loopback MTU 65536 - 40
+      // The event is stamped with the ClientHello frame's capture time, as the --write record is.
+      expect(e.ts_us, `ts_us for port ${e.src_port}`).toBe(o!.ts_us);
+    }
+    // ...and that time is libpcap's, not the sentinel's clock: dumpcap's own libpcap handle saw
+    // the same UDP datagrams with the same timestamps (see udpTimes for why UDP).
+    if (typeof dumpcap === 'string') {
+      console.warn(`skip the independent timestamp check: ${dumpcap}`);
+    } else {
+      const mine = udpTimes(capture);
+      expect(mine).toHaveLength(UDP_PROBES);
+      expect(mine).toEqual(udpTimes(independent));
     }
   }, 60_000);
 
