@@ -72,8 +72,9 @@ export function walkPcapng(buf: Buffer, sink: PacketSink): ParseResult<WalkSumma
         const iface = ifaces[ifId];
         const cap = u32(body + 12);
         if (iface && cap <= MAX_FRAME && body + 20 + cap <= end) {
-          const ts = u32(body + 4) * 4_294_967_296 + u32(body + 8);
-          const tsUs = iface.unitsPerSec === 1e6 ? ts : Math.floor((ts * 1e6) / iface.unitsPerSec);
+          const hi = u32(body + 4);
+          const lo = u32(body + 8);
+          const tsUs = toMicros(hi, lo, iface.unitsPerSec);
           packets++;
           lastTsUs = tsUs;
           sink(iface.linkType, buf.subarray(body + 20, body + 20 + cap), tsUs);
@@ -91,6 +92,16 @@ export function walkPcapng(buf: Buffer, sink: PacketSink): ParseResult<WalkSumma
     pos += len;
   }
   return { ok: true, value: { format: 'pcapng', packets, damage } };
+}
+
+/**
+ * A 64-bit timestamp in interface units to µs. Nanosecond stamps (~1.8e18) exceed 2^53, so the
+ * division is done in BigInt there; µs stamps (~1.8e15) are exact as doubles.
+ */
+function toMicros(hi: number, lo: number, unitsPerSec: number): number {
+  if (unitsPerSec === 1e6) return hi * 4_294_967_296 + lo;
+  if (!Number.isInteger(unitsPerSec)) return Math.floor(((hi * 4_294_967_296 + lo) * 1e6) / unitsPerSec);
+  return Number((((BigInt(hi) << 32n) | BigInt(lo)) * 1_000_000n) / BigInt(unitsPerSec));
 }
 
 /** if_tsresol: MSB clear = 10^-v s, set = 2^-v s (draft §4.2). */

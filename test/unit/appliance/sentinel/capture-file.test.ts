@@ -79,6 +79,15 @@ describe('pcap', () => {
 });
 
 describe('pcapng', () => {
+  it('converts nanosecond stamps beyond 2^53 to µs exactly (integer arithmetic)', () => {
+    const d = frames[0].data;
+    // 1,795,295,280.123456789 s: as a double the ns count rounds to …456768, giving …456 µs only by luck;
+    // …123456999 would round up to …457 µs in floating point.
+    const file = Buffer.concat([shb(), idb(1, 9), epb(0, 1_795_295_280_123_456_999n, d)]);
+    const { got } = collect(file);
+    expect(got).toEqual([[1, d.length, 1_795_295_280_123_456]]);
+  });
+
   it('reads several interfaces with their link types and timestamp resolutions', () => {
     const d = frames[0].data;
     const file = Buffer.concat([
