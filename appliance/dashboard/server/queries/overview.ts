@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { TimeRange } from '../time-range.js';
 import { rangeParams, select } from './run.js';
-import { classifiedRows, sourceStep } from './traffic-source.js';
+import { seriesQuery, sourceStep, topsQuery } from './traffic-source.js';
 
 export interface Overview {
   kpis: {
@@ -18,11 +18,18 @@ export interface Overview {
   top_asns: { asn: number; asn_name: string; asn_label: string; hits: number; ips: number }[];
 }
 
-/** One row of the overview's single query; `g` tells which grouping set it belongs to. */
+/** One row of the series query: one bucket. */
+export interface BucketRow {
+  t: number;
+  known_bot: number;
+  other: number;
+  anomalous: number;
+  anomalous_ips: number;
+}
+
+/** One row of the top-lists query; `g` tells which grouping set it belongs to. */
 interface SetRow {
   g: number;
-  t: number;
-  class: string;
   ja4: string;
   host: string;
   asn: number;
@@ -33,53 +40,47 @@ interface SetRow {
   known_bot: number;
 }
 
-// GROUPING(t, class, ja4, host, asn): a bit is 1 where the column is NOT in the set.
-const SET_SERIES = 0b00111;
-const SET_CLASS = 0b10111;
-const SET_JA4 = 0b11011;
-const SET_HOST = 0b11101;
-const SET_ASN = 0b11110;
-const SET_ALL = 0b11111;
+// GROUPING(ja4, host, asn): a bit is 1 where the column is NOT in the set.
+const SET_JA4 = 0b011;
+const SET_HOST = 0b101;
+const SET_ASN = 0b110;
+const SET_ALL = 0b111;
 
 /**
- * Requests split three ways: known bot (a bot IP or bot JA4 label), anomalous (flagged by the
- * detector and not a known bot), human (everything else).
- *
- * One pass over the source answers everything (GROUPING SETS), where five queries each
- * re-read and re-grouped it: on the embedded engine queries share two cores, so a route costs
- * the sum of its queries. Distinct IP counts are uniq() (HyperLogLog-class estimate, exact
- * for small sets): exact counts keep every address of a group, ~10^6 a day at 10M rows.
+ * Requests split three ways: known bot (a bot IP or bot JA4 label), anomalous (requests of the
+ * (hour, IP, JA4) rows the detector flagged that are not known bots, as the detector counted
+ * them), human (everything else). Two queries, both on IP-free data: the series from
+ * agg_overview_5m with the detector's per-hour counts spread over it, and the KPIs' totals and
+ * top lists from the same aggregate (see traffic-source.ts). Distinct IP counts are estimates.
  */
 export async function overview(ch: ClickHouseClient, r: TimeRange): Promise<Overview> {
   const step = sourceStep(r);
-  const rows = await select<SetRow>(
-    ch,
-    `SELECT GROUPING(t, class, ja4, host, asn) AS g, toUnixTimestamp(t) AS t, class, ja4, host, asn,
-            any(asn_name) AS asn_name, any(asn_label) AS asn_label, sum(hits) AS hits, uniq(ip_h) AS ips,
-            max(class = 'known_bot') AS known_bot
-     FROM (${classifiedRows(r)})
-     GROUP BY GROUPING SETS ((t, class), (class), (ja4), (host), (asn), ())`,
-    { ...rangeParams(r), step },
-  );
-  const of = (g: number) => rows.filter((x) => Number(x.g) === g);
+  const params = { ...rangeParams(r), step };
+  const [buckets, sets] = await Promise.all([
+    select<BucketRow>(ch, seriesQuery(), params),
+    select<SetRow>(ch, topsQuery(), params),
+  ]);
+  const of = (g: number) => sets.filter((x) => Number(x.g) === g);
   const top = <T>(g: number, pick: (x: SetRow) => T, keep: (x: SetRow) => boolean = () => true) =>
     of(g)
       .filter(keep)
       .sort((a, b) => Number(b.hits) - Number(a.hits))
       .slice(0, 10)
       .map(pick);
-  const byClass = (c: string) => of(SET_CLASS).find((x) => x.class === c);
-  const all = of(SET_ALL)[0];
+  const series = bucketSeries(buckets, { ...r, step });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const knownBot = sum(series.known_bot);
+  const anomalous = sum(series.anomalous);
   return {
     kpis: {
-      requests: Number(all?.hits ?? 0),
-      unique_ips: Number(all?.ips ?? 0),
+      requests: knownBot + anomalous + sum(series.human),
+      unique_ips: Number(of(SET_ALL)[0]?.ips ?? 0),
       unique_ja4: of(SET_JA4).filter((x) => x.ja4 !== '').length,
-      known_bot_requests: Number(byClass('known_bot')?.hits ?? 0),
-      anomalous_ips: Number(byClass('anomalous')?.ips ?? 0),
-      anomalous_requests: Number(byClass('anomalous')?.hits ?? 0),
+      known_bot_requests: knownBot,
+      anomalous_ips: Number(buckets[0]?.anomalous_ips ?? 0),
+      anomalous_requests: anomalous,
     },
-    series: pivotSeries(of(SET_SERIES), { ...r, step }),
+    series,
     top_ja4: top(
       SET_JA4,
       (x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips), known_bot: Number(x.known_bot) }),
@@ -94,6 +95,22 @@ export async function overview(ch: ClickHouseClient, r: TimeRange): Promise<Over
       ips: Number(x.ips),
     })),
   };
+}
+
+/** Splits each bucket's non-bot hits into anomalous and human, then aligns the buckets. */
+export function bucketSeries(rows: BucketRow[], r: TimeRange): Overview['series'] {
+  return pivotSeries(
+    rows.flatMap((b) => {
+      const other = Number(b.other);
+      const anomalous = Math.min(other, Number(b.anomalous));
+      return [
+        { t: Number(b.t), class: 'known_bot', hits: Number(b.known_bot) },
+        { t: Number(b.t), class: 'anomalous', hits: anomalous },
+        { t: Number(b.t), class: 'human', hits: other - anomalous },
+      ];
+    }),
+    r,
+  );
 }
 
 /** Turns (t, class, hits) rows into aligned arrays with a zero for every empty bucket. */

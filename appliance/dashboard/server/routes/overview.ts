@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient, Config } from '../../../common/index.js';
 import { overview } from '../queries/overview.js';
+import { sourceStep } from '../queries/traffic-source.js';
 import { parseRange, rangeQuerySchema } from '../time-range.js';
 
 export interface RouteContext {
@@ -16,7 +17,8 @@ export async function overviewRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
     async (req) => {
       const range = parseRange(req.query);
-      return { range, ...(await overview(ctx.ch, range)) };
+      // The series' real bucket width: 5 minutes up to 6 hours, hourly above (agg_overview_5m).
+      return { range: { ...range, step: sourceStep(range) }, ...(await overview(ctx.ch, range)) };
     },
   );
 }

@@ -52,6 +52,8 @@ describe('migrations on the embedded engine', () => {
       'http_logs_raw',
       'http_logs',
       'agg_host_ip_ja4_1h',
+      'agg_overview_5m',
+      'mv_agg_overview_5m',
       'view_ai_features_1h',
       'ml_all_scores',
       'ml_detected_anomalies',
@@ -89,8 +91,10 @@ describe('migrations on the embedded engine', () => {
     await handle.client.command({ query: 'ALTER TABLE ja4_processing.http_logs DROP COLUMN rogue' });
     const dir = copyMigrations();
     try {
-      // Re-running the last file recreates the view (it is idempotent), and verify is clean again.
-      await migrateDown(handle.client, 1, { dir });
+      // Re-running the files from the view's onwards recreates it (they are idempotent), and verify
+      // is clean again.
+      const since = shipped.length - shipped.findIndex((m) => m.file.includes('view_ip_recurrence'));
+      await migrateDown(handle.client, since, { dir });
       await migrateUp(handle.client, { dir });
       expect((await verifySchema(handle.client)).problems).toEqual([]);
     } finally {
@@ -203,7 +207,7 @@ describe('migrations on the embedded engine', () => {
 
   it('applies the configured retention only where it differs', async () => {
     const changed = await applyRetention(handle.client, { http_logs_days: 7, ml_days: 30 });
-    expect(changed.sort()).toEqual(['agg_host_ip_ja4_1h', 'http_logs']);
+    expect(changed.sort()).toEqual(['agg_host_ip_ja4_1h', 'agg_overview_5m', 'http_logs']);
     const [t] = await rows<{ engine_full: string }>(
       handle,
       "SELECT engine_full FROM system.tables WHERE database = 'ja4_processing' AND name = 'http_logs'",

@@ -108,7 +108,8 @@ describe('dashboard API on a seeded embedded engine', () => {
     expect(body.top_ja4.length).toBeGreaterThan(0);
     expect(body.top_asns.map((a: { asn: number }) => a.asn)).toContain(16276);
     const short = await get('/api/overview?range=1h');
-    expect(short.body.range.step).toBe(60);
+    expect(short.body.range.step).toBe(300);
+    expect(short.body.series.t[1] - short.body.series.t[0]).toBe(300);
   });
 
   it('lists the seeded scanners and brute-forcers among the top anomalies, sorted by score', async () => {
