@@ -1,12 +1,14 @@
 import { httpEventSchema, tlsEventSchema } from '../../common/events/index.js';
 import type { BadLineReason, InputEvent } from '../ports/event-source.js';
+import { isHttpEvent, isTlsEvent } from './event-validator.js';
 
 export type Decoded = { ok: true; event: InputEvent } | { ok: false; reason: BadLineReason; detail: string };
 
 /**
  * One line from a socket to a validated event, or a reason for refusing it. Validation is the
  * shared zod schema (the same one the producers are tested against); `.strict()` there is what
- * turns an unknown field into a refusal. Never throws.
+ * turns an unknown field into a refusal. The check itself runs as the validator compiled from that
+ * schema (event-validator.ts); zod parses only the lines it refuses, to say why. Never throws.
  */
 export function decodeLine(line: string, expected: 'http' | 'tls'): Decoded {
   let value: unknown;
@@ -24,6 +26,10 @@ export function decodeLine(line: string, expected: 'http' | 'tls'): Decoded {
       detail: `expected type "${expected}", got ${JSON.stringify(got)}`,
     };
   }
+  // Accepted as parsed: the object is JSON.parse's own, nothing else holds it, and the validator
+  // has checked it has exactly the schema's keys and types (zod would only copy it).
+  if (expected === 'http' ? isHttpEvent(value) : isTlsEvent(value))
+    return { ok: true, event: value as InputEvent };
   const parsed = expected === 'http' ? httpEventSchema.safeParse(value) : tlsEventSchema.safeParse(value);
   if (parsed.success) return { ok: true, event: parsed.data };
   const issue = parsed.error.issues[0];
