@@ -3,7 +3,7 @@
  *
  *   1. compile the TypeScript (npm run build -> dist/)
  *   2. stage Source0: dist/appliance, bin/ja4.js, package.json, migrations, the dashboard's web
- *      assets when built, mod_reqin_log.c and rpm/
+ *      assets when built, the mod_reqin_log sources (*.c, *.h) and rpm/
  *   3. stage Source1: production node_modules, by `npm ci --omit=dev` in a clean directory
  *      (default; native addons are built for this host) or by copying the production subset of
  *      ./node_modules (--modules copy: offline, used by the tests)
@@ -30,6 +30,7 @@ import {
   APP_FILES,
   CHDB_MODULES,
   expectedPackages,
+  moduleSources,
   npmErrors,
   rpmbuildArgs,
   rpmVersion,
@@ -120,7 +121,10 @@ export async function stageSources(opts: BuildRpmOptions, semver: string, dest: 
     await fs.copy(join(root, APP_FILES.webDist), join(dest, APP_FILES.webDist));
   }
   if (existsSync(join(root, APP_FILES.moduleSource))) {
-    await fs.copy(join(root, APP_FILES.moduleSource), join(dest, APP_FILES.moduleSource));
+    mkdirSync(join(dest, APP_FILES.moduleDir), { recursive: true });
+    for (const name of moduleSources(readdirSync(join(root, APP_FILES.moduleDir)))) {
+      await fs.copy(join(root, APP_FILES.moduleDir, name), join(dest, APP_FILES.moduleDir, name));
+    }
   }
   await fs.copy(opts.rpmDir, join(dest, 'rpm'));
   // The packaged package.json carries the packaged version: `ja4 --version` and the dashboard

@@ -12,8 +12,19 @@ export const APP_FILES = {
   migrations: 'migrations',
   /** Vite's output; packaged when it has been built (ja4-analysis). */
   webDist: 'appliance/dashboard/web/dist',
+  /** The module's main source: its presence decides whether ja4-mod-reqin-log is built. */
   moduleSource: 'appliance/mod_reqin_log/mod_reqin_log.c',
+  /** The folder of the module's sources (the spec's %build compiles them there). */
+  moduleDir: 'appliance/mod_reqin_log',
 } as const;
+
+/**
+ * The entries of the module folder that go into the source tarball: its C sources and headers
+ * (every one, so a new file cannot be forgotten here), not the build/ output, Makefile or docs.
+ */
+export function moduleSources(entries: readonly string[]): string[] {
+  return entries.filter((name) => /^[\w.-]+\.[ch]$/.test(name)).sort();
+}
 
 /**
  * RPM's Version for a package.json semver. RPM forbids '-' in Version and sorts '~' before

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   expectedPackages,
+  moduleSources,
   npmErrors,
   rpmbuildArgs,
   rpmVersion,
@@ -27,6 +28,31 @@ describe('rpmVersion', () => {
     expect(() => rpmVersion('1.2')).toThrow(/not a semver/);
     expect(() => rpmVersion('v1.2.3')).toThrow(/not a semver/);
     expect(() => rpmVersion('1.2.3 ; rm -rf /')).toThrow(/not a semver/);
+  });
+});
+
+describe('moduleSources', () => {
+  it('keeps every C source and header, sorted, and nothing else of the module folder', () => {
+    const entries = [
+      'Makefile',
+      'README.md',
+      'build',
+      'reqin_socket.h',
+      'mod_reqin_log.c',
+      'reqin_json.c',
+      'reqin_json.h',
+      'reqin_log.conf.example',
+      'reqin_socket.c',
+      'notes.cc',
+      '.hidden.c~',
+    ];
+    expect(moduleSources(entries)).toEqual([
+      'mod_reqin_log.c',
+      'reqin_json.c',
+      'reqin_json.h',
+      'reqin_socket.c',
+      'reqin_socket.h',
+    ]);
   });
 });
 

@@ -1,0 +1,52 @@
+/* reqin_socket: mod_reqin_log's per-process, never-blocking socket writer.
+ *
+ * Part of ja4-platform (BSD-3-Clause). Lines are queued in a per-process
+ * buffer that a flusher thread sends over a non-blocking AF_UNIX stream
+ * socket; see "Never blocking a worker" in README.md.
+ */
+
+#ifndef REQIN_SOCKET_H
+#define REQIN_SOCKET_H
+
+#include "httpd.h"
+
+#include "apr_pools.h"
+
+/* Shared between this module's files only: kept out of the .so's dynamic
+ * symbol table, so that no other module can clash with or interpose them. */
+#ifndef REQIN_HIDDEN
+#if defined(__GNUC__)
+#define REQIN_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define REQIN_HIDDEN
+#endif
+#endif
+
+#define REQIN_BUF_SIZE (256 * 1024)       /* per process; bigger events are dropped */
+
+/* Counters of all children, in shared memory kept across graceful restarts
+ * (ap_retained_data). The first five are also the outcomes of queueing a line. */
+enum { REQIN_SENT, REQIN_DROP_NO_SOCKET, REQIN_DROP_WOULD_BLOCK, REQIN_DROP_ERROR,
+       REQIN_DROP_TOO_LARGE, REQIN_DROPPED, REQIN_PARTIAL, REQIN_CONNECTS,
+       REQIN_CONNECT_FAILURES, REQIN_NCOUNTERS };
+
+typedef struct {
+    volatile apr_uint64_t n[REQIN_NCOUNTERS];
+    volatile apr_uint64_t reported;     /* EventsDropped at the last report */
+    volatile apr_uint32_t last_report;  /* apr_time_sec() of the last report */
+} reqin_counters;
+
+/* Set in post_config (the parent); NULL when the shared memory is missing. */
+extern REQIN_HIDDEN reqin_counters *reqin_stats;
+
+/* The socket this child writes to; NULL while the module is idle in it. */
+extern REQIN_HIDDEN const char *reqin_socket_path;
+
+/* Opens the child's buffer, lock and flusher thread (child_init), and sets
+ * reqin_socket_path on success. The socket is connected on the first line. */
+REQIN_HIDDEN void reqin_socket_child_init(apr_pool_t *p, server_rec *s, const char *path);
+
+/* Queues one whole line, or drops and counts it; never waits. */
+REQIN_HIDDEN void reqin_socket_send(server_rec *s, const char *line, apr_size_t len);
+
+#endif /* REQIN_SOCKET_H */
