@@ -285,5 +285,24 @@ export async function startApache(o: ApacheOptions = {}): Promise<ApacheServer> 
   };
 }
 
+import { type AsanRun, asanRun } from './asan.js';
+
 export { type AsanRun, asanRun, hasAsanRuntime } from './asan.js';
 export { createLineSink, type LineSink } from './line-sink.js';
+
+/**
+ * Which builds of the module a suite runs: 'release' always, 'asan' too when libasan is usable
+ * (the same tests again under -fsanitize=address). Says once on stderr what is skipped and why.
+ */
+export function moduleFlavours(): {
+  missing: string | null;
+  flavours: ('release' | 'asan')[];
+  asan: AsanRun | undefined;
+} {
+  const missing = apacheMissing();
+  if (missing) console.warn(`skipping mod_reqin_log tests: ${missing}`);
+  const asan = missing ?? asanRun();
+  if (typeof asan === 'string') console.warn(`skipping the ASan build of mod_reqin_log: ${asan}`);
+  const usable = typeof asan === 'string' ? undefined : asan;
+  return { missing, flavours: usable ? ['release', 'asan'] : ['release'], asan: usable };
+}

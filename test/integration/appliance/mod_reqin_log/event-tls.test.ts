@@ -10,23 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpEvent, httpEventSchema } from '../../../../appliance/common/index.js';
 import {
   type ApacheServer,
-  type AsanRun,
-  apacheMissing,
-  asanRun,
   buildModule,
   createLineSink,
   hasAsanRuntime,
   type LineSink,
+  moduleFlavours,
   startApache,
 } from '../../../helpers/apache.js';
 import { get, keepAliveAgent, rawRequest } from '../../../helpers/http-client.js';
 
-const missing = apacheMissing();
-if (missing) console.warn(`skipping mod_reqin_log tests: ${missing}`);
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
-const asan = missing ?? asanRun();
-if (typeof asan === 'string') console.warn(`skipping the ASan build of mod_reqin_log: ${asan}`);
-const flavours = typeof asan === 'string' ? ['release' as const] : ['release' as const, 'asan' as const];
+const { missing, flavours, asan } = moduleFlavours();
 
 const MAX = 64; // ReqinLogMaxValueLength below
 const uid = (() => {
@@ -35,7 +29,7 @@ const uid = (() => {
 })();
 
 describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip, %s build)', (flavour) => {
-  const sanitizer = flavour === 'asan' ? (asan as AsanRun) : undefined;
+  const sanitizer = flavour === 'asan' ? asan : undefined;
   let apache: ApacheServer;
   let sink: LineSink;
   let sockDir: string;

@@ -10,23 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpEventSchema } from '../../../../appliance/common/index.js';
 import {
   type ApacheServer,
-  type AsanRun,
-  apacheMissing,
-  asanRun,
   buildModule,
   createLineSink,
   hasAsanRuntime,
   type LineSink,
+  moduleFlavours,
   startApache,
 } from '../../../helpers/apache.js';
 import { get, keepAliveAgent } from '../../../helpers/http-client.js';
 
-const missing = apacheMissing();
-if (missing) console.warn(`skipping mod_reqin_log tests: ${missing}`);
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
-const asan = missing ?? asanRun();
-if (typeof asan === 'string') console.warn(`skipping the ASan build of mod_reqin_log: ${asan}`);
-const flavours = typeof asan === 'string' ? ['release' as const] : ['release' as const, 'asan' as const];
+const { missing, flavours, asan } = moduleFlavours();
 
 // Two 60 kB headers make lines larger than one AF_UNIX skb (about half of SO_SNDBUF), so a stalled
 // reader forces partial writes, which the module must complete before writing another line.
@@ -51,7 +45,7 @@ async function untilLogged(port: number, sink: LineSink, tag: string): Promise<s
 describe.skipIf(missing).each(flavours)(
   'mod_reqin_log (prefork MPM, reader absent, stalled, restarted, %s build)',
   (flavour) => {
-    const sanitizer = flavour === 'asan' ? (asan as AsanRun) : undefined;
+    const sanitizer = flavour === 'asan' ? asan : undefined;
     let apache: ApacheServer;
     let sink: LineSink | undefined;
     let sockDir: string;
