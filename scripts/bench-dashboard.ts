@@ -9,10 +9,11 @@
  *   4. the size of web/dist, raw and gzip.
  *
  *   npm run bench:dashboard -- [--rows 10000000] [--dir DIR] [--base-scale 10] [--requests 30] [--loads 7]
- *                              [--backfill-overview-5m]
+ *                              [--backfill-aggregates]
  *
- * --backfill-overview-5m (data step): on a data set built before migrations 0012/0013, applies
- * them and fills agg_overview_5m once from http_logs (scripts/lib/bench-dashboard-backfill.ts).
+ * --backfill-aggregates (data step): on a data set built before the dashboard's aggregates
+ * (agg_overview_sets, ml_anomaly_summary_1h), applies the pending migrations and fills each empty
+ * aggregate once from its source (scripts/lib/bench-dashboard-backfill.ts).
  *
  * Writes bench/results/dashboard.json. Goals: p95 < 150 ms for overview and anomalies; first load < 1 s.
  */
@@ -32,7 +33,7 @@ import {
 import { loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
 import { buildApp } from '../appliance/dashboard/server/app.js';
 import { runCycle } from '../appliance/detector/index.js';
-import { backfillOverview5m } from './lib/bench-dashboard-backfill.js';
+import { backfillAggregates } from './lib/bench-dashboard-backfill.js';
 import { bundleSize, measureFirstLoad } from './lib/bench-dashboard-browser.js';
 import { buildDataSet, type DataSetInfo, readDataSetInfo } from './lib/bench-dashboard-data.js';
 import { recordQueries, summary } from './lib/bench-dashboard-timing.js';
@@ -46,7 +47,7 @@ const PASSWORD = 'bench-dashboard-pass';
 function parseArgs(args: string[]) {
   const a = minimist(args, {
     string: ['dir', 'rows', 'base-scale', 'requests', 'loads'],
-    boolean: ['backfill-overview-5m'],
+    boolean: ['backfill-aggregates'],
   });
   return {
     dir: a.dir ? resolve(String(a.dir)) : mkdtempSync(join(tmpdir(), 'ja4-bench-dash-')),
@@ -54,7 +55,7 @@ function parseArgs(args: string[]) {
     baseScale: numberOption(a['base-scale'], 'base-scale', 10, 0.1, 1000, false),
     requests: numberOption(a.requests, 'requests', 30, 30, 10_000),
     loads: numberOption(a.loads, 'loads', 7, 5, 100),
-    backfillOverview5m: Boolean(a['backfill-overview-5m']),
+    backfillAggregates: Boolean(a['backfill-aggregates']),
   };
 }
 
@@ -137,7 +138,7 @@ async function prepareData(config: Config, o: ReturnType<typeof parseArgs>, log:
       `detector cycle: ${res.status}, ${res.scored} scored, ${res.anomalies} anomalies, ${res.durations_ms.total} ms`,
     );
   }
-  const backfill = o.backfillOverview5m ? await backfillOverview5m(ch.client, log) : undefined;
+  const backfill = o.backfillAggregates ? await backfillAggregates(ch.client, log) : undefined;
   return { ch, info: info as DataSetInfo, cycle, backfill };
 }
 
@@ -276,7 +277,7 @@ async function main() {
     transport: 'embedded (chDB in-process, same process as the dashboard)',
     data: { dir: o.dir, ...info },
     detector_cycle: cycle,
-    ...(backfill ? { backfill_overview_5m: backfill } : {}),
+    ...(backfill ? { backfill_aggregates: backfill } : {}),
     requests_per_route: o.requests,
     ...results,
     bundle,

@@ -12,9 +12,10 @@ import { renderForCluster } from './cluster.js';
 export const RETENTION_TTL: Record<string, { expr: string; key: keyof Config['retention'] }> = {
   http_logs: { expr: 'toDateTime(ts)', key: 'http_logs_days' },
   agg_host_ip_ja4_1h: { expr: 'hour', key: 'http_logs_days' },
-  agg_overview_5m: { expr: 'bucket', key: 'http_logs_days' },
+  agg_overview_sets: { expr: 'bucket', key: 'http_logs_days' },
   ml_all_scores: { expr: 'toDateTime(scored_at)', key: 'ml_days' },
   ml_detected_anomalies: { expr: 'hour', key: 'ml_days' },
+  ml_anomaly_summary_1h: { expr: 'hour', key: 'ml_days' },
 };
 
 /** Returns the tables whose TTL was changed. */

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { TimeRange } from '../time-range.js';
 import { rangeParams, select } from './run.js';
-import { seriesQuery, sourceStep, topsQuery } from './traffic-source.js';
+import { seriesQuery, setsQuery, sourceRange } from './traffic-source.js';
 
 export interface Overview {
   kpis: {
@@ -27,67 +27,65 @@ export interface BucketRow {
   anomalous_ips: number;
 }
 
-/** One row of the top-lists query; `g` tells which grouping set it belongs to. */
+/** One row of the grouping-sets query; `set` tells which grouping it belongs to. */
 interface SetRow {
-  g: number;
+  set: 'all' | 'ja4' | 'host' | 'asn';
   ja4: string;
   host: string;
   asn: number;
   asn_name: string;
   asn_label: string;
   hits: number;
+  known_bot_hits: number;
   ips: number;
-  known_bot: number;
 }
-
-// GROUPING(ja4, host, asn): a bit is 1 where the column is NOT in the set.
-const SET_JA4 = 0b011;
-const SET_HOST = 0b101;
-const SET_ASN = 0b110;
-const SET_ALL = 0b111;
 
 /**
  * Requests split three ways: known bot (a bot IP or bot JA4 label), anomalous (requests of the
- * (hour, IP, JA4) rows the detector flagged that are not known bots, as the detector counted
- * them), human (everything else). Two queries, both on IP-free data: the series from
- * agg_overview_5m with the detector's per-hour counts spread over it, and the KPIs' totals and
- * top lists from the same aggregate (see traffic-source.ts). Distinct IP counts are estimates.
+ * (hour, host, JA4) groups the detector flagged that are not known bots, as the detector counted
+ * them), human (everything else). Two queries on IP-free aggregates (see traffic-source.ts): the
+ * series with the detector's per-hour counts spread over it, and the KPIs' totals and top lists
+ * from the stored grouping sets. The range is the one `sourceRange` aligns to whole buckets.
+ * Distinct IP counts are estimates (exact for small sets).
  */
-export async function overview(ch: ClickHouseClient, r: TimeRange): Promise<Overview> {
-  const step = sourceStep(r);
-  const params = { ...rangeParams(r), step };
-  const [buckets, sets] = await Promise.all([
-    select<BucketRow>(ch, seriesQuery(), params),
-    select<SetRow>(ch, topsQuery(), params),
-  ]);
-  const of = (g: number) => sets.filter((x) => Number(x.g) === g);
-  const top = <T>(g: number, pick: (x: SetRow) => T, keep: (x: SetRow) => boolean = () => true) =>
-    of(g)
+export async function overview(ch: ClickHouseClient, range: TimeRange): Promise<Overview> {
+  const r = sourceRange(range);
+  const params = { ...rangeParams(r), step: r.step, grain: r.grain };
+  const buckets = await select<BucketRow>(ch, seriesQuery(), params);
+  const sets = await select<SetRow>(ch, setsQuery(), params);
+  const of = (set: SetRow['set']) => sets.filter((x) => x.set === set);
+  const top = <T>(set: SetRow['set'], pick: (x: SetRow) => T, keep: (x: SetRow) => boolean = () => true) =>
+    of(set)
       .filter(keep)
       .sort((a, b) => Number(b.hits) - Number(a.hits))
       .slice(0, 10)
       .map(pick);
-  const series = bucketSeries(buckets, { ...r, step });
+  const series = bucketSeries(buckets, r);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const knownBot = sum(series.known_bot);
   const anomalous = sum(series.anomalous);
   return {
     kpis: {
       requests: knownBot + anomalous + sum(series.human),
-      unique_ips: Number(of(SET_ALL)[0]?.ips ?? 0),
-      unique_ja4: of(SET_JA4).filter((x) => x.ja4 !== '').length,
+      unique_ips: Number(of('all')[0]?.ips ?? 0),
+      unique_ja4: of('ja4').filter((x) => x.ja4 !== '').length,
       known_bot_requests: knownBot,
       anomalous_ips: Number(buckets[0]?.anomalous_ips ?? 0),
       anomalous_requests: anomalous,
     },
     series,
     top_ja4: top(
-      SET_JA4,
-      (x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips), known_bot: Number(x.known_bot) }),
+      'ja4',
+      (x) => ({
+        ja4: x.ja4,
+        hits: Number(x.hits),
+        ips: Number(x.ips),
+        known_bot: Number(x.known_bot_hits) > 0 ? 1 : 0,
+      }),
       (x) => x.ja4 !== '',
     ),
-    top_hosts: top(SET_HOST, (x) => ({ host: x.host, hits: Number(x.hits), ips: Number(x.ips) })),
-    top_asns: top(SET_ASN, (x) => ({
+    top_hosts: top('host', (x) => ({ host: x.host, hits: Number(x.hits), ips: Number(x.ips) })),
+    top_asns: top('asn', (x) => ({
       asn: Number(x.asn),
       asn_name: x.asn_name,
       asn_label: x.asn_label,

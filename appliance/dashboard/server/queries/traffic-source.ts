@@ -1,91 +1,105 @@
 import type { TimeRange } from '../time-range.js';
 
 /**
- * The overview reads only agg_overview_5m (requests per 5 minutes, host, JA4, AS and known-bot
- * flag, with a uniqCombined state of the client addresses; migrations 0012/0013) and the
- * detector's own counts in ml_detected_anomalies. Neither is keyed by client address in a way
- * the overview has to scan: on 10M requests a day the aggregate holds ~25k rows a day, where the
+ * The overview reads two IP-free aggregates: agg_overview_sets (requests, known-bot requests and
+ * a uniqCombined(12) state of the client addresses per grouping set, in 5-minute and hourly
+ * buckets; migrations 0014/0015) and ml_anomaly_summary_1h (the detector's flagged requests and
+ * addresses per hour, host and JA4, per cycle; 0016/0017). Neither grows with the number of
+ * client addresses: a day of 10M requests from 1M addresses is ~700 hourly rows, where the
  * per-IP rollup agg_host_ip_ja4_1h holds 2.2M (issue 10, Performance).
  */
 export const FIVE_MIN_MAX_RANGE_S = 6 * 3600;
 
-/** Series bucket: 5 minutes (the table's grain) up to 6 hours, hourly sums of them above. */
-export function sourceStep(r: TimeRange): number {
-  return Math.max(r.step, r.to - r.from > FIVE_MIN_MAX_RANGE_S ? 3600 : 300);
+export type Grain = '5m' | '1h';
+
+/** 5-minute buckets up to 6 hours (at most 72 per key), hourly above (at most 744 in 31 days). */
+export function sourceGrain(r: { from: number; to: number }): Grain {
+  return r.to - r.from > FIVE_MIN_MAX_RANGE_S ? '1h' : '5m';
 }
 
-/** The 5-minute rows that overlap the range; the first bucket may start before `from`. */
-const IN_RANGE = `bucket >= toStartOfFiveMinutes(toDateTime({from:UInt32}))
-  AND bucket < toDateTime({to:UInt32})`;
+export const GRAIN_S: Record<Grain, number> = { '5m': 300, '1h': 3600 };
 
 /**
- * Anomalous requests: requests of the (hour, IP, JA4) rows the detector flagged, excluding known
- * bots (a bot IP or bot JA4 label), counted as the detector counted them (its `requests`), from
- * the newest rescoring of each key. argMax by detected_at instead of FINAL, as the table's
- * comment asks; the address is grouped as a 64-bit hash, cheaper than the string.
+ * The range the overview actually covers: `from` moved back to the start of its bucket (the
+ * aggregates cannot split one), so the totals, the top lists and the series describe the same
+ * requests. A 24-hour range starting at 10:37 covers 10:00 onwards; the API returns it.
+ */
+export function sourceRange(r: TimeRange): TimeRange & { grain: Grain } {
+  const grain = sourceGrain(r);
+  const g = GRAIN_S[grain];
+  return { from: Math.floor(r.from / g) * g, to: r.to, step: Math.max(r.step, g), grain };
+}
+
+const IN_RANGE = 'bucket >= toDateTime({from:UInt32}) AND bucket < toDateTime({to:UInt32})';
+const HOURS = `hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})`;
+
+/**
+ * The detector's newest verdict per (hour, host, JA4): its cycles' partial rows summed per cycle
+ * (insert blocks, unmerged parts), then the newest cycle taken. Flagged = is_anomaly without a
+ * known-bot label, so the anomalous series never double-counts the known-bot one.
  */
 const FLAGGED = `
-  SELECT hour, host, ja4, cityHash64(src_ip) AS ip_h, argMax(requests, detected_at) AS requests
-  FROM ja4_processing.ml_detected_anomalies
-  WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
-    AND bot_ip_label = '' AND bot_ja4_label = ''
-  GROUP BY hour, host, ja4, ip_h`;
-
-/** Distinct flagged non-bot addresses: no deduplication of rescorings needed for a count of IPs. */
-const FLAGGED_IPS = `
-  SELECT uniq(cityHash64(src_ip)) FROM ja4_processing.ml_detected_anomalies
-  WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
-    AND bot_ip_label = '' AND bot_ja4_label = ''`;
+  SELECT hour, host, ja4, argMax(c_requests, c_at) AS requests, argMax(c_ips, c_at) AS ips
+  FROM (
+    SELECT hour, host, ja4, cycle_id, max(cycle_at) AS c_at, sum(flagged_requests) AS c_requests,
+           uniqCombinedMergeState(12)(flagged_ips) AS c_ips
+    FROM ja4_processing.ml_anomaly_summary_1h
+    WHERE ${HOURS}
+    GROUP BY hour, host, ja4, cycle_id
+  )
+  GROUP BY hour, host, ja4`;
 
 /**
- * The series by bucket: known-bot hits, other hits, and the anomalous part of the other hits.
- * The detector counts per hour, the series may be in 5-minute buckets and a range may start or
- * end inside an hour: each (hour, host, JA4)'s flagged requests are spread over that hour's
- * 5-minute buckets in proportion to their non-bot hits (share = flagged / the whole hour's
- * non-bot hits, at most 1), so the anomalous series never exceeds the non-bot traffic and a
- * partial hour gets its part. Also returns the distinct flagged addresses (same on every row).
+ * The series by bucket: known-bot requests, other requests, and the anomalous part of the other
+ * requests; plus the distinct flagged addresses of the range (same on every row).
+ * The detector counts per hour: each (hour, host, JA4)'s flagged requests are spread over that
+ * hour's buckets in proportion to their non-bot requests (share = flagged / the hour's non-bot
+ * requests, at most 1). With hourly buckets that is min(non-bot, flagged); with 5-minute buckets
+ * a partial hour gets its part, and the anomalous series never exceeds the non-bot traffic.
  */
 export function seriesQuery(): string {
   return `
     WITH
-      five AS (
-        SELECT bucket, toStartOfHour(bucket) AS hour, host, ja4, known_bot, sum(hits) AS hits
-        FROM ja4_processing.agg_overview_5m
-        WHERE bucket >= toStartOfHour(toDateTime({from:UInt32}))
-          AND bucket < toStartOfHour(toDateTime({to:UInt32})) + INTERVAL 1 HOUR
-        GROUP BY bucket, host, ja4, known_bot
-      ),
       flagged AS (${FLAGGED}),
       share AS (
-        SELECT f.hour AS hour, f.host AS host, f.ja4 AS ja4, least(1, f.requests / d.hits) AS share
-        FROM (SELECT hour, host, ja4, sum(requests) AS requests FROM flagged GROUP BY hour, host, ja4) AS f
+        SELECT f.hour AS hour, f.host AS host, f.ja4 AS ja4, least(1, f.requests / d.other) AS share
+        FROM flagged AS f
         INNER JOIN (
-          SELECT hour, host, ja4, sum(hits) AS hits FROM five WHERE NOT known_bot GROUP BY hour, host, ja4
+          SELECT bucket AS hour, host, ja4, sum(hits) - sum(known_bot_hits) AS other
+          FROM ja4_processing.agg_overview_sets
+          WHERE grain = '1h' AND set = 'host_ja4'
+            AND bucket >= toStartOfHour(toDateTime({from:UInt32})) AND bucket < toDateTime({to:UInt32})
+          GROUP BY hour, host, ja4
+          HAVING other > 0
         ) AS d ON f.hour = d.hour AND f.host = d.host AND f.ja4 = d.ja4
+      ),
+      cur AS (
+        SELECT bucket, host, ja4, sum(hits) AS hits, sum(known_bot_hits) AS known_bot
+        FROM ja4_processing.agg_overview_sets
+        WHERE grain = {grain:String} AND set = 'host_ja4' AND ${IN_RANGE}
+        GROUP BY bucket, host, ja4
       )
-    SELECT toUnixTimestamp(toStartOfInterval(five.bucket, INTERVAL {step:UInt32} SECOND)) AS t,
-           sumIf(five.hits, five.known_bot) AS known_bot,
-           sumIf(five.hits, NOT five.known_bot) AS other,
-           round(sumIf(five.hits * share.share, NOT five.known_bot)) AS anomalous,
-           (${FLAGGED_IPS}) AS anomalous_ips
-    FROM five
-    LEFT JOIN share ON five.hour = share.hour AND five.host = share.host AND five.ja4 = share.ja4
-    WHERE five.bucket >= toStartOfFiveMinutes(toDateTime({from:UInt32})) AND five.bucket < toDateTime({to:UInt32})
+    SELECT toUnixTimestamp(toStartOfInterval(cur.bucket, INTERVAL {step:UInt32} SECOND)) AS t,
+           sum(cur.known_bot) AS known_bot,
+           sum(cur.hits - cur.known_bot) AS other,
+           round(sum((cur.hits - cur.known_bot) * share.share)) AS anomalous,
+           (SELECT uniqCombinedMerge(12)(ips) FROM flagged) AS anomalous_ips
+    FROM cur
+    LEFT JOIN share ON toStartOfHour(cur.bucket) = share.hour AND cur.host = share.host AND cur.ja4 = share.ja4
     GROUP BY t
     ORDER BY t`;
 }
 
 /**
- * Totals and top lists in one pass (GROUPING SETS): hits and distinct addresses per JA4, host
- * and AS, and overall. uniqCombinedMerge of the stored states is an estimate (exact for small
- * sets, ~1% above a few thousand addresses).
+ * Totals and top lists from the stored grouping sets: requests, known-bot requests and distinct
+ * addresses per JA4, host and AS, and overall. uniqCombinedMerge(12) is exact for small sets,
+ * about 1.6% off above a few thousand addresses.
  */
-export function topsQuery(): string {
+export function setsQuery(): string {
   return `
-    SELECT GROUPING(ja4, host, asn) AS g, ja4, host, asn, any(asn_name) AS asn_name,
-           any(asn_label) AS asn_label, sum(hits) AS hits, uniqCombinedMerge(ips_state) AS ips,
-           max(known_bot) AS known_bot
-    FROM ja4_processing.agg_overview_5m
-    WHERE ${IN_RANGE}
-    GROUP BY GROUPING SETS ((ja4), (host), (asn), ())`;
+    SELECT toString(set) AS set, ja4, host, asn, asn_name, asn_label, sum(hits) AS hits,
+           sum(known_bot_hits) AS known_bot_hits, uniqCombinedMerge(12)(ips) AS ips
+    FROM ja4_processing.agg_overview_sets
+    WHERE grain = {grain:String} AND set IN ('all', 'ja4', 'host', 'asn') AND ${IN_RANGE}
+    GROUP BY set, ja4, host, asn, asn_name, asn_label`;
 }

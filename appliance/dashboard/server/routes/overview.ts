@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient, Config } from '../../../common/index.js';
 import { overview } from '../queries/overview.js';
-import { sourceStep } from '../queries/traffic-source.js';
+import { sourceRange } from '../queries/traffic-source.js';
 import { parseRange, rangeQuerySchema } from '../time-range.js';
 
 export interface RouteContext {
@@ -17,8 +17,10 @@ export async function overviewRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
     async (req) => {
       const range = parseRange(req.query);
-      // The series' real bucket width: 5 minutes up to 6 hours, hourly above (agg_overview_5m).
-      return { range: { ...range, step: sourceStep(range) }, ...(await overview(ctx.ch, range)) };
+      // The range the overview covers: `from` aligned to its bucket (5 minutes up to 6 hours,
+      // hourly above) and the series' real step.
+      const { grain: _, ...covered } = sourceRange(range);
+      return { range: covered, ...(await overview(ctx.ch, range)) };
     },
   );
 }

@@ -52,8 +52,10 @@ describe('migrations on the embedded engine', () => {
       'http_logs_raw',
       'http_logs',
       'agg_host_ip_ja4_1h',
-      'agg_overview_5m',
-      'mv_agg_overview_5m',
+      'agg_overview_sets',
+      'mv_agg_overview_sets',
+      'ml_anomaly_summary_1h',
+      'mv_ml_anomaly_summary_1h',
       'view_ai_features_1h',
       'ml_all_scores',
       'ml_detected_anomalies',
@@ -207,7 +209,7 @@ describe('migrations on the embedded engine', () => {
 
   it('applies the configured retention only where it differs', async () => {
     const changed = await applyRetention(handle.client, { http_logs_days: 7, ml_days: 30 });
-    expect(changed.sort()).toEqual(['agg_host_ip_ja4_1h', 'agg_overview_5m', 'http_logs']);
+    expect(changed.sort()).toEqual(['agg_host_ip_ja4_1h', 'agg_overview_sets', 'http_logs']);
     const [t] = await rows<{ engine_full: string }>(
       handle,
       "SELECT engine_full FROM system.tables WHERE database = 'ja4_processing' AND name = 'http_logs'",

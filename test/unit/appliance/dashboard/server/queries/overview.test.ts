@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketSeries } from '../../../../../../appliance/dashboard/server/queries/overview.js';
-import { sourceStep } from '../../../../../../appliance/dashboard/server/queries/traffic-source.js';
+import { sourceRange } from '../../../../../../appliance/dashboard/server/queries/traffic-source.js';
 
 describe('overview series', () => {
   it('splits non-bot hits into anomalous and human, never more anomalous than non-bot', () => {
@@ -18,10 +18,28 @@ describe('overview series', () => {
     expect(s.human).toEqual([6, 0, 0, 0]);
   });
 
-  it('uses 5-minute buckets up to 6 hours and hourly ones above', () => {
-    expect(sourceStep({ from: 0, to: 3600, step: 60 })).toBe(300);
-    expect(sourceStep({ from: 0, to: 6 * 3600, step: 300 })).toBe(300);
-    expect(sourceStep({ from: 0, to: 86400, step: 900 })).toBe(3600);
-    expect(sourceStep({ from: 0, to: 30 * 86400, step: 21600 })).toBe(21600);
+  it('uses 5-minute buckets up to 6 hours and hourly ones above, from aligned to its bucket', () => {
+    expect(sourceRange({ from: 0, to: 3600, step: 60 })).toEqual({
+      from: 0,
+      to: 3600,
+      step: 300,
+      grain: '5m',
+    });
+    expect(sourceRange({ from: 1000, to: 1000 + 6 * 3600, step: 300 })).toEqual({
+      from: 900,
+      to: 1000 + 6 * 3600,
+      step: 300,
+      grain: '5m',
+    });
+    expect(sourceRange({ from: 5000, to: 5001 + 6 * 3600, step: 900 })).toMatchObject({
+      from: 3600,
+      step: 3600,
+      grain: '1h',
+    });
+    expect(sourceRange({ from: 7300, to: 7300 + 30 * 86400, step: 21600 })).toMatchObject({
+      from: 7200,
+      step: 21600,
+      grain: '1h',
+    });
   });
 });

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS ja4_processing.ml_anomaly_summary_1h;
