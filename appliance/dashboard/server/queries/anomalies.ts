@@ -14,7 +14,10 @@ export const ANOMALY_SORTS = [
 export type AnomalySort = (typeof ANOMALY_SORTS)[number];
 
 export interface AnomalyFilter {
-  /** Case-insensitive text matched against IP, ASN name, JA4s, hosts, reasons and labels. */
+  /**
+   * Case-insensitive text matched against the IP, and the ASN name, reason, JA4, host and labels
+   * of any of the IP's anomalies in the range (not only its top-scored one).
+   */
   q?: string;
   min_score?: number;
   asn_label?: string;
@@ -41,55 +44,74 @@ export interface AnomalyRow {
   recurrence_hours: number;
 }
 
+const TABLE = 'ja4_processing.ml_detected_anomalies';
+const IN_RANGE = 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})';
+
 /**
- * One row per flagged IP in the range. The inner GROUP BY with argMax(.., detected_at) keeps
- * the newest rescoring of each (src_ip, hour, host, ja4) without FINAL, as view_ip_recurrence
- * does. Sort columns come from a fixed list, never from the request text.
+ * The text filter, on one row of ml_detected_anomalies (raw column names): an IP matches when any
+ * of its anomalies in the range matches, so callers aggregate it with max(). Shared by the list and
+ * the export so both keep the same set of IPs for the same filter.
  */
-function anomaliesSql(filter: AnomalyFilter, withRecurrence = true, ordered = true): string {
-  // Without recurrence the join is left out; listAnomalies fills it in for the page's rows only.
+const Q_ROW = ['src_ip', 'asn_name', 'reason', 'ja4', 'host', 'bot_ip_label', 'bot_ja4_label']
+  .map((c) => `positionCaseInsensitive(${c}, {q:String}) > 0`)
+  .join(' OR ');
+
+/** The per-IP columns of AnomalyRow, over rows with a_-prefixed columns (one version per key). */
+const DETAIL_COLUMNS = `
+  max(a_score) AS score, argMax(a_reason, a_score) AS reasons, sum(a_requests) AS requests,
+  groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
+  argMax(a_asn, a_score) AS asn, argMax(a_asn_name, a_score) AS asn_name,
+  argMax(a_asn_label, a_score) AS asn_label,
+  max(a_bot_ip_label) AS bot_ip_label, max(a_bot_ja4_label) AS bot_ja4_label,
+  argMax(a_top_user_agent, a_score) AS top_user_agent,
+  formatDateTime(min(a_hour), '%FT%TZ') AS first_seen,
+  formatDateTime(max(a_hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen`;
+
+/** What a page is ranked by: an aggregate per IP, and whether it reads a column a rescoring replaces. */
+const RANK: Record<Exclude<AnomalySort, 'recurrence_days'>, { expr: string; versioned: boolean }> = {
+  score: { expr: 'max(score)', versioned: true },
+  src_ip: { expr: 'src_ip', versioned: false },
+  requests: { expr: 'sum(requests)', versioned: true },
+  // hour is in the sorting key, so every version of a row has the same one.
+  first_seen: { expr: 'min(hour)', versioned: false },
+  last_seen: { expr: 'max(hour)', versioned: false },
+  asn: { expr: 'argMax(asn, score)', versioned: true },
+};
+
+/**
+ * One row per flagged IP in the range, with every column (export, and the recurrence sort, which
+ * needs 30 days of every address). FINAL keeps the newest rescoring of each (src_ip, hour, host, ja4)
+ * (ReplacingMergeTree on detected_at): it merges the sorted parts in key order, where argMax(..,
+ * detected_at) on 13 columns built a hash table of every row (~2x slower on 500k anomalies).
+ * Sort columns come from a fixed list, never from the request text.
+ */
+function fullSql(filter: AnomalyFilter, withRecurrence: boolean): string {
   const recurrence = withRecurrence
     ? 'any(r.days_flagged) AS recurrence_days, any(r.hours_flagged) AS recurrence_hours'
     : 'toUInt64(0) AS recurrence_days, toUInt64(0) AS recurrence_hours';
   const join = withRecurrence ? 'LEFT JOIN ja4_processing.view_ip_recurrence AS r USING (src_ip)' : '';
+  const q = filter.q ? `, (${Q_ROW}) AS a_q` : '';
   return `
-    SELECT src_ip, max(a_score) AS score, argMax(a_reason, a_score) AS reasons, sum(a_requests) AS requests,
-           groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
-           argMax(a_asn, a_score) AS asn, argMax(a_asn_name, a_score) AS asn_name,
-           argMax(a_asn_label, a_score) AS asn_label,
-           max(a_bot_ip_label) AS bot_ip_label, max(a_bot_ja4_label) AS bot_ja4_label,
-           argMax(a_top_user_agent, a_score) AS top_user_agent,
-           formatDateTime(min(a_hour), '%FT%TZ') AS first_seen,
-           formatDateTime(max(a_hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen,
-           ${recurrence}
+    SELECT src_ip, ${DETAIL_COLUMNS}, ${recurrence}
     FROM (
       -- Inner names are prefixed: ClickHouse lets a SELECT alias shadow a column of the same name.
-      -- FINAL keeps the newest rescoring of each (src_ip, hour, host, ja4) (ReplacingMergeTree on
-      -- detected_at): it merges the sorted parts in key order, where argMax(.., detected_at) on 13
-      -- columns built a hash table of every row (~2x slower on 500k anomalies).
       SELECT src_ip, hour AS a_hour, host AS a_host, ja4 AS a_ja4, score AS a_score, reason AS a_reason,
              requests AS a_requests, asn AS a_asn, asn_name AS a_asn_name, asn_label AS a_asn_label,
              bot_ip_label AS a_bot_ip_label, bot_ja4_label AS a_bot_ja4_label,
-             top_user_agent AS a_top_user_agent
-      FROM ja4_processing.ml_detected_anomalies FINAL
-      WHERE hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
+             top_user_agent AS a_top_user_agent ${q}
+      FROM ${TABLE} FINAL
+      WHERE ${IN_RANGE}
     ) AS a
     ${join}
     GROUP BY src_ip
     HAVING score >= {min_score:Float64}
       AND ({asn_label:String} = '' OR asn_label = {asn_label:String})
-      AND ({q:String} = '' OR positionCaseInsensitive(src_ip, {q:String}) > 0
-           OR positionCaseInsensitive(asn_name, {q:String}) > 0 OR positionCaseInsensitive(reasons, {q:String}) > 0
-           OR arrayExists(x -> positionCaseInsensitive(x, {q:String}) > 0, ja4s)
-           OR arrayExists(x -> positionCaseInsensitive(x, {q:String}) > 0, hosts)
-           OR positionCaseInsensitive(bot_ip_label, {q:String}) > 0
-           OR positionCaseInsensitive(bot_ja4_label, {q:String}) > 0)
-    ${ordered ? orderBy(filter) : ''}`;
+      ${filter.q ? 'AND max(a_q) = 1' : ''}
+    ORDER BY ${filter.sort} ${direction(filter)}, src_ip ASC`;
 }
 
-/** The sort key comes from ANOMALY_SORTS (checked by the caller), never from request text. */
-function orderBy(filter: AnomalyFilter): string {
-  return `ORDER BY ${filter.sort} ${filter.order === 'asc' ? 'ASC' : 'DESC'}, src_ip ASC`;
+function direction(filter: AnomalyFilter): string {
+  return filter.order === 'asc' ? 'ASC' : 'DESC';
 }
 
 function filterParams(r: TimeRange, f: AnomalyFilter) {
@@ -97,10 +119,85 @@ function filterParams(r: TimeRange, f: AnomalyFilter) {
 }
 
 /**
- * One page and the total in one query (count() OVER () over the filtered set, computed before
- * LIMIT), where a second query used to recompute the whole set for the count. view_ip_recurrence
- * aggregates 30 days of anomalies for every address; joining it to the whole set cost more than
- * the rest, so unless the page is sorted by recurrence it is read for the page's addresses only.
+ * Phase 1: which IPs are on the page, and how many IPs match (rows_before_limit_at_least, exact
+ * with exact_rows_before_limit, also past the last page). Only the aggregates the sort and the
+ * filters need are computed, and FINAL is used only when one of them reads a column that a
+ * rescoring replaces (score, requests, AS, text). min_score 0 needs no test: scores are 2^-x, in
+ * (0, 1]. Partitions are days of hour and hour is in the key, so no key spans two partitions
+ * (do_not_merge_across_partitions_select_final).
+ */
+function pageSql(f: AnomalyFilter): string {
+  const rank = RANK[f.sort as keyof typeof RANK];
+  const cols: string[] = [];
+  const having: string[] = [];
+  if (rank.expr !== 'src_ip') cols.push(`${rank.expr} AS k_rank`);
+  if ((f.min_score ?? 0) > 0) {
+    cols.push('max(score) AS k_score');
+    having.push('k_score >= {min_score:Float64}');
+  }
+  if (f.asn_label) {
+    cols.push('argMax(asn_label, score) AS k_asn_label');
+    having.push('k_asn_label = {asn_label:String}');
+  }
+  if (f.q) {
+    cols.push(`max(${Q_ROW}) AS k_q`);
+    having.push('k_q = 1');
+  }
+  const final = rank.versioned || having.length > 0;
+  const key = rank.expr === 'src_ip' ? 'src_ip' : 'k_rank';
+  return `
+    SELECT src_ip${cols.map((c) => `, ${c}`).join('')}
+    FROM ${TABLE}${final ? ' FINAL' : ''}
+    WHERE ${IN_RANGE}
+    GROUP BY src_ip
+    ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
+    ORDER BY ${key} ${direction(f)}${key === 'src_ip' ? '' : ', src_ip ASC'}
+    LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+    SETTINGS exact_rows_before_limit = 1, do_not_merge_across_partitions_select_final = 1,
+             output_format_json_quote_64bit_integers = 0`;
+}
+
+/**
+ * Phase 2: every column for the page's IPs only (src_ip IN uses the primary key), and their
+ * 30-day recurrence, in one round trip. The page holds a few hundred rows at most, so the newest
+ * rescoring of each (src_ip, hour, host, ja4) is picked by argMax(.., detected_at) (as
+ * view_ip_recurrence does) rather than by FINAL, which merges every row of the granules read.
+ * Recurrence is view_ip_recurrence's days_flagged / hours_flagged, computed here from the table:
+ * both count distinct hours, a key column, so versions do not matter, and the view's per-key
+ * GROUP BY of 30 days cost a third of this query (a test keeps the two equal).
+ */
+const DETAILS_SQL = `
+  SELECT d.*, r.recurrence_days, r.recurrence_hours
+  FROM (
+    SELECT src_ip, ${DETAIL_COLUMNS}
+    FROM (
+      SELECT src_ip, hour AS a_hour, host AS a_host, ja4 AS a_ja4,
+             argMax(score, detected_at) AS a_score, argMax(reason, detected_at) AS a_reason,
+             argMax(requests, detected_at) AS a_requests, argMax(asn, detected_at) AS a_asn,
+             argMax(asn_name, detected_at) AS a_asn_name, argMax(asn_label, detected_at) AS a_asn_label,
+             argMax(bot_ip_label, detected_at) AS a_bot_ip_label,
+             argMax(bot_ja4_label, detected_at) AS a_bot_ja4_label,
+             argMax(top_user_agent, detected_at) AS a_top_user_agent
+      FROM ${TABLE}
+      WHERE src_ip IN {ips:Array(String)} AND ${IN_RANGE}
+      GROUP BY src_ip, hour, host, ja4
+    )
+    GROUP BY src_ip
+  ) AS d
+  LEFT JOIN (
+    SELECT src_ip, uniqExact(toDate(hour)) AS recurrence_days, uniqExact(hour) AS recurrence_hours
+    FROM ${TABLE}
+    WHERE src_ip IN {ips:Array(String)} AND hour >= toStartOfDay(now() - INTERVAL 30 DAY)
+    GROUP BY src_ip
+  ) AS r USING (src_ip)
+  SETTINGS output_format_json_quote_64bit_integers = 0`;
+
+/**
+ * One page and the total. The page is ranked first on the few aggregates its sort and filters
+ * need (phase 1), then described in full for its IPs only (phase 2): the per-IP argMax of the
+ * string columns and the JA4/host sets cost several times the ranking when computed for every
+ * flagged IP. A page sorted by recurrence needs view_ip_recurrence (30 days) for every address,
+ * so it keeps the single full query.
  */
 export async function listAnomalies(
   ch: ClickHouseClient,
@@ -109,42 +206,50 @@ export async function listAnomalies(
   page: { offset: number; limit: number },
 ): Promise<{ total: number; rows: AnomalyRow[] }> {
   if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
-  const byRecurrence = f.sort === 'recurrence_days';
-  const sql = anomaliesSql(f, byRecurrence, false);
-  const params = filterParams(r, f);
-  const paged = await select<AnomalyRow & { total_rows: number }>(
-    ch,
-    // Sorted outside: a subquery's order is not kept through a window step.
-    `SELECT *, count() OVER () AS total_rows FROM (${sql}) ${orderBy(f)}
-     LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    { ...params, ...page },
-  );
-  let total = Number(paged[0]?.total_rows ?? 0);
-  if (paged.length === 0 && page.offset > 0) {
-    // Past the last page: no row carries the total.
-    const n = await select<{ n: number }>(ch, `SELECT count() AS n FROM (${sql})`, params);
-    total = Number(n[0]?.n ?? 0);
-  }
-  const rows = paged.map(({ total_rows: _, ...row }) => row as AnomalyRow);
-  if (!byRecurrence && rows.length > 0) {
-    const rec = await select<{ src_ip: string; days: number; hours: number }>(
+  const params = { ...filterParams(r, f), ...page };
+  if (f.sort === 'recurrence_days') {
+    const { rows, total } = await selectJson<AnomalyRow>(
       ch,
-      `SELECT src_ip, days_flagged AS days, hours_flagged AS hours FROM ja4_processing.view_ip_recurrence
-       WHERE src_ip IN {ips:Array(String)}`,
-      { ips: rows.map((x) => x.src_ip) },
+      `${fullSql(f, true)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+       SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
+      params,
     );
-    const bySrc = new Map(rec.map((x) => [x.src_ip, x]));
-    for (const row of rows) {
-      row.recurrence_days = Number(bySrc.get(row.src_ip)?.days ?? 0);
-      row.recurrence_hours = Number(bySrc.get(row.src_ip)?.hours ?? 0);
-    }
+    return { total, rows };
   }
-  return { total, rows };
+  const ranked = await selectJson<{ src_ip: string }>(ch, pageSql(f), params);
+  if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
+  const ips = ranked.rows.map((x) => x.src_ip);
+  const details = await selectJson<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ips });
+  const bySrc = new Map(details.rows.map((x) => [x.src_ip, x]));
+  // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
+  const rows = ips.flatMap((ip) => bySrc.get(ip) ?? []);
+  return { total: ranked.total, rows };
+}
+
+/**
+ * A SELECT with the number of rows before its LIMIT (ClickHouse's JSON format reports it; exact with
+ * exact_rows_before_limit = 1). Bound parameters and the readonly guard as in select(); the
+ * statement sets output_format_json_quote_64bit_integers itself (SETTINGS clause), because on the
+ * embedded engine a per-call setting costs one more call to put it back.
+ */
+async function selectJson<T>(
+  ch: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<{ rows: T[]; total: number }> {
+  const rs = await ch.query({
+    query,
+    query_params: params,
+    format: 'JSON',
+    clickhouse_settings: { readonly: '2' },
+  });
+  const out = await rs.json<T>();
+  return { rows: out.data, total: Number(out.rows_before_limit_at_least ?? out.rows ?? 0) };
 }
 
 /** Every matching anomaly, for CSV/JSON export and blocklists (capped). */
 export function exportAnomalies(ch: ClickHouseClient, r: TimeRange, f: AnomalyFilter, cap: number) {
-  return select<AnomalyRow>(ch, `${anomaliesSql(f)} LIMIT {limit:UInt32}`, {
+  return select<AnomalyRow>(ch, `${fullSql(f, true)} LIMIT {limit:UInt32}`, {
     ...filterParams(r, f),
     limit: cap,
   });
