@@ -21,6 +21,9 @@
 --
 -- AggregatingMergeTree: rows with the same key merge in the background; readers still GROUP BY
 -- (sum, uniqCombinedMerge(12)) because merges are eventual.
+-- index_granularity = 256: a row carries up to 3 KiB of state and a reader wants a few hundred
+-- rows of each set; with the default 8,192-row granules an hour's overview deserialised ~30k
+-- states to use 348 (59 ms against 16 ms on the benchmark's data).
 -- ORDER BY (grain, set, bucket, ...): every reader asks for one grain and one or a few sets over
 -- a time range, so it reads one contiguous range per set.
 CREATE TABLE IF NOT EXISTS ja4_processing.agg_overview_sets
@@ -41,4 +44,4 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toDate(bucket)
 ORDER BY (grain, set, bucket, host, ja4, asn, asn_name, asn_label)
 TTL bucket + INTERVAL 30 DAY
-SETTINGS non_replicated_deduplication_window = 1000, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 1000, ttl_only_drop_parts = 1;
