@@ -3,8 +3,9 @@
  * Part of ja4-platform (BSD-3-Clause). The line is the HTTP event that the
  * correlator joins to the TLS handshake of the same TCP connection; its keys
  * are fixed by httpEventSchema in appliance/common/events/http-event.ts.
- * This file holds the configuration, the event and the hooks; the JSON
- * encoder is reqin_json.c and the never-blocking writer reqin_socket.c.
+ * This file holds the configuration and the hooks; the event is built by
+ * reqin_event.c with the JSON encoder reqin_json.c, and sent by the
+ * never-blocking writer reqin_socket.c.
  */
 
 #include "httpd.h"
@@ -13,10 +14,8 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "ap_mpm.h"
-#include "mod_ssl.h"
 
 #include "apr_atomic.h"
-#include "apr_optional.h"
 #include "apr_shm.h"
 #include "apr_strings.h"
 
@@ -25,46 +24,21 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "reqin_event.h"
 #include "reqin_json.h"
 #include "reqin_socket.h"
 
 module AP_MODULE_DECLARE_DATA reqin_log_module;
 
 #define REQIN_HANDLER "reqin-log-status"
-#define REQIN_DEFAULT_MAX_VALUE 2048
-#define REQIN_SCONF(s) \
-    ((reqin_server_conf *)ap_get_module_config((s)->module_config, &reqin_log_module))
-
-typedef struct {
-    int enabled;                    /* -1 unset: on once a socket is set */
-    const char *socket_path;        /* main server only */
-    apr_array_header_t *headers;    /* ReqinLogHeader names, NULL unset */
-    int max_value;                  /* bytes; -1 unset */
-} reqin_server_conf;
 
 static const char *const reqin_counter_names[REQIN_NCOUNTERS] = {
     "EventsSent", "DroppedNoSocket", "DroppedWouldBlock", "DroppedError",
     "DroppedTooLarge", "EventsDropped", "PartialWrites", "Connects", "ConnectFailures"
 };
 
-typedef struct {
-    const char *id;
-    volatile apr_uint32_t requests;
-    int tls;                        /* -1 until mod_ssl was asked */
-    const char *tls_protocol, *tls_cipher;
-} reqin_conn;
-
-/* The headers logged under their own keys, in the order of reqin_format. */
-static const char *const reqin_named[] = {
-    "Host", "User-Agent", "Referer", "Accept", "Accept-Language",
-    "Accept-Encoding", "Content-Type", "Content-Length"
-};
-#define REQIN_NNAMED (sizeof(reqin_named) / sizeof(reqin_named[0]))
-
 static pid_t reqin_pid;
 static volatile apr_uint64_t reqin_conn_seq;
-static APR_OPTIONAL_FN_TYPE(ssl_is_https) *reqin_is_https;
-static APR_OPTIONAL_FN_TYPE(ssl_var_lookup) *reqin_var_lookup;
 
 /* Configuration */
 
@@ -134,7 +108,7 @@ static const char *reqin_set_max_value(cmd_parms *cmd, void *dummy, const char *
     return NULL;
 }
 
-/* The event */
+/* The hooks */
 
 static reqin_conn *reqin_conn_state(conn_rec *c)
 {
@@ -142,132 +116,12 @@ static reqin_conn *reqin_conn_state(conn_rec *c)
 
     if (!cs) {
         cs = apr_pcalloc(c->pool, sizeof(*cs));
-        cs->tls = -1;
         cs->id = apr_psprintf(c->pool, "%" APR_PID_T_FMT "-%" APR_UINT64_T_FMT,
                               reqin_pid, apr_atomic_inc64(&reqin_conn_seq));
         ap_set_module_config(c->conn_config, &reqin_log_module, cs);
     }
     return cs;
 }
-
-/* The values of reqin_named in one pass over the table, the first of
- * repeated headers as apr_table_get: eight of those cost twice as much. */
-static void reqin_find(apr_table_t *in, const char **val)
-{
-    const apr_array_header_t *arr = apr_table_elts(in);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-    int i, j, end;
-
-    for (i = 0; i < arr->nelts; i++) {
-        switch (e[i].key[0] | 0x20) {   /* the candidates, by first letter */
-        case 'h': j = 0; end = 1; break;
-        case 'u': j = 1; end = 2; break;
-        case 'r': j = 2; end = 3; break;
-        case 'a': j = 3; end = 6; break;
-        case 'c': j = 6; end = 8; break;
-        default: continue;
-        }
-        for (; j < end && (val[j] || strcasecmp(e[i].key, reqin_named[j])); j++);
-        if (j < end) {
-            val[j] = e[i].val;
-        }
-    }
-}
-
-static void reqin_headers(reqin_json_buf *b, apr_table_t *in, reqin_server_conf *conf)
-{
-    const apr_array_header_t *names = conf->headers;
-    const char *name;
-    int i;
-
-    reqin_json_key(b, "header_names");
-    if (reqin_json_list(b, apr_table_elts(in), b->max)) {
-        reqin_json_cut(b, "header_names");
-    }
-    reqin_json_num(b, "header_count", apr_table_elts(in)->nelts);
-    reqin_json_key(b, "extra_headers");
-    reqin_json_lit(b, "{");
-    for (i = 0; names && i < names->nelts; i++) {
-        name = APR_ARRAY_IDX(names, i, const char *);
-        if (i) {
-            reqin_json_lit(b, ",");
-        }
-        reqin_json_string(b, name, REQIN_BUF_SIZE);
-        reqin_json_lit(b, ":");
-        if (reqin_json_string(b, apr_table_get(in, name), b->max)) {
-            reqin_json_cut(b, apr_pstrcat(b->p, "extra_headers.", name, NULL));
-        }
-    }
-    reqin_json_lit(b, "}");
-}
-
-static char *reqin_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
-                          reqin_conn *cs, apr_uint32_t nth, apr_size_t *len)
-{
-    request_rec *last = r;
-    apr_table_t *in = ap_get_module_config(r->request_config, &reqin_log_module);
-    apr_time_t now = apr_time_now();
-    const char *hv[REQIN_NNAMED] = { NULL };
-    reqin_json_buf b;
-
-    while (last->next) {            /* after internal redirects, as %>s */
-        last = last->next;
-    }
-    if (!in) {                      /* rejected before post_read_request */
-        in = r->headers_in;
-    }
-    reqin_find(in, hv);
-    /* Once per connection, whose handshake fixes both (a TLS 1.2
-     * renegotiation is not seen); HTTP/2 streams, which may run at the same
-     * time, ask each time rather than share the cache. */
-    if (cs->tls < 0 || r->connection != mc) {
-        cs->tls = reqin_is_https && reqin_is_https(mc);
-        if (cs->tls && reqin_var_lookup) {
-            cs->tls_protocol = reqin_var_lookup(mc->pool, r->server, mc, NULL, "SSL_PROTOCOL");
-            cs->tls_cipher = reqin_var_lookup(mc->pool, r->server, mc, NULL, "SSL_CIPHER");
-        }
-    }
-    reqin_json_init(&b, r->pool, 2048,
-                    conf->max_value > 0 ? conf->max_value : REQIN_DEFAULT_MAX_VALUE);
-
-    reqin_json_lit(&b, "{\"type\":\"http\"");
-    reqin_json_num(&b, "ts_us", r->request_time);
-    reqin_json_str(&b, "vhost", r->server->server_hostname);
-    reqin_json_str(&b, "host", hv[0]);
-    reqin_json_str(&b, "method", r->method);
-    reqin_json_str(&b, "path", r->parsed_uri.path);
-    reqin_json_str(&b, "query", r->args);
-    reqin_json_str(&b, "protocol", r->protocol);
-    reqin_json_num(&b, "status", last->status > 0 ? last->status : 0);
-    reqin_json_num(&b, "bytes_sent", last->bytes_sent > 0 ? last->bytes_sent : 0);
-    reqin_json_num(&b, "duration_us", now > r->request_time ? now - r->request_time : 0);
-    reqin_json_str(&b, "client_ip", r->useragent_ip ? r->useragent_ip : mc->client_ip);
-    reqin_json_str(&b, "conn_ip", mc->client_ip);
-    reqin_json_num(&b, "conn_port", mc->client_addr ? mc->client_addr->port : 0);
-    reqin_json_str(&b, "local_ip", mc->local_ip);
-    reqin_json_num(&b, "local_port", mc->local_addr ? mc->local_addr->port : 0);
-    reqin_json_str(&b, "conn_id", cs->id);
-    reqin_json_num(&b, "keepalive_n", nth);
-    reqin_json_key(&b, "tls");
-    reqin_json_raw(&b, cs->tls ? "true" : "false", cs->tls ? 4 : 5);
-    reqin_json_str(&b, "tls_protocol", cs->tls ? cs->tls_protocol : NULL);
-    reqin_json_str(&b, "tls_cipher", cs->tls ? cs->tls_cipher : NULL);
-    reqin_json_str(&b, "user_agent", hv[1]);
-    reqin_json_str(&b, "referer", hv[2]);
-    reqin_json_str(&b, "accept", hv[3]);
-    reqin_json_str(&b, "accept_language", hv[4]);
-    reqin_json_str(&b, "accept_encoding", hv[5]);
-    reqin_json_str(&b, "content_type", hv[6]);
-    reqin_json_str(&b, "content_length", hv[7]);
-    reqin_headers(&b, in, conf);
-    reqin_json_key(&b, "truncated");
-    reqin_json_list(&b, b.truncated, REQIN_BUF_SIZE);
-    reqin_json_lit(&b, "}\n");
-    *len = b.len;
-    return b.d;
-}
-
-/* The hooks */
 
 static int reqin_enabled(server_rec *s)
 {
@@ -276,11 +130,21 @@ static int reqin_enabled(server_rec *s)
 
 static int reqin_post_read_request(request_rec *r)
 {
+    const apr_array_header_t *in = apr_table_elts(r->headers_in);
+    apr_array_header_t *copy;
+
     /* Keep the headers as the client sent them: later hooks (mod_remoteip,
-     * mod_headers) edit r->headers_in. The copy shares the strings. */
+     * mod_headers) edit r->headers_in, in place. The entries are copied,
+     * sharing the strings, in one block: the event only reads them, so
+     * the table's index (apr_table_copy) is not needed. */
     if (reqin_enabled(r->server)) {
-        ap_set_module_config(r->request_config, &reqin_log_module,
-                             apr_table_copy(r->pool, r->headers_in));
+        copy = apr_palloc(r->pool, sizeof(*copy) + in->nelts * in->elt_size);
+        *copy = *in;
+        copy->pool = r->pool;
+        copy->nalloc = in->nelts;
+        copy->elts = (char *)(copy + 1);
+        memcpy(copy->elts, in->elts, in->nelts * in->elt_size);
+        ap_set_module_config(r->request_config, &reqin_log_module, copy);
     }
     return DECLINED;
 }
@@ -300,6 +164,7 @@ static int reqin_log_transaction(request_rec *r)
     apr_uint32_t nth;
     apr_size_t len;
     const char *line;
+    const apr_array_header_t *in;
 
     if (!reqin_socket_path || !reqin_stats) {
         return OK;
@@ -312,7 +177,11 @@ static int reqin_log_transaction(request_rec *r)
     cs = reqin_conn_state(mc);
     nth = apr_atomic_inc32(&cs->requests) + 1;
     if (reqin_enabled(r->server)) {
-        line = reqin_format(r, REQIN_SCONF(r->server), mc, cs, nth, &len);
+        in = ap_get_module_config(r->request_config, &reqin_log_module);
+        if (!in) {                  /* rejected before post_read_request */
+            in = apr_table_elts(r->headers_in);
+        }
+        line = reqin_event_format(r, REQIN_SCONF(r->server), mc, cs, nth, in, &len);
         reqin_socket_send(r->server, line, len);
     }
     return OK;
@@ -334,8 +203,6 @@ static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     apr_shm_t *shm;
     apr_status_t rv;
 
-    reqin_is_https = APR_RETRIEVE_OPTIONAL_FN(ssl_is_https);
-    reqin_var_lookup = APR_RETRIEVE_OPTIONAL_FN(ssl_var_lookup);
     if (!retained) {
         retained = ap_retained_data_create("mod_reqin_log", sizeof(*retained));
         /* In the process pool: the counters outlive graceful restarts. */
@@ -349,6 +216,7 @@ static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
         memset(*retained, 0, sizeof(reqin_counters));
     }
     reqin_stats = *retained;
+    reqin_event_post_config(pconf, ptemp, s);
     return OK;
 }
 

@@ -88,25 +88,64 @@ static apr_size_t reqin_utf8_len(const unsigned char *s, apr_size_t n)
     return i == len ? len : 0;
 }
 
-/* True when the 8 bytes at s are all printable ASCII other than '"' and
- * '\\' ("Bit Twiddling Hacks": hasless, hasmore, haszero). A byte out of
- * range sets its top bit, and borrows or carries only spread from such a
- * byte, so the test is exact. */
-static APR_INLINE int reqin_plain8(const unsigned char *s)
+#if defined(__GNUC__) && !APR_IS_BIGENDIAN
+/* Words of 8 bytes need the first byte in the low bits (little-endian) and
+ * GCC's count of trailing zeros; elsewhere bytes go one at a time. */
+#define REQIN_WORDS 1
+
+/* The bytes of w that are not plain, as the top bit of each ("Bit
+ * Twiddling Hacks": hasless, haszero): below 0x20 (w - 0x20), '"' and '\\'
+ * (equal is zero, zero - 1), 0x7F (w + 1) and from 0x80 (w itself). A byte
+ * from 0x80 sets its own top bit, which hides what the other terms make of
+ * it. Borrows and carries only spread upwards from a byte that is not
+ * plain, so the lowest bit set is exactly the first such byte. */
+static APR_INLINE apr_uint64_t reqin_special8(apr_uint64_t w)
 {
     const apr_uint64_t one = 0x0101010101010101ULL;
-    apr_uint64_t w, q, bs;
+    apr_uint64_t q = w ^ (one * '"'), bs = w ^ (one * '\\');
 
-    memcpy(&w, s, 8);
-    q = w ^ (one * '"');
-    bs = w ^ (one * '\\');
-    return !(((((w - one * 0x20) | (q - one) | (bs - one)) & ~w) | (w + one) | w)
-             & (one * 0x80));
+    return ((w - one * 0x20) | (q - one) | (bs - one) | (w + one) | w) & (one * 0x80);
+}
+#endif
+
+/* Copies the plain bytes that start s[i..lim) to o and returns how many.
+ * Whole words are stored, up to 8 bytes past the plain ones (the caller
+ * reserved them), and s[lim] may be read: it exists, as lim <= strlen(s). */
+static APR_INLINE apr_size_t reqin_plain_run(const unsigned char *s, apr_size_t i,
+                                             apr_size_t lim, char *o)
+{
+    const apr_size_t from = i;
+#ifdef REQIN_WORDS
+    apr_uint64_t w, m;
+    apr_size_t r;
+
+    for (; i + 8 <= lim; i += 8, o += 8) {
+        memcpy(&w, s + i, 8);
+        memcpy(o, &w, 8);
+        if ((m = reqin_special8(w)) != 0) {
+            return i - from + (__builtin_ctzll(m) >> 3);
+        }
+    }
+    if (i < lim && lim >= 7) {
+        /* The last r < 8 bytes without a byte loop: the word that ends on
+         * s[lim], shifted so that s[i] comes first; s[lim] is the stop. */
+        r = lim - i;
+        memcpy(&w, s + lim - 7, 8);
+        w >>= 8 * (7 - r);
+        memcpy(o, &w, 8);
+        m = reqin_special8(w) | (0x80ULL << (8 * r));
+        return i - from + (__builtin_ctzll(m) >> 3);
+    }
+#endif
+    for (; i < lim && reqin_plain[s[i]]; i++) {
+        *o++ = s[i];
+    }
+    return i - from;
 }
 
 /* Never splits a UTF-8 sequence. Runs of plain ASCII, most of any request,
- * are copied 8 bytes at a time; an absent or empty value (many headers) is
- * a two-byte append. */
+ * go 8 bytes at a time; an absent or empty value (many headers) is a
+ * literal in the caller. */
 int reqin_json_string(reqin_json_buf *b, const char *str, apr_size_t max)
 {
     static const char hex[] = "0123456789abcdef";
@@ -121,18 +160,15 @@ int reqin_json_string(reqin_json_buf *b, const char *str, apr_size_t max)
     }
     n = strlen(str);
     lim = n < max ? n : max;
-    if (b->len + lim * 6 + 2 > b->cap) {
-        reqin_json_grow(b, lim * 6 + 2);
-    }
+    /* At worst 6 bytes out per byte in (\u00XX), the quotes, and the 8 that
+     * reqin_plain_run may store past its last plain byte. */
+    reqin_json_reserve(b, lim * 6 + 10);
     o = b->d + b->len;
     *o++ = '"';
-    while (i < lim) {
-        for (; i + 8 <= lim && reqin_plain8(s + i); i += 8, o += 8) {
-            memcpy(o, s + i, 8);
-        }
-        while (i < lim && reqin_plain[s[i]]) {
-            *o++ = s[i++];
-        }
+    for (;;) {
+        len = reqin_plain_run(s, i, lim, o);
+        i += len;
+        o += len;
         if (i == lim) {
             break;
         }
@@ -182,20 +218,51 @@ int reqin_json_list(reqin_json_buf *b, const apr_array_header_t *arr, apr_size_t
     return cut;
 }
 
+/* Digits of val: its bit length times log10(2) (1233 / 4096) is the count
+ * or one less, and one comparison settles which (checked for every power
+ * of 2 and of 10, and either side of them). */
+static APR_INLINE apr_size_t reqin_ndigits(apr_uint64_t val)
+{
+    static const apr_uint64_t pow10[20] = {
+        0, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+        100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+        1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+        1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+        1000000000000000000ULL, 10000000000000000000ULL
+    };
+#if defined(__GNUC__)
+    apr_size_t t = (apr_size_t)(64 - __builtin_clzll(val | 1)) * 1233 >> 12;
+
+    return t + (val >= pow10[t]);
+#else
+    apr_size_t t = 1;
+
+    while (t < 20 && val >= pow10[t]) {
+        t++;
+    }
+    return t;
+#endif
+}
+
+/* Written in place from the last digit, two digits a division: no
+ * temporary and no copy. */
 void reqin_json_u64(reqin_json_buf *b, apr_uint64_t val)
 {
-    char num[20], *p = num + sizeof(num);
+    apr_size_t n = reqin_ndigits(val);
+    char *p;
 
-    for (; val >= 100; val /= 100) {    /* two digits a division */
+    reqin_json_reserve(b, n);
+    p = b->d + b->len + n;
+    b->len += n;
+    for (; val >= 100; val /= 100) {
         memcpy(p -= 2, reqin_digits + val % 100 * 2, 2);
     }
     if (val >= 10) {
-        memcpy(p -= 2, reqin_digits + val * 2, 2);
+        memcpy(p - 2, reqin_digits + val * 2, 2);
     }
     else {
-        *--p = '0' + val;
+        p[-1] = '0' + val;
     }
-    reqin_json_raw(b, p, (apr_size_t)(num + sizeof(num) - p));
 }
 
 void reqin_json_cut(reqin_json_buf *b, const char *key)

@@ -40,6 +40,10 @@ REQIN_HIDDEN void reqin_json_init(reqin_json_buf *b, apr_pool_t *p, apr_size_t c
 /* Makes room for n more bytes. */
 REQIN_HIDDEN void reqin_json_grow(reqin_json_buf *b, apr_size_t n);
 
+/* Makes sure n more bytes fit, so that a caller may write them directly. */
+#define reqin_json_reserve(b, n) \
+    ((b)->len + (n) > (b)->cap ? reqin_json_grow((b), (n)) : (void)0)
+
 /* Appends str (NULL is "") as a JSON string of at most max input bytes;
  * returns 1 when it was cut. */
 REQIN_HIDDEN int reqin_json_string(reqin_json_buf *b, const char *str, apr_size_t max);
@@ -50,7 +54,7 @@ REQIN_HIDDEN int reqin_json_string(reqin_json_buf *b, const char *str, apr_size_
 REQIN_HIDDEN int reqin_json_list(reqin_json_buf *b, const apr_array_header_t *arr,
                                  apr_size_t max);
 
-/* Appends val in decimal. */
+/* Appends val in decimal, written in place. */
 REQIN_HIDDEN void reqin_json_u64(reqin_json_buf *b, apr_uint64_t val);
 
 /* Records key in b->truncated. */
@@ -61,19 +65,20 @@ REQIN_HIDDEN void reqin_json_cut(reqin_json_buf *b, const char *key);
  * benchmark's instruction counts assume. b and n are evaluated more than
  * once: pass expressions without side effects. */
 #define reqin_json_raw(b, s, n) \
-    ((b)->len + (n) > (b)->cap ? reqin_json_grow((b), (n)) : (void)0, \
+    (reqin_json_reserve((b), (n)), \
      memcpy((b)->d + (b)->len, (s), (n)), (void)((b)->len += (n)))
 
 #define reqin_json_lit(b, s) reqin_json_raw((b), (s), sizeof(s) - 1)
 #define reqin_json_key(b, k) reqin_json_lit((b), ",\"" k "\":")
 
 /* Keys are literals, written as they are; a cut value names its key. An
- * absent or empty value, as most headers are, is appended in the caller
- * without a call. v is evaluated more than once: no side effects. */
+ * absent or empty value, as most headers are, is one literal appended in
+ * the caller, key and "" together. v is evaluated more than once: no side
+ * effects. */
 #define reqin_json_num(b, k, v) (reqin_json_key((b), k), reqin_json_u64((b), (v)))
 #define reqin_json_str(b, k, v) \
-    (reqin_json_key((b), k), \
-     !(v) || !*(v) ? reqin_json_lit((b), "\"\"") \
-     : reqin_json_string((b), (v), (b)->max) ? reqin_json_cut((b), k) : (void)0)
+    (!(v) || !*(v) ? reqin_json_lit((b), ",\"" k "\":\"\"") \
+     : (reqin_json_key((b), k), \
+        reqin_json_string((b), (v), (b)->max) ? reqin_json_cut((b), k) : (void)0))
 
 #endif /* REQIN_JSON_H */

@@ -138,8 +138,9 @@ static void reqin_flush(void)
     memmove(reqin_proc.buf, reqin_proc.buf + n, reqin_proc.len);
 }
 
-/* Returns REQIN_SENT once the line is queued, else why it was dropped. */
-static int reqin_append(const char *line, apr_size_t len)
+/* Returns REQIN_SENT once the line is queued, else why it was dropped;
+ * sets *wake when the flusher is to be woken. */
+static int reqin_append(const char *line, apr_size_t len, int *wake)
 {
     if (len > REQIN_BUF_SIZE) {
         return REQIN_DROP_TOO_LARGE;
@@ -162,8 +163,8 @@ static int reqin_append(const char *line, apr_size_t len)
     if (!reqin_proc.flusher || reqin_proc.len >= REQIN_FLUSH_BYTES) {
         reqin_flush();
     }
-    else if (reqin_proc.len == len) {   /* the flusher sleeps only when empty */
-        apr_thread_cond_signal(reqin_proc.wake);
+    else {                          /* the flusher sleeps only when empty */
+        *wake = reqin_proc.len == len;
     }
     return REQIN_SENT;
 }
@@ -215,11 +216,17 @@ static void reqin_report_drops(server_rec *s)
 
 void reqin_socket_send(server_rec *s, const char *line, apr_size_t len)
 {
-    int rc = REQIN_DROP_ERROR;
+    int rc = REQIN_DROP_ERROR, wake = 0;
 
     if (apr_thread_mutex_lock(reqin_proc.mutex) == APR_SUCCESS) {
-        rc = reqin_append(line, len);
+        rc = reqin_append(line, len, &wake);
         apr_thread_mutex_unlock(reqin_proc.mutex);
+    }
+    /* After the unlock: a flusher woken while the lock is held would at
+     * once block on it, two more context switches. The buffer changed
+     * under the lock, so the flusher either saw it or is waiting. */
+    if (wake) {
+        apr_thread_cond_signal(reqin_proc.wake);
     }
     if (rc != REQIN_SENT) {
         apr_atomic_inc64(&reqin_stats->n[rc]);

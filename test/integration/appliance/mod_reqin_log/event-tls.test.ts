@@ -4,6 +4,7 @@
  * graceful restart. Every line must validate against httpEventSchema.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ import { get, keepAliveAgent, rawRequest } from '../../../helpers/http-client.js
 const { missing, flavours, asan } = moduleFlavours();
 
 const MAX = 64; // ReqinLogMaxValueLength below
+const SMALL = 16; // ReqinLogMaxValueLength of small.test: less than a conn_id
 const uid = (() => {
   let n = 0;
   return () => `t${process.pid}x${++n}`;
@@ -58,7 +60,10 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
         sanitizer?.conf ?? '',
       ].join('\n'),
-      tail: '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
+      tail: [
+        '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
+        `<VirtualHost 127.0.0.1:{{port}}>\nServerName small.test\nReqinLogMaxValueLength ${SMALL}\n</VirtualHost>`,
+      ].join('\n'),
     });
     if (sanitizer) expect(hasAsanRuntime(apache.pid)).toBe(true);
   });
@@ -106,20 +111,69 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     }
   });
 
-  it('reports TLS protocol and cipher from mod_ssl', async () => {
-    const id = uid();
-    const reply = await get({ port: apache.tlsPort, path: `/index.html?t=${id}`, tls: true });
-    const e = await eventFor(id);
-    expect(reply.status).toBe(200);
-    expect(e).toMatchObject({
-      vhost: 'tls.test',
-      tls: true,
-      tls_protocol: reply.tlsProtocol,
-      tls_cipher: reply.tlsCipher,
-      conn_port: reply.localPort,
-      local_port: apache.tlsPort,
-      keepalive_n: 1,
-    });
+  it('reports TLS protocol and cipher from mod_ssl, on every request of a connection', async () => {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    const ids = [uid(), uid()];
+    const replies = [];
+    for (const id of ids) {
+      replies.push(await get({ port: apache.tlsPort, path: `/index.html?t=${id}`, tls: true, agent }));
+    }
+    agent.destroy();
+    const events = await Promise.all(ids.map(eventFor));
+    for (const [i, e] of events.entries()) {
+      expect(replies[i].status).toBe(200);
+      expect(e).toMatchObject({
+        vhost: 'tls.test',
+        tls: true,
+        tls_protocol: replies[0].tlsProtocol,
+        tls_cipher: replies[0].tlsCipher,
+        conn_port: replies[0].localPort,
+        local_port: apache.tlsPort,
+        keepalive_n: i + 1,
+        truncated: [],
+      });
+    }
+    expect(events[1].conn_id).toBe(events[0].conn_id);
+  });
+
+  // The module encodes what a connection and a vhost fix once: each request must still get its own
+  // vhost, its own client_ip, and the connection's values cut to its vhost's ReqinLogMaxValueLength.
+  it('keeps per-request fields right on one connection across vhosts and X-Forwarded-For', async () => {
+    const agent = keepAliveAgent();
+    const steps = [
+      { host: undefined, xff: undefined },
+      { host: 'small.test', xff: undefined },
+      { host: undefined, xff: '203.0.113.7' },
+      { host: 'small.test', xff: '203.0.113.8' },
+      { host: undefined, xff: undefined },
+    ];
+    const ids = steps.map(() => uid());
+    const replies = [];
+    for (const [i, s] of steps.entries()) {
+      const headers: Record<string, string> = {};
+      if (s.host) headers.Host = s.host;
+      if (s.xff) headers['X-Forwarded-For'] = s.xff;
+      replies.push(await get({ port: apache.port, path: `/index.html?t=${ids[i]}`, headers, agent }));
+    }
+    agent.destroy();
+    const events = await Promise.all(ids.map(eventFor));
+    const connId = events[0].conn_id;
+    expect(connId.length).toBeGreaterThan(SMALL);
+    for (const [i, e] of events.entries()) {
+      const small = steps[i].host === 'small.test';
+      expect(e).toMatchObject({
+        vhost: small ? 'small.test' : 'plain.test',
+        client_ip: steps[i].xff ?? '127.0.0.1',
+        conn_ip: '127.0.0.1',
+        conn_port: replies[0].localPort,
+        local_ip: '127.0.0.1',
+        local_port: apache.port,
+        conn_id: small ? connId.slice(0, SMALL) : connId,
+        keepalive_n: i + 1,
+        tls: false,
+        truncated: small ? ['conn_id'] : [],
+      });
+    }
   });
 
   it('takes client_ip from X-Forwarded-For through trusted proxies and keeps the original header', async () => {

@@ -1,0 +1,59 @@
+/* reqin_event: the HTTP event of mod_reqin_log, one JSON line per request.
+ *
+ * Part of ja4-platform (BSD-3-Clause). The keys are fixed by httpEventSchema
+ * in appliance/common/events/http-event.ts; the line is built with
+ * reqin_json.h from the request, its connection and its headers.
+ */
+
+#ifndef REQIN_EVENT_H
+#define REQIN_EVENT_H
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "apr_tables.h"
+
+#include "reqin_json.h"
+
+extern module AP_MODULE_DECLARE_DATA reqin_log_module;
+
+#define REQIN_DEFAULT_MAX_VALUE 2048
+#define REQIN_SCONF(s) \
+    ((reqin_server_conf *)ap_get_module_config((s)->module_config, &reqin_log_module))
+
+/* Per server (vhost). */
+typedef struct {
+    int enabled;                    /* -1 unset: on once a socket is set */
+    const char *socket_path;        /* main server only */
+    apr_array_header_t *headers;    /* ReqinLogHeader names, NULL unset */
+    int max_value;                  /* bytes; -1 unset */
+    /* ,"vhost":"<name>" made in post_config for the server_hostname it
+     * names; NULL when the name is cut, as then each line must record it. */
+    const char *vhost_name, *vhost_json;
+    apr_size_t vhost_len;
+} reqin_server_conf;
+
+/* Per TCP connection. */
+typedef struct {
+    const char *id;                 /* conn_id */
+    volatile apr_uint32_t requests; /* keepalive_n so far */
+    /* The JSON of the fields an HTTP/1.x connection fixes, made on its first
+     * logged request: ,"client_ip" (the peer's) up to skip, ,"conn_ip" to
+     * ,"conn_id" up to peer, ,"tls" to ,"tls_cipher" up to len; longest is
+     * the longest value in it. NULL before; HTTP/2 streams never use it. */
+    const char *json;
+    apr_size_t skip, peer, len, longest;
+} reqin_conn;
+
+/* Retrieves mod_ssl's functions and makes every server's vhost_json; in
+ * post_config, once the vhosts are merged. */
+REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+
+/* The line of request r (with its newline), in r->pool. mc is the TCP
+ * connection, cs its state, nth the request's position on it, and in the
+ * request headers as the client sent them. */
+REQIN_HIDDEN char *reqin_event_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
+                                      reqin_conn *cs, apr_uint32_t nth,
+                                      const apr_array_header_t *in, apr_size_t *len);
+
+#endif /* REQIN_EVENT_H */
