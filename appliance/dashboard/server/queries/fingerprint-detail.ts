@@ -6,14 +6,24 @@ const WHERE = `ja4 = {ja4:String} AND ts >= toDateTime64({from:UInt32}, 6) AND t
 
 export async function fingerprintDetail(ch: ClickHouseClient, ja4: string, r: TimeRange) {
   const p = { ...rangeParams(r), ja4 };
-  const [summary, ips, userAgents, hosts, label] = await Promise.all([
+  const [summary, examples, ips, userAgents, hosts, label] = await Promise.all([
+    // uniq (an estimate, well under 1% off) where uniqExact kept a hash set of every address (a
+    // busy JA4 has ~600k a day: it tripled the query's time).
     select<Record<string, unknown>>(
       ch,
-      `SELECT count() AS requests, uniqExact(client_ip) AS ips, formatDateTime(min(ts), '%FT%TZ') AS first_seen,
-              formatDateTime(max(ts), '%FT%TZ') AS last_seen, any(ja4_r) AS ja4_r, any(ja4_o) AS ja4_o,
-              groupUniqArray(5)(ja3) AS ja3s, groupUniqArray(5)(tls_version) AS tls_versions,
-              groupUniqArray(5)(arrayStringConcat(alpn, ',')) AS alpns
+      `SELECT count() AS requests, uniq(client_ip) AS ips, formatDateTime(min(ts), '%FT%TZ') AS first_seen,
+              formatDateTime(max(ts), '%FT%TZ') AS last_seen
        FROM ja4_processing.http_logs WHERE ${WHERE}`,
+      p,
+    ),
+    // The raw forms, JA3s, TLS versions and ALPNs are examples: from the first 20,000 matching
+    // rows, not from every row (0.5 s less on a JA4 with 3M requests a day).
+    select<Record<string, unknown>>(
+      ch,
+      `SELECT any(ja4_r) AS ja4_r, any(ja4_o) AS ja4_o, groupUniqArray(5)(ja3) AS ja3s,
+              groupUniqArray(5)(tls_version) AS tls_versions,
+              groupUniqArray(5)(arrayStringConcat(alpn, ',')) AS alpns
+       FROM (SELECT ja4_r, ja4_o, ja3, tls_version, alpn FROM ja4_processing.http_logs WHERE ${WHERE} LIMIT 20000)`,
       p,
     ),
     select(
@@ -42,7 +52,7 @@ export async function fingerprintDetail(ch: ClickHouseClient, ja4: string, r: Ti
     ),
   ]);
   return {
-    summary: summary[0],
+    summary: { ...summary[0], ...examples[0] },
     ips,
     user_agents: userAgents,
     hosts,
