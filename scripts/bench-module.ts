@@ -5,6 +5,9 @@
  * from the shared machine hit both; the result is the median of the per-round on/off ratios.
  * httpd is pinned to CPU 0 and wrk plus the reader to CPU 1 when the machine has two or more.
  *
+ * Then as many rounds side by side: both servers loaded at once (one wrk each), so the noise of
+ * each moment hits both; their ratios of requests/s and of CPU time per request.
+ *
  * Then, unless --skip-callgrind, the deterministic measure: instructions per request under callgrind
  * (scripts/lib/callgrind-httpd.ts), for wrk-like and browser-like requests; --baseline-so FILE also
  * measures another build of the module (e.g. the previous version) for a before/after.
@@ -57,6 +60,17 @@ export interface BenchResult {
   events_sent: number;
   events_dropped: number;
   lines_received: number;
+  /**
+   * The same two servers loaded at the same time (one wrk each, both servers sharing CPU 0): every
+   * moment's noise hits both, so the per-round ratios are far tighter than in ABBA rounds.
+   */
+  side_by_side?: {
+    rounds: number;
+    ratios: number[];
+    median_ratio: number;
+    cpu_ratios: number[];
+    median_cpu_ratio: number;
+  };
   /** Instructions per request (callgrind), module off and on; absent without valgrind. */
   callgrind?: CallgrindCost[];
   /** The same for --baseline-so (another build of the module). */
@@ -179,6 +193,19 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
           `off ${b.rps.toFixed(0)} req/s ${b.cpuUs.toFixed(1)} µs CPU/req`,
       );
     }
+    // Side by side: both servers under load at once, so drifts and bursts of other load on the
+    // machine hit both in the same seconds; the ratio of their CPU time per request is then the
+    // module's cost with the noise shared rather than averaged out.
+    const sbs = { ratios: [] as number[], cpu: [] as number[] };
+    for (let i = 0; i < o.rounds; i++) {
+      const [a, b] = await Promise.all([wrk(on, o.seconds), wrk(off, o.seconds)]);
+      sbs.ratios.push(a.rps / b.rps);
+      sbs.cpu.push(a.cpuUs / b.cpuUs);
+      log(
+        `side by side ${i + 1}/${o.rounds}: on ${a.rps.toFixed(0)} req/s ${a.cpuUs.toFixed(1)} µs CPU/req, ` +
+          `off ${b.rps.toFixed(0)} req/s ${b.cpuUs.toFixed(1)} µs CPU/req`,
+      );
+    }
     const onRps = runs.on.map((r) => r.rps);
     const offRps = runs.off.map((r) => r.rps);
     const c = await counters(on.port);
@@ -219,6 +246,13 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
       cpu_us_per_req_on: runs.on.map((r) => Number(r.cpuUs.toFixed(2))),
       cpu_us_per_req_off: runs.off.map((r) => Number(r.cpuUs.toFixed(2))),
       median_cpu_ratio: Number(median(runs.on.map((r, i) => r.cpuUs / runs.off[i].cpuUs)).toFixed(4)),
+      side_by_side: {
+        rounds: o.rounds,
+        ratios: sbs.ratios.map((r) => Number(r.toFixed(4))),
+        median_ratio: Number(median(sbs.ratios).toFixed(4)),
+        cpu_ratios: sbs.cpu.map((r) => Number(r.toFixed(4))),
+        median_cpu_ratio: Number(median(sbs.cpu).toFixed(4)),
+      },
       events_sent: c.EventsSent ?? 0,
       events_dropped: c.EventsDropped ?? 0,
       lines_received: sink.count(),
@@ -264,6 +298,11 @@ async function main(): Promise<void> {
       `CPU per request ratio ${result.median_cpu_ratio}, ` +
       `events sent ${result.events_sent}, dropped ${result.events_dropped}; wrote ${o.out}`,
   );
+  if (result.side_by_side)
+    console.log(
+      `bench:module: side by side (both loaded at once): median on/off requests/s ratio ${result.side_by_side.median_ratio}, ` +
+        `CPU per request ratio ${result.side_by_side.median_cpu_ratio}`,
+    );
   for (const c of result.callgrind ?? [])
     console.log(
       `bench:module: callgrind (${c.headers} requests): ${c.off} instructions per request without the module, ` +
