@@ -19,7 +19,9 @@ export type AggregateTable = (typeof AGGREGATES)[number]['table'];
 
 /** The INSERT … SELECT equivalent of the view that feeds `table`, from the migration file's text. */
 export function backfillSql(table: AggregateTable): string {
-  const { viewFile } = AGGREGATES.find((a) => a.table === table) ?? AGGREGATES[0];
+  const aggregate = AGGREGATES.find((a) => a.table === table);
+  if (!aggregate) throw new Error(`${table} is not one of the aggregates the benchmark backfills`);
+  const { viewFile } = aggregate;
   const mv = readMigrations().find((m) => m.file === viewFile);
   if (!mv) throw new Error(`${viewFile} is missing from migrations/`);
   const create = splitStatements(mv.up).find((s) => /CREATE MATERIALIZED VIEW/i.test(s)) ?? '';

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { TimeRange } from '../time-range.js';
-import { rangeParams, select } from './run.js';
+import { rangeParams, select, selectWithTotal } from './run.js';
 
 export const ANOMALY_SORTS = [
   'score',
@@ -208,7 +208,7 @@ export async function listAnomalies(
   if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
   const params = { ...filterParams(r, f), ...page };
   if (f.sort === 'recurrence_days') {
-    const { rows, total } = await selectJson<AnomalyRow>(
+    const { rows, total } = await selectWithTotal<AnomalyRow>(
       ch,
       `${fullSql(f, true)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
@@ -216,35 +216,14 @@ export async function listAnomalies(
     );
     return { total, rows };
   }
-  const ranked = await selectJson<{ src_ip: string }>(ch, pageSql(f), params);
+  const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(f), params);
   if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
   const ips = ranked.rows.map((x) => x.src_ip);
-  const details = await selectJson<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ips });
+  const details = await selectWithTotal<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ips });
   const bySrc = new Map(details.rows.map((x) => [x.src_ip, x]));
   // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
   const rows = ips.flatMap((ip) => bySrc.get(ip) ?? []);
   return { total: ranked.total, rows };
-}
-
-/**
- * A SELECT with the number of rows before its LIMIT (ClickHouse's JSON format reports it; exact with
- * exact_rows_before_limit = 1). Bound parameters and the readonly guard as in select(); the
- * statement sets output_format_json_quote_64bit_integers itself (SETTINGS clause), because on the
- * embedded engine a per-call setting costs one more call to put it back.
- */
-async function selectJson<T>(
-  ch: ClickHouseClient,
-  query: string,
-  params: Record<string, unknown>,
-): Promise<{ rows: T[]; total: number }> {
-  const rs = await ch.query({
-    query,
-    query_params: params,
-    format: 'JSON',
-    clickhouse_settings: { readonly: '2' },
-  });
-  const out = await rs.json<T>();
-  return { rows: out.data, total: Number(out.rows_before_limit_at_least ?? out.rows ?? 0) };
 }
 
 /** Every matching anomaly, for CSV/JSON export and blocklists (capped). */

@@ -18,6 +18,27 @@ export async function select<T>(
   return rs.json<T>();
 }
 
+/**
+ * A SELECT with the number of rows before its LIMIT (ClickHouse's JSON format reports it; exact with
+ * exact_rows_before_limit = 1 in the statement). Bound parameters and the readonly guard as in select(); the
+ * statement sets output_format_json_quote_64bit_integers = 0 itself (SETTINGS clause), because on the
+ * embedded engine a per-call setting costs one more call to put it back.
+ */
+export async function selectWithTotal<T>(
+  ch: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<{ rows: T[]; total: number }> {
+  const rs = await ch.query({
+    query,
+    query_params: params,
+    format: 'JSON',
+    clickhouse_settings: { readonly: '2' },
+  });
+  const out = await rs.json<T>();
+  return { rows: out.data, total: Number(out.rows_before_limit_at_least ?? out.rows ?? 0) };
+}
+
 /** The bound parameters of a time range: DateTime values in UTC seconds. */
 export function rangeParams(r: { from: number; to: number; step: number }) {
   return { from: r.from, to: r.to, step: r.step };
