@@ -11,7 +11,7 @@ import {
 import { openEmbedded, rows } from '../../../common/migrate/helpers.js';
 
 // listAnomalies and exportAnomalies against answers computed here in plain JS from the rows
-// inserted: the newest version of each (src_ip, hour, host, ja4), per-IP aggregates, filters,
+// inserted: the rows of each hour's newest cycle (detected_at), per-IP aggregates, filters,
 // sorts, pages and totals. No top score is tied within an IP, so "the top row" is well defined.
 
 const H = Math.floor(Date.now() / 3_600_000) * 3600 - 7200; // two whole hours ago
@@ -55,13 +55,16 @@ const D = '2001:db8::5';
 const E = '203.0.113.200';
 const F = '198.51.100.77';
 const G = '203.0.113.45';
+const S = '192.0.2.99'; // flagged only by an older cycle of its hour: not current
 const a = (over: Partial<Anomaly> & Pick<Anomaly, 'src_ip' | 'hour' | 'score'>): Anomaly => ({
   ...base,
   detected: over.hour + 900,
   ...over,
 });
 
-// Each inner list is one insert (one part). A: one key rescored (0.95, 100 requests, "zebra"
+// Each inner list is one insert (one part). Rows of one hour share the cycle time (hour + 900)
+// unless said otherwise. S: flagged at H-2h by a cycle older than the one that flagged B and F
+// there, so the detector no longer holds it. A: one key rescored (0.95, 100 requests, "zebra"
 // -> 0.62, 10 requests), the newest inserted first; only the newest counts. B: the top row is a
 // human AS; a lower row is a hosting AS with the text "needle" and a bot label.
 const INSERTS: Anomaly[][] = [
@@ -95,6 +98,14 @@ const INSERTS: Anomaly[][] = [
       reason: 'steady crawler',
     }),
     a({ src_ip: F, hour: H - 2 * HR, score: 0.58, requests: 1, reason: 'few requests' }),
+    a({
+      src_ip: S,
+      hour: H - 2 * HR,
+      score: 0.99,
+      requests: 500,
+      detected: H - 2 * HR + 300,
+      reason: 'stale',
+    }),
   ],
   [
     a({
@@ -139,7 +150,7 @@ const INSERTS: Anomaly[][] = [
       requests: 4,
       asn: 64503,
       asn_name: 'Cloud Co',
-      reason: 'scripted',
+      reason: '40 requests in the hour (typical human: 3)',
     }),
   ],
 ];
@@ -150,13 +161,12 @@ const has = (text: string, q: string) => text.toLowerCase().includes(q.toLowerCa
 
 /** The expected rows for a filter, sorted as asked, from the inserted rows alone. */
 function reference(f: AnomalyFilter): AnomalyRow[] {
-  const newest = new Map<string, Anomaly>();
-  for (const r of ALL) {
-    const k = [r.src_ip, r.hour, r.host, r.ja4].join('|');
-    if ((newest.get(k)?.detected ?? -1) < r.detected) newest.set(k, r);
-  }
+  const newest = new Map<number, number>();
+  for (const r of ALL) newest.set(r.hour, Math.max(newest.get(r.hour) ?? -1, r.detected));
   const first = Math.floor(RANGE.from / HR) * HR;
-  const inRange = [...newest.values()].filter((r) => r.hour >= first && r.hour < RANGE.to);
+  const inRange = ALL.filter(
+    (r) => r.detected === newest.get(r.hour) && r.hour >= first && r.hour < RANGE.to,
+  );
   const window = Math.floor((Date.now() / 1000 - 30 * DAY) / DAY) * DAY;
   const out: AnomalyRow[] = [];
   for (const ip of new Set(inRange.map((r) => r.src_ip))) {
@@ -191,8 +201,14 @@ function reference(f: AnomalyFilter): AnomalyRow[] {
       recurrence_hours: new Set(recent).size,
     };
     const q = f.q ?? '';
+    // Reasons are searched without their numbers; "AS64503" or "64503" names an AS exactly.
+    const words = (t: string) => t.replace(/[0-9]+/g, '#');
+    const asn = /^(?:as)?([0-9]+)$/i.exec(q.trim());
     const text = (r: Anomaly) =>
-      [r.src_ip, r.asn_name, r.reason, r.ja4, r.host, r.bot_ip_label, r.bot_ja4_label].some((t) => has(t, q));
+      [r.src_ip, r.asn_name, words(r.reason), r.ja4, r.host, r.bot_ip_label, r.bot_ja4_label].some((t) =>
+        has(t, q),
+      ) ||
+      (asn !== null && r.asn === Number(asn[1]));
     if (row.score < (f.min_score ?? 0)) continue;
     if (f.asn_label && row.asn_label !== f.asn_label) continue;
     if (q && !mine.some(text)) continue;
@@ -243,18 +259,27 @@ const FILTERS: Omit<AnomalyFilter, 'sort' | 'order'>[] = [
   { q: 'zebra' }, // only in A's replaced version: no match
   { q: 'examplehost' },
   { q: '113.4' },
+  { q: 'REQUESTS in the hour' }, // G's reason, without its numbers
+  { q: '40 requests' }, // numbers inside a reason are not searched: no match
+  { q: 'AS64503' }, // G's AS number, exactly
+  { q: '64501' }, // B's top row
+
   { q: 'go-http' },
   { asn_label: 'hosting', min_score: 0.6, q: 'example' },
 ];
 
 describe('listAnomalies on the embedded engine', () => {
-  it('the data holds what the reference assumes: two parts, one key in two versions', async () => {
-    const [n] = await rows<{ n: number }>(
-      handle,
-      'SELECT count() AS n FROM ja4_processing.ml_detected_anomalies WHERE src_ip = {ip:String} AND hour = toDateTime({h:UInt32})',
-      { ip: A, h: H - 3 * HR },
-    );
-    expect(Number(n.n)).toBe(2);
+  it('the data holds what the reference assumes: one key in two versions, a stale address', async () => {
+    const count = async (ip: string, h: number) => {
+      const [n] = await rows<{ n: number }>(
+        handle,
+        'SELECT count() AS n FROM ja4_processing.ml_detected_anomalies WHERE src_ip = {ip:String} AND hour = toDateTime({h:UInt32})',
+        { ip, h },
+      );
+      return Number(n.n);
+    };
+    expect(await count(A, H - 3 * HR)).toBe(2);
+    expect(await count(S, H - 2 * HR)).toBe(1);
     expect(reference({ sort: 'score', order: 'desc' }).map((r) => r.src_ip)).toEqual([B, C, A, D, F, G]);
   });
 
