@@ -226,7 +226,8 @@ static int reqin_status_handler(request_rec *r)
 {
     int i;
 
-    if (!r->handler || strcmp(r->handler, REQIN_HANDLER)) {
+    /* Asked of every request: most are told by the first byte. */
+    if (!r->handler || r->handler[0] != REQIN_HANDLER[0] || strcmp(r->handler, REQIN_HANDLER)) {
         return DECLINED;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);

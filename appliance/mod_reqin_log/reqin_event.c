@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "reqin_headers.h"
 #include "reqin_socket.h"
 
 typedef struct {
@@ -23,86 +24,29 @@ typedef struct {
     const char *protocol, *cipher;
 } reqin_tls;
 
-/* The headers logged under their own keys, in the order of
- * reqin_event_format, in lower case for reqin_is. */
-static const char *const reqin_named[] = {
-    "host", "user-agent", "referer", "accept", "accept-language",
-    "accept-encoding", "content-type", "content-length"
-};
-#define REQIN_NNAMED (sizeof(reqin_named) / sizeof(reqin_named[0]))
+/* Per thread: the line is built here when it fits, not in a fresh block of
+ * the request's pool that the cache has never seen; and ,"ts_us":<seconds>
+ * of the last line, as most requests a thread logs share its second. A
+ * thread builds one line at a time: the hooks do not nest. */
+#define REQIN_LINE_SIZE 8192
+typedef struct {
+    apr_time_t sec;                 /* the seconds in ts, 0 none */
+    apr_size_t ts_len;
+    char ts[32];
+    char line[REQIN_LINE_SIZE];
+} reqin_thread;
 
-static unsigned char reqin_lower[256];  /* ASCII tolower, as httpd's C locale */
+static __thread reqin_thread reqin_th;
+
+/* &reqin_th costs a call (__tls_get_addr, in a module); out of line, so
+ * that the compiler takes it once rather than at each use. */
+static __attribute__((noinline)) reqin_thread *reqin_thread_self(void)
+{
+    return &reqin_th;
+}
+
 static APR_OPTIONAL_FN_TYPE(ssl_is_https) *reqin_is_https;
 static APR_OPTIONAL_FN_TYPE(ssl_var_lookup) *reqin_var_lookup;
-
-/* Headers */
-
-/* strcasecmp(key, name) == 0 for a name in lower case, inline: most
- * candidates differ within a few bytes. */
-static APR_INLINE int reqin_is(const char *key, const char *name)
-{
-    for (; *name; key++, name++) {
-        if (reqin_lower[(unsigned char)*key] != (unsigned char)*name) {
-            return 0;
-        }
-    }
-    return *key == '\0';
-}
-
-/* The values of reqin_named in one pass over the headers, the first of
- * repeated headers as apr_table_get: eight of those cost twice as much. */
-static void reqin_find(const apr_array_header_t *in, const char **val)
-{
-    const apr_table_entry_t *e = (const apr_table_entry_t *)in->elts;
-    int i, j, end;
-
-    for (i = 0; i < in->nelts; i++) {
-        switch (e[i].key[0] | 0x20) {   /* the candidates, by first letter */
-        case 'h': j = 0; end = 1; break;
-        case 'u': j = 1; end = 2; break;
-        case 'r': j = 2; end = 3; break;
-        case 'a': j = 3; end = 6; break;
-        case 'c': j = 6; end = 8; break;
-        default: continue;
-        }
-        for (; j < end && (val[j] || !reqin_is(e[i].key, reqin_named[j])); j++);
-        if (j < end) {
-            val[j] = e[i].val;
-        }
-    }
-}
-
-static void reqin_headers(reqin_json_buf *b, const apr_array_header_t *in,
-                          reqin_server_conf *conf)
-{
-    const apr_array_header_t *names = conf->headers;
-    const apr_table_entry_t *e = (const apr_table_entry_t *)in->elts;
-    const char *name, *val;
-    int i, j;
-
-    reqin_json_key(b, "header_names");
-    if (reqin_json_list(b, in, b->max)) {
-        reqin_json_cut(b, "header_names");
-    }
-    reqin_json_num(b, "header_count", in->nelts);
-    reqin_json_key(b, "extra_headers");
-    reqin_json_lit(b, "{");
-    for (i = 0; names && i < names->nelts; i++) {
-        name = APR_ARRAY_IDX(names, i, const char *);
-        for (j = 0, val = NULL; j < in->nelts && !val; j++) {  /* as apr_table_get */
-            val = reqin_is(e[j].key, name) ? e[j].val : NULL;
-        }
-        if (i) {
-            reqin_json_lit(b, ",");
-        }
-        reqin_json_string(b, name, REQIN_BUF_SIZE);
-        reqin_json_lit(b, ":");
-        if (reqin_json_string(b, val, b->max)) {
-            reqin_json_cut(b, apr_pstrcat(b->p, "extra_headers.", name, NULL));
-        }
-    }
-    reqin_json_lit(b, "}");
-}
 
 /* The connection */
 
@@ -150,7 +94,7 @@ static void reqin_conn_json(request_rec *r, conn_rec *mc, reqin_conn *cs)
     reqin_tls_of(&t, r, mc);
     /* Built in the request's pool and kept in the connection's: a buffer of
      * reqin_json_init may be malloc'ed (under ASan) and freed by its pool. */
-    reqin_json_init(&b, r->pool, 512, REQIN_BUF_SIZE);
+    reqin_json_init(&b, r->pool, NULL, 512, REQIN_BUF_SIZE);
     reqin_json_str(&b, "client_ip", mc->client_ip);
     cs->skip = b.len;
     reqin_peer(&b, mc, cs);
@@ -202,49 +146,99 @@ static void reqin_conn_fields(reqin_json_buf *b, request_rec *r, conn_rec *mc,
 
 /* The event */
 
+/* The method and protocol of most requests are literals, not escaped. */
+#define reqin_json_common(b, k, v, lit) \
+    ((v) && !strcmp((v), lit) ? reqin_json_lit((b), ",\"" k "\":\"" lit "\"") \
+     : reqin_json_str((b), k, (v)))
+
+/* ,"ts_us":<t>, its seconds' digits from reqin_th when the thread's last
+ * line had the same second: ts_us has 16 digits, the dearest number. */
+static void reqin_ts(reqin_json_buf *b, reqin_thread *th, apr_time_t t)
+{
+    apr_time_t sec = apr_time_sec(t);
+    apr_uint32_t us = (apr_uint32_t)apr_time_usec(t);
+    reqin_json_buf ts;
+    char *p;
+
+    if (sec <= 0) {
+        reqin_json_num(b, "ts_us", (apr_uint64_t)t);
+        return;
+    }
+    if (sec != th->sec) {
+        reqin_json_init(&ts, NULL, th->ts, sizeof(th->ts), 0);   /* fits: never grows */
+        reqin_json_num(&ts, "ts_us", sec);
+        th->sec = sec;
+        th->ts_len = ts.len;
+    }
+    /* The whole of ts, a copy of known size (a few moves, not a call). */
+    reqin_json_reserve(b, sizeof(th->ts));
+    p = b->d + b->len;
+    memcpy(p, th->ts, sizeof(th->ts));
+    p += th->ts_len;
+    memcpy(p, reqin_json_digits + us / 10000 * 2, 2);
+    memcpy(p + 2, reqin_json_digits + us / 100 % 100 * 2, 2);
+    memcpy(p + 4, reqin_json_digits + us % 100 * 2, 2);
+    b->len = p + 6 - b->d;
+}
+
 char *reqin_event_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
                          reqin_conn *cs, apr_uint32_t nth, const apr_array_header_t *in,
                          apr_size_t *len)
 {
     request_rec *last = r;
     apr_time_t now = apr_time_now();
-    const char *hv[REQIN_NNAMED] = { NULL };
+    reqin_thread *th = reqin_thread_self();
+    int h1 = r->connection == mc;   /* the connection's memos are this request's */
+    apr_size_t max = conf->max_value > 0 ? conf->max_value : REQIN_DEFAULT_MAX_VALUE;
+    reqin_hdrs h;
     reqin_json_buf b;
+#ifdef __SANITIZE_ADDRESS__
+    char *line = NULL;              /* its own block, with redzones */
+#else
+    char *line = th->line;
+#endif
 
     while (last->next) {            /* after internal redirects, as %>s */
         last = last->next;
     }
-    reqin_find(in, hv);
-    reqin_json_init(&b, r->pool, 2048,
-                    conf->max_value > 0 ? conf->max_value : REQIN_DEFAULT_MAX_VALUE);
+    reqin_headers_find(&h, in, h1 ? &cs->names : NULL, max);
+    reqin_json_init(&b, r->pool, line, REQIN_LINE_SIZE, max);
 
     reqin_json_lit(&b, "{\"type\":\"http\"");
-    reqin_json_num(&b, "ts_us", r->request_time);
+    reqin_ts(&b, th, r->request_time);
     if (conf->vhost_name && conf->vhost_name == r->server->server_hostname) {
         reqin_json_raw(&b, conf->vhost_json, conf->vhost_len);
     }
     else {
         reqin_json_str(&b, "vhost", r->server->server_hostname);
     }
-    reqin_json_str(&b, "host", hv[0]);
-    reqin_json_str(&b, "method", r->method);
+    reqin_json_memo(&b, "host", h.val[REQIN_HOST], h1 ? &cs->host : NULL, mc->pool);
+    reqin_json_common(&b, "method", r->method, "GET");
     reqin_json_str(&b, "path", r->parsed_uri.path);
     reqin_json_str(&b, "query", r->args);
-    reqin_json_str(&b, "protocol", r->protocol);
+    reqin_json_common(&b, "protocol", r->protocol, "HTTP/1.1");
     reqin_json_num(&b, "status", last->status > 0 ? last->status : 0);
     reqin_json_num(&b, "bytes_sent", last->bytes_sent > 0 ? last->bytes_sent : 0);
     reqin_json_num(&b, "duration_us", now > r->request_time ? now - r->request_time : 0);
     reqin_conn_fields(&b, r, mc, cs, nth);
-    reqin_json_str(&b, "user_agent", hv[1]);
-    reqin_json_str(&b, "referer", hv[2]);
-    reqin_json_str(&b, "accept", hv[3]);
-    reqin_json_str(&b, "accept_language", hv[4]);
-    reqin_json_str(&b, "accept_encoding", hv[5]);
-    reqin_json_str(&b, "content_type", hv[6]);
-    reqin_json_str(&b, "content_length", hv[7]);
-    reqin_headers(&b, in, conf);
-    reqin_json_key(&b, "truncated");
-    reqin_json_list(&b, b.truncated, REQIN_BUF_SIZE);
+    reqin_json_memo(&b, "user_agent", h.val[REQIN_USER_AGENT], h1 ? &cs->user_agent : NULL,
+                    mc->pool);
+    reqin_json_str(&b, "referer", h.val[REQIN_REFERER]);
+    reqin_json_str(&b, "accept", h.val[REQIN_ACCEPT]);
+    reqin_json_memo(&b, "accept_language", h.val[REQIN_ACCEPT_LANGUAGE],
+                    h1 ? &cs->accept_language : NULL, mc->pool);
+    reqin_json_memo(&b, "accept_encoding", h.val[REQIN_ACCEPT_ENCODING],
+                    h1 ? &cs->accept_encoding : NULL, mc->pool);
+    reqin_json_str(&b, "content_type", h.val[REQIN_CONTENT_TYPE]);
+    reqin_json_str(&b, "content_length", h.val[REQIN_CONTENT_LENGTH]);
+    reqin_headers_json(&b, &h, in, conf->headers, h1 ? &cs->names : NULL, mc->pool);
+    if (!b.truncated) {
+        reqin_json_lit(&b, ",\"truncated\":[]");
+    }
+    else {
+        reqin_json_key(&b, "truncated");
+        reqin_json_list(&b, b.truncated, REQIN_BUF_SIZE);
+    }
     reqin_json_lit(&b, "}\n");
     *len = b.len;
     return b.d;
@@ -257,7 +251,7 @@ static void reqin_vhost_json(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
     reqin_server_conf *conf = REQIN_SCONF(s);
     reqin_json_buf b;
 
-    reqin_json_init(&b, ptemp, 64, conf->max_value > 0 ? conf->max_value
+    reqin_json_init(&b, ptemp, NULL, 64, conf->max_value > 0 ? conf->max_value
                                                          : REQIN_DEFAULT_MAX_VALUE);
     reqin_json_key(&b, "vhost");
     conf->vhost_name = NULL;
@@ -270,11 +264,7 @@ static void reqin_vhost_json(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
 
 void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    int c;
-
-    for (c = 0; c < 256; c++) {
-        reqin_lower[c] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-    }
+    reqin_headers_setup(ptemp);
     reqin_is_https = APR_RETRIEVE_OPTIONAL_FN(ssl_is_https);
     reqin_var_lookup = APR_RETRIEVE_OPTIONAL_FN(ssl_var_lookup);
     for (; s; s = s->next) {        /* the vhosts are merged by now */

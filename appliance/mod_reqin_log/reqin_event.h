@@ -13,6 +13,7 @@
 
 #include "apr_tables.h"
 
+#include "reqin_headers.h"
 #include "reqin_json.h"
 
 extern module AP_MODULE_DECLARE_DATA reqin_log_module;
@@ -43,13 +44,17 @@ typedef struct {
      * the longest value in it. NULL before; HTTP/2 streams never use it. */
     const char *json;
     apr_size_t skip, peer, len, longest;
+    /* What the requests repeat: HTTP/1.x only, like json. */
+    reqin_names_memo names;
+    reqin_memo host, user_agent, accept_language, accept_encoding;
 } reqin_conn;
 
 /* Retrieves mod_ssl's functions and makes every server's vhost_json; in
  * post_config, once the vhosts are merged. */
 REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
-/* The line of request r (with its newline), in r->pool. mc is the TCP
+/* The line of request r (with its newline), in a buffer of the thread's
+ * (valid until its next call) or r->pool. mc is the TCP
  * connection, cs its state, nth the request's position on it, and in the
  * request headers as the client sent them. */
 REQIN_HIDDEN char *reqin_event_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,

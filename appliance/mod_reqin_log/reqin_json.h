@@ -33,8 +33,9 @@ typedef struct {
 /* Fills the byte tables; once, before any other call (register_hooks). */
 REQIN_HIDDEN void reqin_json_setup(void);
 
-/* An empty buffer of cap bytes from p, keeping max bytes of each value. */
-REQIN_HIDDEN void reqin_json_init(reqin_json_buf *b, apr_pool_t *p, apr_size_t cap,
+/* An empty buffer of cap bytes, keeping max bytes of each value: buf when
+ * given, else allocated from p. Growing allocates from p. */
+REQIN_HIDDEN void reqin_json_init(reqin_json_buf *b, apr_pool_t *p, char *buf, apr_size_t cap,
                                   apr_size_t max);
 
 /* Makes room for n more bytes. */
@@ -57,6 +58,9 @@ REQIN_HIDDEN int reqin_json_list(reqin_json_buf *b, const apr_array_header_t *ar
 /* Appends val in decimal, written in place. */
 REQIN_HIDDEN void reqin_json_u64(reqin_json_buf *b, apr_uint64_t val);
 
+/* "00" to "99", for numbers written two digits at a time. */
+extern REQIN_HIDDEN char reqin_json_digits[200];
+
 /* Records key in b->truncated. */
 REQIN_HIDDEN void reqin_json_cut(reqin_json_buf *b, const char *key);
 
@@ -75,10 +79,35 @@ REQIN_HIDDEN void reqin_json_cut(reqin_json_buf *b, const char *key);
  * absent or empty value, as most headers are, is one literal appended in
  * the caller, key and "" together. v is evaluated more than once: no side
  * effects. */
-#define reqin_json_num(b, k, v) (reqin_json_key((b), k), reqin_json_u64((b), (v)))
+#define reqin_json_num(b, k, v) (reqin_json_key((b), k), reqin_json_uint((b), (v)))
 #define reqin_json_str(b, k, v) \
     (!(v) || !*(v) ? reqin_json_lit((b), ",\"" k "\":\"\"") \
      : (reqin_json_key((b), k), \
         reqin_json_string((b), (v), (b)->max) ? reqin_json_cut((b), k) : (void)0))
+
+/* Appends val in decimal: below 1000 (status, counts, most keep-alive
+ * numbers) inline, as the call would cost more than the digits. */
+static APR_INLINE void reqin_json_uint(reqin_json_buf *b, apr_uint64_t val)
+{
+    char *p;
+
+    if (val >= 1000) {
+        reqin_json_u64(b, val);
+        return;
+    }
+    reqin_json_reserve(b, 3);
+    p = b->d + b->len;
+    if (val >= 100) {
+        *p++ = '0' + val / 100;
+        val %= 100;
+    }
+    else if (val < 10) {
+        *p = '0' + val;
+        b->len = p + 1 - b->d;
+        return;
+    }
+    memcpy(p, reqin_json_digits + val * 2, 2);
+    b->len = p + 2 - b->d;
+}
 
 #endif /* REQIN_JSON_H */

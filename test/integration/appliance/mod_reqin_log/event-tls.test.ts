@@ -136,16 +136,21 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     expect(events[1].conn_id).toBe(events[0].conn_id);
   });
 
-  // The module encodes what a connection and a vhost fix once: each request must still get its own
-  // vhost, its own client_ip, and the connection's values cut to its vhost's ReqinLogMaxValueLength.
-  it('keeps per-request fields right on one connection across vhosts and X-Forwarded-For', async () => {
+  // The module encodes what a connection and a vhost fix once, and remembers per connection what
+  // its requests repeat (Host, User-Agent, the header names): each request must still get its own
+  // vhost, client_ip, host, user_agent and header_names, and values cut to its vhost's
+  // ReqinLogMaxValueLength.
+  it('keeps per-request fields right on one connection across vhosts, headers and X-Forwarded-For', async () => {
     const agent = keepAliveAgent();
+    const long = 'a-much-longer-user-agent/2.0'; // more than SMALL bytes
     const steps = [
-      { host: undefined, xff: undefined },
-      { host: 'small.test', xff: undefined },
-      { host: undefined, xff: '203.0.113.7' },
-      { host: 'small.test', xff: '203.0.113.8' },
-      { host: undefined, xff: undefined },
+      { host: undefined, xff: undefined, ua: long },
+      { host: undefined, xff: undefined, ua: long },
+      { host: 'small.test', xff: undefined, ua: long },
+      { host: undefined, xff: '203.0.113.7', ua: 'ua-one' },
+      { host: 'small.test', xff: '203.0.113.8', ua: 'ua-one' },
+      { host: undefined, xff: undefined, ua: 'ua-one' },
+      { host: undefined, xff: undefined, ua: undefined },
     ];
     const ids = steps.map(() => uid());
     const replies = [];
@@ -153,6 +158,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
       const headers: Record<string, string> = {};
       if (s.host) headers.Host = s.host;
       if (s.xff) headers['X-Forwarded-For'] = s.xff;
+      if (s.ua) headers['User-Agent'] = s.ua;
       replies.push(await get({ port: apache.port, path: `/index.html?t=${ids[i]}`, headers, agent }));
     }
     agent.destroy();
@@ -160,10 +166,13 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     const connId = events[0].conn_id;
     expect(connId.length).toBeGreaterThan(SMALL);
     for (const [i, e] of events.entries()) {
-      const small = steps[i].host === 'small.test';
+      const s = steps[i];
+      const small = s.host === 'small.test';
+      const uaCut = small && (s.ua ?? '').length > SMALL;
       expect(e).toMatchObject({
         vhost: small ? 'small.test' : 'plain.test',
-        client_ip: steps[i].xff ?? '127.0.0.1',
+        host: s.host ?? `127.0.0.1:${apache.port}`,
+        client_ip: s.xff ?? '127.0.0.1',
         conn_ip: '127.0.0.1',
         conn_port: replies[0].localPort,
         local_ip: '127.0.0.1',
@@ -171,8 +180,17 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         conn_id: small ? connId.slice(0, SMALL) : connId,
         keepalive_n: i + 1,
         tls: false,
-        truncated: small ? ['conn_id'] : [],
+        user_agent: uaCut ? s.ua?.slice(0, SMALL) : (s.ua ?? ''),
+        truncated: small ? ['conn_id', ...(uaCut ? ['user_agent'] : [])] : [],
       });
+      const names = [
+        'Host',
+        'Connection',
+        ...(s.xff ? ['X-Forwarded-For'] : []),
+        ...(s.ua ? ['User-Agent'] : []),
+      ];
+      expect([...e.header_names].sort()).toEqual(names.sort());
+      expect(e.header_count).toBe(names.length);
     }
   });
 
