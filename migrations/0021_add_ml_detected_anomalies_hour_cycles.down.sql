@@ -1,0 +1,2 @@
+ALTER TABLE ja4_processing.ml_detected_anomalies DROP PROJECTION IF EXISTS hour_cycles;
+ALTER TABLE ja4_processing.ml_detected_anomalies RESET SETTING deduplicate_merge_projection_mode;
