@@ -8,4 +8,4 @@
 ALTER TABLE ja4_processing.ml_detected_anomalies MODIFY SETTING deduplicate_merge_projection_mode = 'rebuild';
 ALTER TABLE ja4_processing.ml_detected_anomalies
     ADD PROJECTION IF NOT EXISTS hour_cycles (SELECT hour, max(detected_at) GROUP BY hour);
-ALTER TABLE ja4_processing.ml_detected_anomalies MATERIALIZE PROJECTION hour_cycles;
+ALTER TABLE ja4_processing.ml_detected_anomalies MATERIALIZE PROJECTION IF EXISTS hour_cycles;

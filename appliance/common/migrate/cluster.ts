@@ -11,6 +11,8 @@
  *   tables shard by client address, so one IP's requests, rollups and scores live on one shard
  *   and per-shard views (features, recurrence) are complete for each IP. Dictionary sources and
  *   the runner's tables get no twin: every node reads its own replica.
+ * - INSERT INTO t SELECT ... FROM s (a migration's one-off fill) writes to t_dist and reads from
+ *   s_dist, so it covers every shard and the rows land on their shard; DML has no ON CLUSTER.
  */
 export const REPLICA_PATH = "'/clickhouse/tables/{shard}/{database}/{table}'";
 export const REPLICA_NAME = "'{replica}'";
@@ -27,6 +29,8 @@ const DROP_RE = new RegExp(
 const ALTER_RE = new RegExp(`^(ALTER\\s+TABLE\\s+)${NAME}`, 'i');
 const EXCHANGE_RE = new RegExp(`^(EXCHANGE\\s+(?:TABLES|DICTIONARIES)\\s+${NAME}\\s+AND\\s+)${NAME}`, 'i');
 const RENAME_RE = new RegExp(`^(RENAME\\s+(?:TABLE|DICTIONARY)\\s+${NAME}\\s+TO\\s+)${NAME}`, 'i');
+const INSERT_RE = new RegExp(`^(INSERT\\s+INTO\\s+)${NAME}(\\s+SELECT\\b)`, 'i');
+const FROM_RE = new RegExp(`(\\bFROM\\s+)${NAME}`, 'gi');
 const SYSTEM_RE = /^(SYSTEM\s+RELOAD\s+(?:DICTIONARY|DICTIONARIES))(\s|$)/i;
 const ENGINE_RE =
   /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing|)MergeTree(\s*\(([^)]*)\))?/i;
@@ -37,6 +41,7 @@ export const SHARDING_KEYS: Record<string, string> = {
   agg_host_ip_ja4_1h: 'cityHash64(src_ip)',
   ml_all_scores: 'cityHash64(src_ip)',
   ml_detected_anomalies: 'cityHash64(src_ip)',
+  ml_ip_flagged_hours: 'cityHash64(src_ip)',
 };
 /** Tables read only on the node itself: no Distributed twin. */
 const LOCAL_ONLY_RE = /(^|\.)`?(dict_\w+_source|schema_migrations\w*)`?$/;
@@ -71,6 +76,16 @@ export function renderForCluster(statement: string, cluster: string): string[] {
   if (EXCHANGE_RE.test(s)) return [s.replace(EXCHANGE_RE, `$1$3${on}`)];
   if (RENAME_RE.test(s)) return [s.replace(RENAME_RE, `$1$3${on}`)];
   if (SYSTEM_RE.test(s)) return [s.replace(SYSTEM_RE, `$1${on}$2`)];
+  if (INSERT_RE.test(s)) {
+    // Only the project's own tables have twins (not system.* or a table function's name).
+    const dist = (name: string) =>
+      /^`?ja4_processing`?\./.test(name) && !LOCAL_ONLY_RE.test(name) ? distName(name) : name;
+    return [
+      s
+        .replace(INSERT_RE, (_m, head: string, name: string, tail: string) => `${head}${dist(name)}${tail}`)
+        .replace(FROM_RE, (_m, head: string, name: string) => `${head}${dist(name)}`),
+    ];
+  }
   return [s];
 }
 

@@ -16,6 +16,7 @@ export const RETENTION_TTL: Record<string, { expr: string; key: keyof Config['re
   ml_all_scores: { expr: 'toDateTime(scored_at)', key: 'ml_days' },
   ml_detected_anomalies: { expr: 'hour', key: 'ml_days' },
   ml_anomaly_summary_1h: { expr: 'hour', key: 'ml_days' },
+  ml_ip_flagged_hours: { expr: 'hour', key: 'ml_days' },
 };
 
 /** Returns the tables whose TTL was changed. */

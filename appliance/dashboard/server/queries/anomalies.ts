@@ -94,6 +94,17 @@ function rowsSql(where: string, extra = ''): string {
     WHERE ${where}${CURRENT}`;
 }
 
+/**
+ * Days and hours each address was flagged in over the last 30 days (as view_ip_recurrence counts
+ * them: any cycle's flag counts), from ml_ip_flagged_hours (0022): a page's addresses are a few
+ * contiguous rows there, where ml_detected_anomalies holds them in every daily partition.
+ */
+const RECURRENCE_SQL = (where: string) => `
+  SELECT src_ip, uniqExact(toDate(hour)) AS recurrence_days, uniqExact(hour) AS recurrence_hours
+  FROM ja4_processing.ml_ip_flagged_hours
+  WHERE ${where}hour >= toStartOfDay(now() - INTERVAL 30 DAY)
+  GROUP BY src_ip`;
+
 /** What a page is ranked by: an aggregate per IP. */
 const RANK: Record<Exclude<AnomalySort, 'recurrence_days'>, string> = {
   score: 'max(score)',
@@ -110,9 +121,9 @@ const RANK: Record<Exclude<AnomalySort, 'recurrence_days'>, string> = {
  */
 function fullSql(filter: AnomalyFilter, withRecurrence: boolean): string {
   const recurrence = withRecurrence
-    ? 'any(r.days_flagged) AS recurrence_days, any(r.hours_flagged) AS recurrence_hours'
+    ? 'any(r.recurrence_days) AS recurrence_days, any(r.recurrence_hours) AS recurrence_hours'
     : 'toUInt64(0) AS recurrence_days, toUInt64(0) AS recurrence_hours';
-  const join = withRecurrence ? 'LEFT JOIN ja4_processing.view_ip_recurrence AS r USING (src_ip)' : '';
+  const join = withRecurrence ? `LEFT JOIN (${RECURRENCE_SQL('')}) AS r USING (src_ip)` : '';
   return `
     SELECT src_ip, ${DETAIL_COLUMNS}, ${recurrence}
     FROM (${rowsSql('', filter.q ? `, (${Q_ROW}) AS a_q` : '')}) AS a
@@ -177,10 +188,8 @@ function pageSql(f: AnomalyFilter): string {
 
 /**
  * Phase 2: every column for the page's IPs only (src_ip IN uses the primary key), and their
- * 30-day recurrence, in one round trip. Recurrence is view_ip_recurrence's days_flagged /
- * hours_flagged, computed here from the table: both count distinct hours, a key column, so
- * versions do not matter, and the view's per-key GROUP BY of 30 days cost a third of this query
- * (a test keeps the two equal).
+ * 30-day recurrence (RECURRENCE_SQL; a test keeps it equal to view_ip_recurrence's), in one
+ * round trip.
  */
 const DETAILS_SQL = `
   SELECT d.*, r.recurrence_days, r.recurrence_hours
@@ -189,12 +198,7 @@ const DETAILS_SQL = `
     FROM (${rowsSql('src_ip IN {ips:Array(String)} AND ')})
     GROUP BY src_ip
   ) AS d
-  LEFT JOIN (
-    SELECT src_ip, uniqExact(toDate(hour)) AS recurrence_days, uniqExact(hour) AS recurrence_hours
-    FROM ${TABLE}
-    WHERE src_ip IN {ips:Array(String)} AND hour >= toStartOfDay(now() - INTERVAL 30 DAY)
-    GROUP BY src_ip
-  ) AS r USING (src_ip)
+  LEFT JOIN (${RECURRENCE_SQL('src_ip IN {ips:Array(String)} AND ')}) AS r USING (src_ip)
   SETTINGS output_format_json_quote_64bit_integers = 0`;
 
 /**

@@ -33,6 +33,15 @@ describe('renderForCluster', () => {
     );
   });
 
+  it('runs a one-off INSERT ... SELECT through the Distributed twins, every shard at once', () => {
+    const s =
+      'INSERT INTO ja4_processing.t SELECT DISTINCT a FROM ja4_processing.s WHERE a IN (SELECT a FROM system.one)';
+    expect(renderForCluster(s, C)).toEqual([
+      'INSERT INTO ja4_processing.t_dist SELECT DISTINCT a FROM ja4_processing.s_dist WHERE a IN (SELECT a FROM system.one)',
+    ]);
+    expect(renderForCluster(s, '')).toEqual([s]);
+  });
+
   it('puts ON CLUSTER where ClickHouse expects it for other statements', () => {
     expect(renderForCluster('DROP TABLE IF EXISTS db.t', C)).toEqual([
       'DROP TABLE IF EXISTS db.t_dist ON CLUSTER ja4_cluster',
@@ -67,7 +76,9 @@ describe('renderForCluster', () => {
       for (const sql of [m.up, m.down]) {
         for (const statement of splitStatements(sql)) {
           for (const out of renderForCluster(statement, C)) {
-            expect(out, out.slice(0, 80)).toContain(' ON CLUSTER ja4_cluster');
+            // DML has no ON CLUSTER: a one-off fill goes through the Distributed twins.
+            if (/^INSERT/i.test(out)) expect(out).toMatch(/^INSERT INTO ja4_processing\.\w+_dist\s/);
+            else expect(out, out.slice(0, 80)).toContain(' ON CLUSTER ja4_cluster');
             expect(out).not.toMatch(/ENGINE\s*=\s*(Replacing|Aggregating)?MergeTree\b/);
           }
         }
