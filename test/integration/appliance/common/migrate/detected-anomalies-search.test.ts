@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseHandle } from '../../../../../appliance/common/clickhouse.js';
 import { migrateUp } from '../../../../../appliance/common/migrate/index.js';
+import { detectedAnomaly } from './fixtures.js';
 import { openEmbedded, rows } from './helpers.js';
 
 // What migrations 0020 and 0021 add to ml_detected_anomalies for the dashboard's anomalies page:
@@ -56,23 +57,7 @@ beforeAll(async () => {
   for (const batch of INSERTS)
     await handle.client.insert({
       table: 'ja4_processing.ml_detected_anomalies',
-      values: batch.map((r) => ({
-        ...r,
-        host: 'shop.example',
-        ja4: 't13d1516h2_8daaf6152771_02713d6af862',
-        score: 0.9,
-        threshold: 0.5,
-        cycle_id: r.detected_at,
-        model_version: 'test',
-        requests: 1,
-        asn: 0,
-        asn_name: '',
-        asn_label: '',
-        bot_ip_label: '',
-        bot_ja4_label: '',
-        top_user_agent: '',
-        features: {},
-      })),
+      values: batch.map((r) => detectedAnomaly({ ...r, cycle_id: r.detected_at })),
       format: 'JSONEachRow',
       clickhouse_settings: { async_insert: 0 },
     });

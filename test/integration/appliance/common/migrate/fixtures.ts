@@ -111,3 +111,25 @@ export const batch2 = [
   }),
   'not json at all',
 ];
+
+/** A row of ml_detected_anomalies with neutral defaults (one host, no AS, no labels). */
+export function detectedAnomaly(over: Record<string, unknown> & { src_ip: string }): Record<string, unknown> {
+  return {
+    host: 'shop.example',
+    ja4: CHROME,
+    score: 0.9,
+    threshold: 0.5,
+    cycle_id: 'c',
+    model_version: 'test',
+    requests: 1,
+    asn: 0,
+    asn_name: '',
+    asn_label: '',
+    bot_ip_label: '',
+    bot_ja4_label: '',
+    top_user_agent: '',
+    reason: 'r',
+    features: {},
+    ...over,
+  };
+}

@@ -7,6 +7,7 @@ import {
   migrateUp,
   splitStatements,
 } from '../../../../../appliance/common/migrate/index.js';
+import { detectedAnomaly } from './fixtures.js';
 import { copyMigrations, openEmbedded, rows } from './helpers.js';
 
 // ml_ip_flagged_hours (0022) with its view and one-off fill (0023): anomalies written before the
@@ -26,26 +27,14 @@ async function anomaly(src_ip: string, hour: number, detected: number, ja4 = 'ja
   await handle.client.insert({
     table: 'ja4_processing.ml_detected_anomalies',
     values: [
-      {
+      detectedAnomaly({
         detected_at: detected * 1000,
         hour,
-        host: 'shop.example',
         src_ip,
         ja4,
         score: 0.8,
-        threshold: 0.5,
         cycle_id: `c${detected}`,
-        model_version: 'test',
-        requests: 1,
-        asn: 0,
-        asn_name: '',
-        asn_label: '',
-        bot_ip_label: '',
-        bot_ja4_label: '',
-        top_user_agent: '',
-        reason: 'r',
-        features: {},
-      },
+      }),
     ],
     format: 'JSONEachRow',
     clickhouse_settings: { async_insert: 0 },
