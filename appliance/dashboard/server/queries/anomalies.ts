@@ -230,8 +230,8 @@ export async function listAnomalies(
   const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(f), params);
   if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
   const ips = ranked.rows.map((x) => x.src_ip);
-  const details = await selectWithTotal<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ...cycles, ips });
-  const bySrc = new Map(details.rows.map((x) => [x.src_ip, x]));
+  const details = await select<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ...cycles, ips });
+  const bySrc = new Map(details.map((x) => [x.src_ip, x]));
   // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
   const rows = ips.flatMap((ip) => bySrc.get(ip) ?? []);
   return { total: ranked.total, rows };

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 
+const QUOTE_64 = /\boutput_format_json_quote_64bit_integers\s*=\s*0\b/;
+
 /**
  * Runs a SELECT with bound parameters ({name:Type} placeholders) and returns its rows.
  * Nothing from a request is ever spliced into SQL text; 64-bit integers come back as numbers.
@@ -9,11 +11,16 @@ export async function select<T>(
   query: string,
   params: Record<string, unknown> = {},
 ): Promise<T[]> {
+  // A statement that sets it itself (SETTINGS clause) is not given it per call: on the embedded
+  // engine a per-call setting costs one more call to put it back (embedded-settings.ts).
+  const own = QUOTE_64.test(query);
   const rs = await ch.query({
     query,
     query_params: params,
     format: 'JSONEachRow',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0, readonly: '2' },
+    clickhouse_settings: own
+      ? { readonly: '2' }
+      : { output_format_json_quote_64bit_integers: 0, readonly: '2' },
   });
   return rs.json<T>();
 }
