@@ -12,15 +12,7 @@
 
 #include "apr_pools.h"
 
-/* Shared between this module's files only: kept out of the .so's dynamic
- * symbol table, so that no other module can clash with or interpose them. */
-#ifndef REQIN_HIDDEN
-#if defined(__GNUC__)
-#define REQIN_HIDDEN __attribute__((visibility("hidden")))
-#else
-#define REQIN_HIDDEN
-#endif
-#endif
+#include "reqin_visibility.h"
 
 #define REQIN_BUF_SIZE (256 * 1024)       /* per process; bigger events are dropped */
 

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { TimeRange } from '../time-range.js';
-import { ANOMALIES_TABLE, CURRENT, currentCycles, IN_RANGE } from './current-anomalies.js';
-import { rangeParams, select, selectWithTotal } from './run.js';
+import { ANOMALIES_TABLE, CURRENT, type CurrentCycles, currentCycles } from './current-anomalies.js';
+import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 
 export const ANOMALY_SORTS = [
   'score',
@@ -119,15 +119,12 @@ const RANK: Record<Exclude<AnomalySort, 'recurrence_days'>, string> = {
  * One row per flagged IP in the range, with every column (export, and the recurrence sort, which
  * needs 30 days of every address). Sort columns come from a fixed list, never from the request text.
  */
-function fullSql(filter: AnomalyFilter, withRecurrence: boolean): string {
-  const recurrence = withRecurrence
-    ? 'any(r.recurrence_days) AS recurrence_days, any(r.recurrence_hours) AS recurrence_hours'
-    : 'toUInt64(0) AS recurrence_days, toUInt64(0) AS recurrence_hours';
-  const join = withRecurrence ? `LEFT JOIN (${RECURRENCE_SQL('')}) AS r USING (src_ip)` : '';
+function fullSql(filter: AnomalyFilter): string {
   return `
-    SELECT src_ip, ${DETAIL_COLUMNS}, ${recurrence}
+    SELECT src_ip, ${DETAIL_COLUMNS},
+           any(r.recurrence_days) AS recurrence_days, any(r.recurrence_hours) AS recurrence_hours
     FROM (${rowsSql('', filter.q ? `, (${Q_ROW}) AS a_q` : '')}) AS a
-    ${join}
+    LEFT JOIN (${RECURRENCE_SQL('')}) AS r USING (src_ip)
     GROUP BY src_ip
     HAVING score >= {min_score:Float64}
       AND ({asn_label:String} = '' OR asn_label = {asn_label:String})
@@ -221,7 +218,7 @@ export async function listAnomalies(
   if (f.sort === 'recurrence_days') {
     const { rows, total } = await selectWithTotal<AnomalyRow>(
       ch,
-      `${fullSql(f, true)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+      `${fullSql(f)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
       params,
     );
@@ -237,10 +234,19 @@ export async function listAnomalies(
   return { total: ranked.total, rows };
 }
 
-/** Every matching anomaly, for CSV/JSON export and blocklists (capped). */
+/** Every matching anomaly, for CSV/JSON export (capped). */
 export async function exportAnomalies(ch: ClickHouseClient, r: TimeRange, f: AnomalyFilter, cap: number) {
-  const cycles = await currentCycles(ch, r);
-  return select<AnomalyRow>(ch, `${fullSql(f, true)} LIMIT {limit:UInt32}`, {
+  return matchingRows(ch, r, f, cap, await currentCycles(ch, r));
+}
+
+function matchingRows(
+  ch: ClickHouseClient,
+  r: TimeRange,
+  f: AnomalyFilter,
+  cap: number,
+  cycles: CurrentCycles,
+): Promise<AnomalyRow[]> {
+  return select<AnomalyRow>(ch, `${fullSql(f)} LIMIT {limit:UInt32}`, {
     ...filterParams(r, f),
     ...cycles,
     limit: cap,
@@ -248,11 +254,29 @@ export async function exportAnomalies(ch: ClickHouseClient, r: TimeRange, f: Ano
 }
 
 /**
- * JA4s for a WAF blocklist: known-bot JA4s among the anomalies, and JA4s of flagged IPs that no
- * unflagged client from a human ASN used in the range (blocking those costs no human visitor).
+ * What a blocklist is made of, both from one lookup of the current cycles (so the addresses and
+ * the JA4s describe the same verdict): the flagged addresses with a score of at least minScore,
+ * highest first (capped), and, when asked, the JA4s a WAF may block: known-bot JA4s among the
+ * anomalies, and JA4s of flagged IPs that no unflagged client from a human ASN used in the range
+ * (blocking those costs no human visitor).
  */
-export async function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore: number) {
+export async function blocklistSources(
+  ch: ClickHouseClient,
+  r: TimeRange,
+  minScore: number,
+  cap: number,
+  withJa4s: boolean,
+): Promise<{ rows: AnomalyRow[]; ja4s: { ja4: string; ips: number; label: string }[] }> {
   const cycles = await currentCycles(ch, r);
+  const filter: AnomalyFilter = { min_score: minScore, sort: 'score', order: 'desc' };
+  const [rows, ja4s] = await Promise.all([
+    matchingRows(ch, r, filter, cap, cycles),
+    withJa4s ? blockableJa4s(ch, r, minScore, cycles) : Promise.resolve([]),
+  ]);
+  return { rows, ja4s };
+}
+
+function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore: number, cycles: CurrentCycles) {
   return select<{ ja4: string; ips: number; label: string }>(
     ch,
     `SELECT ja4, uniqExact(src_ip) AS ips, max(bot_ja4_label) AS label
@@ -261,7 +285,7 @@ export async function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore
      GROUP BY ja4
      HAVING label != '' OR ja4 NOT IN (
        SELECT DISTINCT ja4 FROM ja4_processing.agg_host_ip_ja4_1h
-       WHERE ${IN_RANGE} AND asn_label = 'human'
+       WHERE ${HOURS_IN_RANGE} AND asn_label = 'human'
          AND src_ip NOT IN (SELECT src_ip FROM ${TABLE} WHERE ${CURRENT}))
      ORDER BY ips DESC LIMIT 1000`,
     { ...rangeParams(r), ...cycles, min_score: minScore },

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { TimeRange } from '../time-range.js';
-import { rangeParams, select } from './run.js';
+import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 
 /**
  * Which rows of ml_detected_anomalies are the detector's current verdict on a time range.
@@ -15,7 +15,6 @@ import { rangeParams, select } from './run.js';
  */
 
 export const ANOMALIES_TABLE = 'ja4_processing.ml_detected_anomalies';
-export const IN_RANGE = 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})';
 
 /**
  * The WHERE condition (with the range) for the rows of the cycles currentCycles() found. The
@@ -25,7 +24,7 @@ export const IN_RANGE = 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND ho
  * hashed a tuple per row: ~5 ms more on 500k rows); an hour not listed maps to 1970, which no
  * cycle wrote.
  */
-export const CURRENT = `${IN_RANGE} AND detected_at = transform(hour,
+export const CURRENT = `${HOURS_IN_RANGE} AND detected_at = transform(hour,
   {cycle_hours:Array(DateTime('UTC'))}, {cycle_at:Array(DateTime64(3, 'UTC'))},
   toDateTime64(0, 3, 'UTC'))`;
 
@@ -38,7 +37,7 @@ export interface CurrentCycles {
 export async function currentCycles(ch: ClickHouseClient, r: TimeRange): Promise<CurrentCycles> {
   const rows = await select<{ hour: string; at: string }>(
     ch,
-    `SELECT hour, max(detected_at) AS at FROM ${ANOMALIES_TABLE} WHERE ${IN_RANGE} GROUP BY hour`,
+    `SELECT hour, max(detected_at) AS at FROM ${ANOMALIES_TABLE} WHERE ${HOURS_IN_RANGE} GROUP BY hour`,
     rangeParams(r),
   );
   return { cycle_hours: rows.map((x) => x.hour), cycle_at: rows.map((x) => x.at) };

@@ -46,6 +46,10 @@ export async function selectWithTotal<T>(
   return { rows: out.data, total: Number(out.rows_before_limit_at_least ?? out.rows ?? 0) };
 }
 
+/** Rows of hourly data that the range touches: its start rounded down to the hour ({from}, {to}). */
+export const HOURS_IN_RANGE =
+  'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})';
+
 /** The bound parameters of a time range: DateTime values in UTC seconds. */
 export function rangeParams(r: { from: number; to: number; step: number }) {
   return { from: r.from, to: r.to, step: r.step };

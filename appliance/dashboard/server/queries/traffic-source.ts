@@ -1,4 +1,5 @@
 import type { TimeRange } from '../time-range.js';
+import { HOURS_IN_RANGE } from './run.js';
 
 /**
  * The overview reads two IP-free aggregates: agg_overview_sets (requests, known-bot requests and
@@ -31,7 +32,6 @@ export function sourceRange(r: TimeRange): TimeRange & { grain: Grain } {
 }
 
 const IN_RANGE = 'bucket >= toDateTime({from:UInt32}) AND bucket < toDateTime({to:UInt32})';
-const HOURS = `hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})`;
 
 /**
  * The detector's newest verdict per (hour, host, JA4): its cycles' partial rows summed per cycle
@@ -44,7 +44,7 @@ const FLAGGED = `
     SELECT hour, host, ja4, cycle_id, max(cycle_at) AS c_at, sum(flagged_requests) AS c_requests,
            uniqCombinedMergeState(12)(flagged_ips) AS c_ips
     FROM ja4_processing.ml_anomaly_summary_1h
-    WHERE ${HOURS}
+    WHERE ${HOURS_IN_RANGE}
     GROUP BY hour, host, ja4, cycle_id
   )
   GROUP BY hour, host, ja4`;

@@ -4,7 +4,7 @@ import { BLOCKLIST_FORMATS, type BlocklistFormat, renderBlocklist, toCsv } from 
 import {
   ANOMALY_SORTS,
   type AnomalyFilter,
-  blockableJa4s,
+  blocklistSources,
   exportAnomalies,
   listAnomalies,
 } from '../queries/anomalies.js';
@@ -94,13 +94,13 @@ export async function anomaliesRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
     async (req, reply) => {
       const range = parseRange(req.query);
-      const filter: AnomalyFilter = { min_score: req.query.min_score, sort: 'score', order: 'desc' };
-      const [rows, ja4s] = await Promise.all([
-        exportAnomalies(ctx.ch, range, filter, EXPORT_CAP),
-        req.query.format === 'ja4' || req.query.format === 'json'
-          ? blockableJa4s(ctx.ch, range, req.query.min_score)
-          : Promise.resolve([]),
-      ]);
+      const { rows, ja4s } = await blocklistSources(
+        ctx.ch,
+        range,
+        req.query.min_score,
+        EXPORT_CAP,
+        req.query.format === 'ja4' || req.query.format === 'json',
+      );
       const header = `ja4-platform ${APPLIANCE_VERSION} blocklist, ${new Date(range.from * 1000).toISOString()} to ${new Date(range.to * 1000).toISOString()}, min score ${req.query.min_score}`;
       const body = renderBlocklist(
         req.query.format,
