@@ -24,26 +24,11 @@ typedef struct {
     const char *protocol, *cipher;
 } reqin_tls;
 
-/* Per thread: the line is built here when it fits, not in a fresh block of
- * the request's pool that the cache has never seen; and ,"ts_us":<seconds>
- * of the last line, as most requests a thread logs share its second. A
- * thread builds one line at a time: the hooks do not nest. */
-#define REQIN_LINE_SIZE 8192
-typedef struct {
-    apr_time_t sec;                 /* the seconds in ts, 0 none */
-    apr_size_t ts_len;
-    char ts[32];
-    char line[REQIN_LINE_SIZE];
-} reqin_thread;
-
-static __thread reqin_thread reqin_th;
-
-/* &reqin_th costs a call (__tls_get_addr, in a module); out of line, so
- * that the compiler takes it once rather than at each use. */
-static __attribute__((noinline)) reqin_thread *reqin_thread_self(void)
-{
-    return &reqin_th;
-}
+/* The line is built in the request's pool, whose pages the request has
+ * just used, rather than in memory of the thread's: with dozens of worker
+ * threads taking turns, a per-thread buffer (and the module's TLS lookup,
+ * __tls_get_addr) is cold on nearly every request. Most lines fit. */
+#define REQIN_LINE_SIZE 2048
 
 static APR_OPTIONAL_FN_TYPE(ssl_is_https) *reqin_is_https;
 static APR_OPTIONAL_FN_TYPE(ssl_var_lookup) *reqin_var_lookup;
@@ -151,16 +136,17 @@ static void reqin_conn_fields(reqin_json_buf *b, request_rec *r, conn_rec *mc,
     ((v) && !strcmp((v), lit) ? reqin_json_lit((b), ",\"" k "\":\"" lit "\"") \
      : reqin_json_str((b), k, (v)))
 
-/* ,"ts_us":<t>, its seconds' digits from reqin_th when the thread's last
- * line had the same second: ts_us has 16 digits, the dearest number. */
-static void reqin_ts(reqin_json_buf *b, reqin_thread *th, apr_time_t t)
+/* ,"ts_us":<t>, its seconds' digits from the connection's last line when
+ * it had the same second (th; NULL for HTTP/2 streams, which may be logged
+ * at the same time): ts_us has 16 digits, the dearest number. */
+static void reqin_ts(reqin_json_buf *b, reqin_ts_memo *th, apr_time_t t)
 {
     apr_time_t sec = apr_time_sec(t);
     apr_uint32_t us = (apr_uint32_t)apr_time_usec(t);
     reqin_json_buf ts;
     char *p;
 
-    if (sec <= 0) {
+    if (sec <= 0 || !th) {
         reqin_json_num(b, "ts_us", (apr_uint64_t)t);
         return;
     }
@@ -187,25 +173,19 @@ char *reqin_event_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,
 {
     request_rec *last = r;
     apr_time_t now = apr_time_now();
-    reqin_thread *th = reqin_thread_self();
     int h1 = r->connection == mc;   /* the connection's memos are this request's */
     apr_size_t max = conf->max_value > 0 ? conf->max_value : REQIN_DEFAULT_MAX_VALUE;
     reqin_hdrs h;
     reqin_json_buf b;
-#ifdef __SANITIZE_ADDRESS__
-    char *line = NULL;              /* its own block, with redzones */
-#else
-    char *line = th->line;
-#endif
 
     while (last->next) {            /* after internal redirects, as %>s */
         last = last->next;
     }
     reqin_headers_find(&h, in, h1 ? &cs->names : NULL, max);
-    reqin_json_init(&b, r->pool, line, REQIN_LINE_SIZE, max);
+    reqin_json_init(&b, r->pool, NULL, REQIN_LINE_SIZE, max);
 
     reqin_json_lit(&b, "{\"type\":\"http\"");
-    reqin_ts(&b, th, r->request_time);
+    reqin_ts(&b, h1 ? &cs->ts : NULL, r->request_time);
     if (conf->vhost_name && conf->vhost_name == r->server->server_hostname) {
         reqin_json_raw(&b, conf->vhost_json, conf->vhost_len);
     }

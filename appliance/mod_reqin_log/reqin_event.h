@@ -34,6 +34,13 @@ typedef struct {
     apr_size_t vhost_len;
 } reqin_server_conf;
 
+/* ,"ts_us":<seconds> of a connection's last line. */
+typedef struct {
+    apr_time_t sec;                 /* the seconds in ts, 0 none */
+    apr_size_t ts_len;
+    char ts[32];
+} reqin_ts_memo;
+
 /* Per TCP connection. */
 typedef struct {
     const char *id;                 /* conn_id */
@@ -47,14 +54,14 @@ typedef struct {
     /* What the requests repeat: HTTP/1.x only, like json. */
     reqin_names_memo names;
     reqin_memo host, user_agent, accept_language, accept_encoding;
+    reqin_ts_memo ts;
 } reqin_conn;
 
 /* Retrieves mod_ssl's functions and makes every server's vhost_json; in
  * post_config, once the vhosts are merged. */
 REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
-/* The line of request r (with its newline), in a buffer of the thread's
- * (valid until its next call) or r->pool. mc is the TCP
+/* The line of request r (with its newline), in r->pool. mc is the TCP
  * connection, cs its state, nth the request's position on it, and in the
  * request headers as the client sent them. */
 REQIN_HIDDEN char *reqin_event_format(request_rec *r, reqin_server_conf *conf, conn_rec *mc,

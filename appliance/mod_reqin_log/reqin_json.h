@@ -33,9 +33,12 @@ REQIN_HIDDEN void reqin_json_init(reqin_json_buf *b, apr_pool_t *p, char *buf, a
 /* Makes room for n more bytes. */
 REQIN_HIDDEN void reqin_json_grow(reqin_json_buf *b, apr_size_t n);
 
-/* Makes sure n more bytes fit, so that a caller may write them directly. */
+/* Makes sure n more bytes fit, so that a caller may write them directly.
+ * Growing is rare: marked so, its calls leave the hot path's cache lines
+ * (callgrind's cache simulation: nearly every line of the module's code a
+ * request runs misses the instruction cache, as httpd's own code evicts it). */
 #define reqin_json_reserve(b, n) \
-    ((b)->len + (n) > (b)->cap ? reqin_json_grow((b), (n)) : (void)0)
+    (__builtin_expect((b)->len + (n) > (b)->cap, 0) ? reqin_json_grow((b), (n)) : (void)0)
 
 /* Appends str (NULL is "") as a JSON string of at most max input bytes;
  * returns 1 when it was cut. */

@@ -2,11 +2,11 @@
  *
  * Part of ja4-platform (BSD-3-Clause). An event is appended, a whole line,
  * to a per-process buffer that a flusher thread sends at most
- * REQIN_FLUSH_DELAY later (at once from REQIN_FLUSH_BYTES): one send() per
+ * REQIN_FLUSH_DELAY later (sooner from REQIN_FLUSH_BYTES): one send() per
  * event would cost ~3 us, several % of a static file request. Bytes leave
  * the buffer only from its front, so a partial send never leaves a broken or
- * interleaved line. Nothing waits: the mutex is held for one memcpy() or one
- * non-blocking send().
+ * interleaved line. No worker waits: the mutex is held for one memcpy() or
+ * one non-blocking send().
  */
 
 #include "reqin_socket.h"
@@ -24,6 +24,7 @@
 #endif
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -34,9 +35,10 @@
 
 #define REQIN_BACKOFF_MIN apr_time_from_msec(100)
 #define REQIN_BACKOFF_MAX apr_time_from_sec(2)
-#define REQIN_FLUSH_BYTES (32 * 1024)     /* flush at once from this much */
-#define REQIN_FLUSH_DELAY apr_time_from_msec(10)   /* batch window */
+#define REQIN_FLUSH_BYTES (REQIN_BUF_SIZE / 2)  /* wake the flusher early */
+#define REQIN_FLUSH_DELAY apr_time_from_msec(50)   /* batch window */
 #define REQIN_FLUSH_DELAY_MAX apr_time_from_msec(200) /* stalled reader */
+#define REQIN_FLUSH_RETRY apr_time_from_msec(5)    /* the kernel took part */
 #define REQIN_REPORT_EVERY 60             /* seconds between drop reports */
 
 /* Per child process, guarded by mutex. */
@@ -47,9 +49,10 @@ typedef struct {
     char *buf;                      /* whole lines not yet sent, in order */
     apr_size_t len;
     apr_uint64_t lines;             /* line ends in buf */
+    int idle;                       /* the flusher waits for a first line */
     int stop;
     apr_thread_mutex_t *mutex;
-    apr_thread_cond_t *wake;        /* buf is no longer empty */
+    apr_thread_cond_t *wake;        /* a first line, REQIN_FLUSH_BYTES, or stop */
     apr_thread_t *flusher;
 } reqin_child;
 
@@ -160,11 +163,16 @@ static int reqin_append(const char *line, apr_size_t len, int *wake)
     memcpy(reqin_proc.buf + reqin_proc.len, line, len);
     reqin_proc.len += len;
     reqin_proc.lines++;
-    if (!reqin_proc.flusher || reqin_proc.len >= REQIN_FLUSH_BYTES) {
+    if (!reqin_proc.flusher) {
         reqin_flush();
     }
-    else {                          /* the flusher sleeps only when empty */
-        *wake = reqin_proc.len == len;
+    else if (reqin_proc.idle) {     /* the first line after a quiet window */
+        reqin_proc.idle = 0;
+        *wake = 1;
+    }
+    else {                          /* once, as the buffer passes the mark */
+        *wake = reqin_proc.len >= REQIN_FLUSH_BYTES
+                && reqin_proc.len - len < REQIN_FLUSH_BYTES;
     }
     return REQIN_SENT;
 }
@@ -177,18 +185,24 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
     /* A default mutex locked by its owner thread cannot fail here. */
     apr_thread_mutex_lock(reqin_proc.mutex);
     while (!reqin_proc.stop) {
+        /* While lines come, only this timeout wakes the flusher: a worker's
+         * signal costs a futex call and two context switches. After a
+         * window without lines it waits for the next first line. */
+        apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, delay);
         if (!reqin_proc.len) {
-            apr_thread_cond_wait(reqin_proc.wake, reqin_proc.mutex);
-            continue;
+            reqin_proc.idle = 1;
+            while (reqin_proc.idle && !reqin_proc.stop) {
+                apr_thread_cond_wait(reqin_proc.wake, reqin_proc.mutex);
+            }
+            reqin_proc.idle = 0;
+            continue;               /* then a window lets a batch gather */
         }
-        apr_thread_mutex_unlock(reqin_proc.mutex);
-        apr_sleep(delay);           /* let a batch gather */
-        apr_thread_mutex_lock(reqin_proc.mutex);
         before = reqin_proc.len;
         reqin_flush();
-        /* A stalled reader is retried less and less often. */
-        delay = reqin_proc.len < before ? REQIN_FLUSH_DELAY
-              : delay * 2 > REQIN_FLUSH_DELAY_MAX ? REQIN_FLUSH_DELAY_MAX : delay * 2;
+        /* A stalled reader is retried less and less often, a part taken soon. */
+        delay = reqin_proc.len >= before
+                ? (delay * 2 > REQIN_FLUSH_DELAY_MAX ? REQIN_FLUSH_DELAY_MAX : delay * 2)
+              : reqin_proc.len ? REQIN_FLUSH_RETRY : REQIN_FLUSH_DELAY;
     }
     apr_thread_mutex_unlock(reqin_proc.mutex);
     apr_thread_exit(thd, APR_SUCCESS);
@@ -256,7 +270,16 @@ static apr_status_t reqin_child_exit(void *data)
     if (reqin_proc.flusher) {
         apr_thread_join(&rv, reqin_proc.flusher);
     }
-    reqin_flush();                  /* the last batch, if the reader takes it */
+    /* The last lines while the reader takes them (100 ms at most), so a
+     * backlog beyond the socket's buffer does not end in a broken line. */
+    for (i = 0; i < 100 && reqin_proc.fd >= 0 && reqin_proc.len; i++) {
+        struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
+
+        reqin_flush();
+        if (reqin_proc.fd >= 0 && reqin_proc.len) {
+            poll(&out, 1, 1);
+        }
+    }
     reqin_disconnect();
     free(reqin_proc.buf);
     reqin_proc.buf = NULL;
