@@ -39,7 +39,7 @@
 #define REQIN_FLUSH_DELAY apr_time_from_msec(50)   /* batch window */
 #define REQIN_FLUSH_DELAY_MAX apr_time_from_msec(200) /* stalled reader */
 #define REQIN_FLUSH_RETRY apr_time_from_msec(5)    /* the kernel took part */
-#define REQIN_REPORT_EVERY 60             /* seconds between drop reports */
+#define REQIN_EXIT_DRAIN apr_time_from_msec(500)   /* at exit, per phase */
 
 /* Per child process, guarded by mutex. */
 typedef struct {
@@ -49,6 +49,7 @@ typedef struct {
     char *buf;                      /* whole lines not yet sent, in order */
     apr_size_t len;
     apr_uint64_t lines;             /* line ends in buf */
+    int midline;                    /* the socket has part of buf's first line */
     int idle;                       /* the flusher waits for a first line */
     int stop;
     apr_thread_mutex_t *mutex;
@@ -82,6 +83,7 @@ static void reqin_disconnect(void)
     apr_atomic_add64(&reqin_stats->n[REQIN_DROP_ERROR], reqin_proc.lines);
     apr_atomic_add64(&reqin_stats->n[REQIN_DROPPED], reqin_proc.lines);
     reqin_proc.len = reqin_proc.lines = 0;
+    reqin_proc.midline = 0;
 }
 
 static int reqin_connect(void)
@@ -114,8 +116,8 @@ static int reqin_connect(void)
     return 0;
 }
 
-/* Sends what the kernel takes of the buffer now. */
-static void reqin_flush(void)
+/* Sends what the kernel takes now of the buffer's first max bytes. */
+static void reqin_send(apr_size_t max)
 {
     ssize_t n;
     apr_uint64_t sent;
@@ -123,7 +125,8 @@ static void reqin_flush(void)
     if (reqin_proc.fd < 0 || !reqin_proc.len) {
         return;
     }
-    n = send(reqin_proc.fd, reqin_proc.buf, reqin_proc.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    n = send(reqin_proc.fd, reqin_proc.buf, max < reqin_proc.len ? max : reqin_proc.len,
+             MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             reqin_disconnect();
@@ -137,9 +140,14 @@ static void reqin_flush(void)
     if ((apr_size_t)n < reqin_proc.len) {
         apr_atomic_inc64(&reqin_stats->n[REQIN_PARTIAL]);
     }
+    if (n > 0) {
+        reqin_proc.midline = reqin_proc.buf[n - 1] != '\n';
+    }
     reqin_proc.len -= n;
     memmove(reqin_proc.buf, reqin_proc.buf + n, reqin_proc.len);
 }
+
+#define reqin_flush() reqin_send(reqin_proc.len)
 
 /* Returns REQIN_SENT once the line is queued, else why it was dropped;
  * sets *wake when the flusher is to be woken. */
@@ -209,25 +217,6 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
     return NULL;
 }
 
-static void reqin_report_drops(server_rec *s)
-{
-    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
-    apr_uint32_t last = apr_atomic_read32(&reqin_stats->last_report);
-    apr_uint64_t dropped, before;
-
-    /* One child wins the compare-and-swap, so the whole server logs at most
-     * once a minute however many children are dropping. */
-    if (now - last < REQIN_REPORT_EVERY
-        || apr_atomic_cas32(&reqin_stats->last_report, now, last) != last) {
-        return;
-    }
-    dropped = apr_atomic_read64(&reqin_stats->n[REQIN_DROPPED]);
-    before = apr_atomic_xchg64(&reqin_stats->reported, dropped);
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "REQIN01: dropped %" APR_UINT64_T_FMT
-                 " events since the last report (%" APR_UINT64_T_FMT " in total); "
-                 "socket %s", dropped - before, dropped, reqin_socket_path);
-}
-
 void reqin_socket_send(server_rec *s, const char *line, apr_size_t len)
 {
     int rc = REQIN_DROP_ERROR, wake = 0;
@@ -252,6 +241,7 @@ void reqin_socket_send(server_rec *s, const char *line, apr_size_t len)
 static apr_status_t reqin_child_exit(void *data)
 {
     apr_status_t rv = APR_EAGAIN;
+    apr_time_t give_up;
     int i;
 
     /* prefork may run this from a signal handler that interrupted a request
@@ -270,12 +260,20 @@ static apr_status_t reqin_child_exit(void *data)
     if (reqin_proc.flusher) {
         apr_thread_join(&rv, reqin_proc.flusher);
     }
-    /* The last lines while the reader takes them (100 ms at most), so a
-     * backlog beyond the socket's buffer does not end in a broken line. */
-    for (i = 0; i < 100 && reqin_proc.fd >= 0 && reqin_proc.len; i++) {
+    /* The last lines while the reader takes them (REQIN_EXIT_DRAIN); then, if
+     * the kernel holds part of a line, that line's rest alone (as long again):
+     * a reader that keeps reading never ends on a broken line. What is left is
+     * dropped and counted, whole lines. */
+    give_up = apr_time_now() + REQIN_EXIT_DRAIN;
+    while (reqin_proc.fd >= 0 && reqin_proc.len) {
         struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
+        const char *nl = memchr(reqin_proc.buf, '\n', reqin_proc.len);
+        apr_time_t now = apr_time_now();
 
-        reqin_flush();
+        if (now >= give_up && (!reqin_proc.midline || now >= give_up + REQIN_EXIT_DRAIN)) {
+            break;
+        }
+        reqin_send(now < give_up || !nl ? reqin_proc.len : (apr_size_t)(nl - reqin_proc.buf) + 1);
         if (reqin_proc.fd >= 0 && reqin_proc.len) {
             poll(&out, 1, 1);
         }

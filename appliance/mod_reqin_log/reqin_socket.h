@@ -41,4 +41,8 @@ REQIN_HIDDEN void reqin_socket_child_init(apr_pool_t *p, server_rec *s, const ch
 /* Queues one whole line, or drops and counts it; never waits. */
 REQIN_HIDDEN void reqin_socket_send(server_rec *s, const char *line, apr_size_t len);
 
+/* Logs the drops since the last report, at most once a minute per server
+ * (reqin_drops.c); called after a drop. */
+REQIN_HIDDEN void reqin_report_drops(server_rec *s);
+
 #endif /* REQIN_SOCKET_H */
