@@ -137,30 +137,30 @@ static void reqin_conn_fields(reqin_json_buf *b, request_rec *r, conn_rec *mc,
      : reqin_json_str((b), k, (v)))
 
 /* ,"ts_us":<t>, its seconds' digits from the connection's last line when
- * it had the same second (th; NULL for HTTP/2 streams, which may be logged
+ * it had the same second (memo; NULL for HTTP/2 streams, which may be logged
  * at the same time): ts_us has 16 digits, the dearest number. */
-static void reqin_ts(reqin_json_buf *b, reqin_ts_memo *th, apr_time_t t)
+static void reqin_ts(reqin_json_buf *b, reqin_ts_memo *memo, apr_time_t t)
 {
     apr_time_t sec = apr_time_sec(t);
     apr_uint32_t us = (apr_uint32_t)apr_time_usec(t);
     reqin_json_buf ts;
     char *p;
 
-    if (sec <= 0 || !th) {
+    if (sec <= 0 || !memo) {
         reqin_json_num(b, "ts_us", (apr_uint64_t)t);
         return;
     }
-    if (sec != th->sec) {
-        reqin_json_init(&ts, NULL, th->ts, sizeof(th->ts), 0);   /* fits: never grows */
+    if (sec != memo->sec) {
+        reqin_json_init(&ts, NULL, memo->ts, sizeof(memo->ts), 0);   /* fits: never grows */
         reqin_json_num(&ts, "ts_us", sec);
-        th->sec = sec;
-        th->ts_len = ts.len;
+        memo->sec = sec;
+        memo->ts_len = ts.len;
     }
     /* The whole of ts, a copy of known size (a few moves, not a call). */
-    reqin_json_reserve(b, sizeof(th->ts));
+    reqin_json_reserve(b, sizeof(memo->ts));
     p = b->d + b->len;
-    memcpy(p, th->ts, sizeof(th->ts));
-    p += th->ts_len;
+    memcpy(p, memo->ts, sizeof(memo->ts));
+    p += memo->ts_len;
     memcpy(p, reqin_json_digits + us / 10000 * 2, 2);
     memcpy(p + 2, reqin_json_digits + us / 100 % 100 * 2, 2);
     memcpy(p + 4, reqin_json_digits + us % 100 * 2, 2);

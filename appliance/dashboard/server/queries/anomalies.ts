@@ -46,8 +46,6 @@ export interface AnomalyRow {
   recurrence_hours: number;
 }
 
-const TABLE = ANOMALIES_TABLE;
-
 /**
  * The text filter, on one row of ml_detected_anomalies (raw column names): an IP matches when any
  * of its anomalies in the range matches, so callers aggregate it with max(). Shared by the list and
@@ -90,7 +88,7 @@ function rowsSql(where: string, extra = ''): string {
            requests AS a_requests, asn AS a_asn, asn_name AS a_asn_name, asn_label AS a_asn_label,
            bot_ip_label AS a_bot_ip_label, bot_ja4_label AS a_bot_ja4_label,
            top_user_agent AS a_top_user_agent ${extra}
-    FROM ${TABLE}
+    FROM ${ANOMALIES_TABLE}
     WHERE ${where}${CURRENT}`;
 }
 
@@ -174,7 +172,7 @@ function pageSql(f: AnomalyFilter): string {
   const key = rank === 'src_ip' ? 'src_ip' : 'k_rank';
   return `
     SELECT src_ip${cols.map((c) => `, ${c}`).join('')}
-    FROM ${TABLE}
+    FROM ${ANOMALIES_TABLE}
     WHERE ${CURRENT}
     GROUP BY src_ip
     ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
@@ -280,13 +278,13 @@ function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore: number, cyc
   return select<{ ja4: string; ips: number; label: string }>(
     ch,
     `SELECT ja4, uniqExact(src_ip) AS ips, max(bot_ja4_label) AS label
-     FROM ${TABLE}
+     FROM ${ANOMALIES_TABLE}
      WHERE ${CURRENT} AND ja4 != '' AND (score >= {min_score:Float64} OR bot_ja4_label != '')
      GROUP BY ja4
      HAVING label != '' OR ja4 NOT IN (
        SELECT DISTINCT ja4 FROM ja4_processing.agg_host_ip_ja4_1h
        WHERE ${HOURS_IN_RANGE} AND asn_label = 'human'
-         AND src_ip NOT IN (SELECT src_ip FROM ${TABLE} WHERE ${CURRENT}))
+         AND src_ip NOT IN (SELECT src_ip FROM ${ANOMALIES_TABLE} WHERE ${CURRENT}))
      ORDER BY ips DESC LIMIT 1000`,
     { ...rangeParams(r), ...cycles, min_score: minScore },
   );
