@@ -8,11 +8,16 @@
  * Then as many rounds side by side: both servers loaded at once (one wrk each), so the noise of
  * each moment hits both; their ratios of requests/s and of CPU time per request.
  *
+ * Then, unless --skip-profile, the module's own work in CPU cycles per request, from a `make profile`
+ * build under the same load (scripts/lib/module-profile.ts): low-noise, but blind to what that work
+ * costs httpd's code after it.
+ *
  * Then, unless --skip-callgrind, the deterministic measure: instructions per request under callgrind
  * (scripts/lib/callgrind-httpd.ts), for wrk-like and browser-like requests; --baseline-so FILE also
  * measures another build of the module (e.g. the previous version) for a before/after.
  *
  * Flags: --rounds N (10)  --seconds S (3)  --connections C (32)  --out FILE (bench/results/module.json)
+ *        --skip-profile  --skip-callgrind  --baseline-so FILE
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -29,6 +34,7 @@ import {
   startApache,
 } from '../test/helpers/apache.js';
 import { type CallgrindCost, callgrindCost, hasValgrind } from './lib/callgrind-httpd.js';
+import { type ModuleProfile, parseProfileStatus, profileBetween } from './lib/module-profile.js';
 
 export interface BenchOptions {
   rounds: number;
@@ -36,6 +42,7 @@ export interface BenchOptions {
   connections: number;
   out: string;
   callgrind: boolean;
+  profile: boolean;
   baselineSo?: string;
 }
 
@@ -71,6 +78,11 @@ export interface BenchResult {
     cpu_ratios: number[];
     median_cpu_ratio: number;
   };
+  /**
+   * The profile build's cycles per request (module-profile.ts) under one wrk run, with httpd's CPU
+   * time per request in that run and the module's share of it.
+   */
+  profile?: ModuleProfile & { rps: number; cpu_us_per_req: number; share_of_cpu_pct: number };
   /** Instructions per request (callgrind), module off and on; absent without valgrind. */
   callgrind?: CallgrindCost[];
   /** The same for --baseline-so (another build of the module). */
@@ -135,8 +147,11 @@ async function countingSink(file: string): Promise<{ count: () => number; close:
   };
 }
 
+const statusPage = async (port: number): Promise<string> =>
+  (await $({ quiet: true })`curl -s http://127.0.0.1:${port}/reqin-status`).stdout;
+
 async function counters(port: number): Promise<Record<string, number>> {
-  const body = (await $({ quiet: true })`curl -s http://127.0.0.1:${port}/reqin-status`).stdout;
+  const body = await statusPage(port);
   return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
@@ -211,6 +226,27 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
     await new Promise((r) => setTimeout(r, 500)); // let the reader drain
     const ratios = onRps.map((v, i) => v / offRps[i]);
     const medianRatio = median(ratios);
+    let profile: BenchResult['profile'];
+    if (o.profile) {
+      log("profile build: cycles of the module's own work per request");
+      const prof = await startApache({
+        ...common,
+        module: buildModule('profile'),
+        conf: `ReqinLogSocket ${dir}/http.socket\n${status}`,
+      });
+      servers.push(prof);
+      await wrk(prof, 2);
+      const before = parseProfileStatus(await statusPage(prof.port));
+      const run = await wrk(prof, Math.max(5, o.seconds * 3));
+      await new Promise((r) => setTimeout(r, 300)); // the flusher's last window
+      const p = profileBetween(before, parseProfileStatus(await statusPage(prof.port)));
+      profile = {
+        ...p,
+        rps: Math.round(run.rps),
+        cpu_us_per_req: Number(run.cpuUs.toFixed(2)),
+        share_of_cpu_pct: Number(((p.total_us / run.cpuUs) * 100).toFixed(2)),
+      };
+    }
     let callgrind: CallgrindCost[] | undefined;
     let baseline: BenchResult['callgrind_baseline'];
     if (o.callgrind && hasValgrind()) {
@@ -255,6 +291,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
       events_sent: c.EventsSent ?? 0,
       events_dropped: c.EventsDropped ?? 0,
       lines_received: sink.count(),
+      ...(profile ? { profile } : {}),
       ...(callgrind ? { callgrind } : {}),
       ...(baseline ? { callgrind_baseline: baseline } : {}),
     };
@@ -274,6 +311,7 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '32' },
       out: { type: 'string', default: path.join(root, 'bench/results/module.json') },
       'skip-callgrind': { type: 'boolean', default: false },
+      'skip-profile': { type: 'boolean', default: false },
       'baseline-so': { type: 'string' },
     },
   });
@@ -283,6 +321,7 @@ async function main(): Promise<void> {
     connections: Number(values.connections),
     out: path.resolve(values.out),
     callgrind: !values['skip-callgrind'],
+    profile: !values['skip-profile'],
     baselineSo: values['baseline-so'] ? path.resolve(values['baseline-so']) : undefined,
   };
   for (const k of ['rounds', 'seconds', 'connections'] as const) {
@@ -302,6 +341,15 @@ async function main(): Promise<void> {
       `bench:module: side by side (both loaded at once): median on/off requests/s ratio ${result.side_by_side.median_ratio}, ` +
         `CPU per request ratio ${result.side_by_side.median_cpu_ratio}`,
     );
+  if (result.profile) {
+    const p = result.profile;
+    console.log(
+      `bench:module: profile build: ${p.total_cycles} cycles (${p.total_us} µs) of the module's own work per request ` +
+        `(post_read_request ${p.post_read_request}, log_transaction ${p.log_transaction} of which building the line ` +
+        `${p.format} and queueing it ${p.queue}, flusher ${p.flush_per_event}): ${p.share_of_cpu_pct}% of httpd's ` +
+        `${p.cpu_us_per_req} µs CPU per request`,
+    );
+  }
   for (const c of result.callgrind ?? [])
     console.log(
       `bench:module: callgrind (${c.headers} requests): ${c.off} instructions per request without the module, ` +

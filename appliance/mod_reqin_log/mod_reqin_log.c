@@ -26,16 +26,11 @@
 
 #include "reqin_event.h"
 #include "reqin_json.h"
+#include "reqin_profile.h"
 #include "reqin_socket.h"
 
 module AP_MODULE_DECLARE_DATA reqin_log_module;
 
-#define REQIN_HANDLER "reqin-log-status"
-
-static const char *const reqin_counter_names[REQIN_NCOUNTERS] = {
-    "EventsSent", "DroppedNoSocket", "DroppedWouldBlock", "DroppedError",
-    "DroppedTooLarge", "EventsDropped", "PartialWrites", "Connects", "ConnectFailures"
-};
 
 static pid_t reqin_pid;
 static volatile apr_uint64_t reqin_conn_seq;
@@ -123,7 +118,7 @@ static reqin_conn *reqin_conn_state(conn_rec *c)
     return cs;
 }
 
-static int reqin_enabled(server_rec *s)
+int reqin_enabled(server_rec *s)
 {
     return reqin_socket_path && reqin_stats && REQIN_SCONF(s)->enabled != 0;
 }
@@ -132,6 +127,7 @@ static int reqin_post_read_request(request_rec *r)
 {
     const apr_array_header_t *in = apr_table_elts(r->headers_in);
     apr_array_header_t *copy;
+    REQIN_PROF_BEGIN(t);
 
     /* Keep the headers as the client sent them: later hooks (mod_remoteip,
      * mod_headers) edit r->headers_in, in place. The entries are copied,
@@ -146,6 +142,7 @@ static int reqin_post_read_request(request_rec *r)
         memcpy(copy->elts, in->elts, in->nelts * in->elt_size);
         ap_set_module_config(r->request_config, &reqin_log_module, copy);
     }
+    REQIN_PROF_END(t, REQIN_PROF_POST_READ);
     return DECLINED;
 }
 
@@ -165,6 +162,7 @@ static int reqin_log_transaction(request_rec *r)
     apr_size_t len;
     const char *line;
     const apr_array_header_t *in;
+    REQIN_PROF_BEGIN(t);
 
     if (!reqin_socket_path || !reqin_stats) {
         return OK;
@@ -181,9 +179,18 @@ static int reqin_log_transaction(request_rec *r)
         if (!in) {                  /* rejected before post_read_request */
             in = apr_table_elts(r->headers_in);
         }
-        line = reqin_event_format(r, REQIN_SCONF(r->server), mc, cs, nth, in, &len);
-        reqin_socket_send(r->server, line, len);
+        {
+            REQIN_PROF_BEGIN(f);
+            line = reqin_event_format(r, REQIN_SCONF(r->server), mc, cs, nth, in, &len);
+            REQIN_PROF_END(f, REQIN_PROF_FORMAT);
+        }
+        {
+            REQIN_PROF_BEGIN(q);
+            reqin_socket_send(r->server, line, len);
+            REQIN_PROF_END(q, REQIN_PROF_QUEUE);
+        }
     }
+    REQIN_PROF_END(t, REQIN_PROF_LOG);
     return OK;
 }
 
@@ -199,12 +206,17 @@ static void reqin_child_init(apr_pool_t *p, server_rec *s)
 static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                              server_rec *s)
 {
-    reqin_counters **retained = ap_retained_data_get("mod_reqin_log");
+    /* Named by the counters' size: a graceful restart into a build whose
+     * counters differ makes new ones rather than reading the old block
+     * with the new layout. */
+    const char *key = apr_psprintf(ptemp, "mod_reqin_log/%" APR_SIZE_T_FMT,
+                                   sizeof(reqin_counters));
+    reqin_counters **retained = ap_retained_data_get(key);
     apr_shm_t *shm;
     apr_status_t rv;
 
     if (!retained) {
-        retained = ap_retained_data_create("mod_reqin_log", sizeof(*retained));
+        retained = ap_retained_data_create(key, sizeof(*retained));
         /* In the process pool: the counters outlive graceful restarts. */
         rv = apr_shm_create(&shm, sizeof(reqin_counters), NULL, s->process->pool);
         if (rv != APR_SUCCESS) {
@@ -217,33 +229,6 @@ static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     }
     reqin_stats = *retained;
     reqin_event_post_config(pconf, ptemp, s);
-    return OK;
-}
-
-/* The status page (SetHandler reqin-log-status), like mod_status's ?auto:
- * the counters of every child since the server started. */
-static int reqin_status_handler(request_rec *r)
-{
-    int i;
-
-    /* Asked of every request: most are told by the first byte. */
-    if (!r->handler || r->handler[0] != REQIN_HANDLER[0] || strcmp(r->handler, REQIN_HANDLER)) {
-        return DECLINED;
-    }
-    r->allowed |= (AP_METHOD_BIT << M_GET);
-    if (r->method_number != M_GET) {
-        return HTTP_METHOD_NOT_ALLOWED;
-    }
-    ap_set_content_type(r, "text/plain; charset=ISO-8859-1");
-    if (r->header_only || !reqin_stats) {
-        return OK;
-    }
-    ap_rprintf(r, "Socket: %s\nEnabled: %s\n", reqin_socket_path ? reqin_socket_path : "",
-               reqin_enabled(r->server) ? "on" : "off");
-    for (i = 0; i < REQIN_NCOUNTERS; i++) {
-        ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n", reqin_counter_names[i],
-                   apr_atomic_read64(&reqin_stats->n[i]));
-    }
     return OK;
 }
 

@@ -57,6 +57,13 @@ typedef struct {
     reqin_ts_memo ts;
 } reqin_conn;
 
+/* The module logs s's requests: ReqinLogSocket is set, the counters exist,
+ * and ReqinLog is not Off for s (mod_reqin_log.c). */
+REQIN_HIDDEN int reqin_enabled(server_rec *s);
+
+/* The status page, a handler hook (reqin_status.c). */
+REQIN_HIDDEN int reqin_status_handler(request_rec *r);
+
 /* Retrieves mod_ssl's functions and makes every server's vhost_json; in
  * post_config, once the vhosts are merged. */
 REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);

@@ -10,6 +10,7 @@
  */
 
 #include "reqin_socket.h"
+#include "reqin_profile.h"
 
 #include "http_log.h"
 
@@ -206,7 +207,11 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
             continue;               /* then a window lets a batch gather */
         }
         before = reqin_proc.len;
-        reqin_flush();
+        {
+            REQIN_PROF_BEGIN(t);
+            reqin_flush();
+            REQIN_PROF_END(t, REQIN_PROF_FLUSH);
+        }
         /* A stalled reader is retried less and less often, a part taken soon. */
         delay = reqin_proc.len >= before
                 ? (delay * 2 > REQIN_FLUSH_DELAY_MAX ? REQIN_FLUSH_DELAY_MAX : delay * 2)

@@ -22,10 +22,18 @@ enum { REQIN_SENT, REQIN_DROP_NO_SOCKET, REQIN_DROP_WOULD_BLOCK, REQIN_DROP_ERRO
        REQIN_DROP_TOO_LARGE, REQIN_DROPPED, REQIN_PARTIAL, REQIN_CONNECTS,
        REQIN_CONNECT_FAILURES, REQIN_NCOUNTERS };
 
+/* The phases of the module's work that `make profile` builds time
+ * (reqin_profile.h); zero in release builds. */
+enum { REQIN_PROF_POST_READ, REQIN_PROF_LOG, REQIN_PROF_FORMAT, REQIN_PROF_QUEUE,
+       REQIN_PROF_FLUSH, REQIN_NPROF };
+
 typedef struct {
     volatile apr_uint64_t n[REQIN_NCOUNTERS];
     volatile apr_uint64_t reported;     /* EventsDropped at the last report */
     volatile apr_uint32_t last_report;  /* apr_time_sec() of the last report */
+    struct {
+        volatile apr_uint64_t cycles, count, preempted;
+    } prof[REQIN_NPROF];
 } reqin_counters;
 
 /* Set in post_config (the parent); NULL when the shared memory is missing. */

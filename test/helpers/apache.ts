@@ -32,14 +32,16 @@ export function apacheMissing(): string | null {
   return null;
 }
 
-/** Builds the module with its Makefile (`asan` for the AddressSanitizer build); returns the .so path. */
-export function buildModule(flavour: 'release' | 'asan' = 'release'): string {
+/**
+ * Builds the module with its Makefile (`asan` for the AddressSanitizer build, `profile` for the one
+ * that counts its cycles, reqin_profile.h); returns the .so path.
+ */
+export function buildModule(flavour: 'release' | 'asan' | 'profile' = 'release'): string {
   // Test files run in parallel: flock serialises their builds of the same tree.
   const lock = path.join(os.tmpdir(), 'ja4-mod-reqin-log-build.lock');
-  execFileSync('flock', [lock, 'make', '-s', '-C', MODULE_DIR, ...(flavour === 'asan' ? ['asan'] : [])], {
-    stdio: 'pipe',
-  });
-  return path.join(MODULE_DIR, 'build', ...(flavour === 'asan' ? ['asan'] : []), 'mod_reqin_log.so');
+  const target = flavour === 'release' ? [] : [flavour];
+  execFileSync('flock', [lock, 'make', '-s', '-C', MODULE_DIR, ...target], { stdio: 'pipe' });
+  return path.join(MODULE_DIR, 'build', ...target, 'mod_reqin_log.so');
 }
 
 /** A free TCP port on 127.0.0.1 (bound then released; the kernel does not hand it out again at once). */
