@@ -14,7 +14,7 @@
 
 #include "reqin_visibility.h"
 
-#define REQIN_BUF_SIZE (256 * 1024)       /* per process; bigger events are dropped */
+#define REQIN_BUF_SIZE (256 * 1024)       /* two per process; bigger events are dropped */
 
 /* Counters of all children, in shared memory kept across graceful restarts
  * (ap_retained_data). The first five are also the outcomes of queueing a line. */

@@ -1,0 +1,53 @@
+/* reqin_child: the state of mod_reqin_log's writer in a child process,
+ * shared by the workers' side (reqin_socket.c) and the flusher thread's
+ * (reqin_flusher.c).
+ *
+ * Part of ja4-platform (BSD-3-Clause).
+ */
+
+#ifndef REQIN_CHILD_H
+#define REQIN_CHILD_H
+
+#include "apr_thread_cond.h"
+#include "apr_thread_mutex.h"
+#include "apr_thread_proc.h"
+
+#include "reqin_socket.h"
+
+#define REQIN_FLUSH_BYTES (REQIN_BUF_SIZE / 2)  /* wake the flusher early */
+
+/* Lines not yet sent, in order, from the front of d (REQIN_BUF_SIZE). */
+typedef struct {
+    char *d;
+    apr_size_t len;
+    apr_uint64_t lines;             /* line ends in d */
+    int midline;                    /* the socket has part of the first line */
+} reqin_queue;
+
+/* Per child process, guarded by mutex, but for out while the flusher sends
+ * it: only the flusher touches out, and the socket is closed only under the
+ * mutex by the thread that sends (the flusher, or with none the workers). */
+typedef struct {
+    int fd;                         /* -1 when not connected */
+    apr_time_t next_attempt;
+    apr_interval_time_t backoff;
+    reqin_queue in;                 /* the workers append here */
+    reqin_queue out;                /* the flusher sends this, older lines */
+    int idle;                       /* the flusher waits for a first line */
+    int stop;
+    apr_thread_mutex_t *mutex;
+    apr_thread_cond_t *wake;        /* a first line, REQIN_FLUSH_BYTES, or stop */
+    apr_thread_t *flusher;
+} reqin_child;
+
+extern REQIN_HIDDEN reqin_child reqin_proc;
+
+/* Sends what the kernel takes now of q's first max bytes on fd; returns -1
+ * when the connection failed (the caller disconnects, under the mutex). */
+REQIN_HIDDEN int reqin_send(reqin_queue *q, int fd, apr_size_t max);
+
+/* Closes the socket and drops, counted, the lines of both queues: a new
+ * connection starts on a line. Under the mutex, or alone at exit. */
+REQIN_HIDDEN void reqin_disconnect(void);
+
+#endif /* REQIN_CHILD_H */
