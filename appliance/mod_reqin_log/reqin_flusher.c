@@ -25,16 +25,13 @@
 #include <string.h>
 
 #define REQIN_FLUSH_DELAY apr_time_from_msec(50)   /* batch window */
-#define REQIN_FLUSH_DELAY_MAX apr_time_from_msec(200) /* stalled reader */
-#define REQIN_FLUSH_RETRY apr_time_from_msec(5)    /* the kernel took part */
+#define REQIN_POLL_MS 50                           /* a stalled reader, per wait */
 #define REQIN_EXIT_DRAIN apr_time_from_msec(500)   /* at exit, per phase */
 #define REQIN_REWIND_MAX (16 * 1024)    /* copied back after a send, at most */
 
 static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
 {
-    apr_interval_time_t delay = REQIN_FLUSH_DELAY;
     reqin_queue swap;
-    apr_size_t before;
     int failed;
 
     /* A default mutex locked by its owner thread cannot fail here. */
@@ -44,9 +41,10 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
          * signal costs a futex call and two context switches. After a
          * window without lines it waits for the next first line. A worker
          * that passed REQIN_FLUSH_BYTES during the last send() signalled
-         * no one: that batch is taken at once. */
-        if (reqin_proc.out.len || reqin_proc.in.len < REQIN_FLUSH_BYTES) {
-            apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, delay);
+         * no one, and a batch the reader has not all taken is sent again
+         * once poll() said it took more: neither waits a window. */
+        if (!reqin_proc.out.len && reqin_proc.in.len < REQIN_FLUSH_BYTES) {
+            apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, REQIN_FLUSH_DELAY);
         }
         if (!reqin_proc.in.len && !reqin_proc.out.len) {
             reqin_proc.idle = 1;
@@ -61,12 +59,20 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
             reqin_proc.out = reqin_proc.in;
             reqin_proc.in = swap;
         }
-        before = reqin_proc.out.len;
         apr_thread_mutex_unlock(reqin_proc.mutex);
         {
             REQIN_PROF_BEGIN(t);
             failed = reqin_send(&reqin_proc.out, reqin_proc.fd, reqin_proc.out.len);
             REQIN_PROF_END(t, REQIN_PROF_FLUSH);
+        }
+        if (!failed && reqin_proc.out.len) {
+            /* The reader is behind: wait, without the mutex, until it has
+             * taken most of what the socket holds (or a window passes, to
+             * see stop), rather than retry on a timer while the workers'
+             * buffer fills. */
+            struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
+
+            poll(&out, 1, REQIN_POLL_MS);
         }
         apr_thread_mutex_lock(reqin_proc.mutex);
         if (failed) {
@@ -84,10 +90,6 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
             reqin_proc.out.len = reqin_proc.out.lines = 0;
             reqin_proc.in = swap;
         }
-        /* A stalled reader is retried less and less often, a part taken soon. */
-        delay = failed || !reqin_proc.out.len ? REQIN_FLUSH_DELAY
-              : reqin_proc.out.len < before ? REQIN_FLUSH_RETRY
-              : delay * 2 > REQIN_FLUSH_DELAY_MAX ? REQIN_FLUSH_DELAY_MAX : delay * 2;
     }
     apr_thread_mutex_unlock(reqin_proc.mutex);
     apr_thread_exit(thd, APR_SUCCESS);
