@@ -24,9 +24,9 @@ typedef struct {
     int midline;                    /* the socket has part of the first line */
 } reqin_queue;
 
-/* Per child process, guarded by mutex, but for out while the flusher sends
- * it: only the flusher touches out, and the socket is closed only under the
- * mutex by the thread that sends (the flusher, or with none the workers). */
+/* Per child process, guarded by mutex, but for out while a thread sends it
+ * (sending): only that thread touches out, and the socket is closed only
+ * under the mutex by a thread that sends. */
 typedef struct {
     int fd;                         /* -1 when not connected */
     apr_time_t next_attempt;
@@ -34,6 +34,7 @@ typedef struct {
     reqin_queue in;                 /* the workers append here */
     reqin_queue out;                /* the flusher sends this, older lines */
     int idle;                       /* the flusher waits for a first line */
+    int sending;                    /* a thread sends out, without the mutex */
     int stop;
     apr_thread_mutex_t *mutex;
     apr_thread_cond_t *wake;        /* a first line, REQIN_FLUSH_BYTES, or stop */
@@ -45,6 +46,11 @@ extern REQIN_HIDDEN reqin_child reqin_proc;
 /* Sends what the kernel takes now of q's first max bytes on fd; returns -1
  * when the connection failed (the caller disconnects, under the mutex). */
 REQIN_HIDDEN int reqin_send(reqin_queue *q, int fd, apr_size_t max);
+
+/* Under the mutex, with no one sending: takes the workers' lines when out
+ * is empty, sends out without the mutex, and returns with it. wait: when
+ * the reader is behind, poll() for room before returning (the flusher). */
+REQIN_HIDDEN void reqin_take_and_send(int wait);
 
 /* Closes the socket and drops, counted, the lines of both queues: a new
  * connection starts on a line. Under the mutex, or alone at exit. */

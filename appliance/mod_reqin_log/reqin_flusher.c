@@ -8,7 +8,6 @@
  */
 
 #include "reqin_child.h"
-#include "reqin_profile.h"
 
 #include "http_log.h"
 
@@ -25,15 +24,10 @@
 #include <string.h>
 
 #define REQIN_FLUSH_DELAY apr_time_from_msec(50)   /* batch window */
-#define REQIN_POLL_MS 50                           /* a stalled reader, per wait */
 #define REQIN_EXIT_DRAIN apr_time_from_msec(500)   /* at exit, per phase */
-#define REQIN_REWIND_MAX (16 * 1024)    /* copied back after a send, at most */
 
 static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
 {
-    reqin_queue swap;
-    int failed;
-
     /* A default mutex locked by its owner thread cannot fail here. */
     apr_thread_mutex_lock(reqin_proc.mutex);
     while (!reqin_proc.stop) {
@@ -43,7 +37,7 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
          * that passed REQIN_FLUSH_BYTES during the last send() signalled
          * no one, and a batch the reader has not all taken is sent again
          * once poll() said it took more: neither waits a window. */
-        if (!reqin_proc.out.len && reqin_proc.in.len < REQIN_FLUSH_BYTES) {
+        if (reqin_proc.sending || (!reqin_proc.out.len && reqin_proc.in.len < REQIN_FLUSH_BYTES)) {
             apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, REQIN_FLUSH_DELAY);
         }
         if (!reqin_proc.in.len && !reqin_proc.out.len) {
@@ -54,41 +48,8 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
             reqin_proc.idle = 0;
             continue;               /* then a window lets a batch gather */
         }
-        if (!reqin_proc.out.len) {  /* the workers' lines, for an empty buffer */
-            swap = reqin_proc.out;
-            reqin_proc.out = reqin_proc.in;
-            reqin_proc.in = swap;
-        }
-        apr_thread_mutex_unlock(reqin_proc.mutex);
-        {
-            REQIN_PROF_BEGIN(t);
-            failed = reqin_send(&reqin_proc.out, reqin_proc.fd, reqin_proc.out.len);
-            REQIN_PROF_END(t, REQIN_PROF_FLUSH);
-        }
-        if (!failed && reqin_proc.out.len) {
-            /* The reader is behind: wait, without the mutex, until it has
-             * taken most of what the socket holds (or a window passes, to
-             * see stop), rather than retry on a timer while the workers'
-             * buffer fills. */
-            struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
-
-            poll(&out, 1, REQIN_POLL_MS);
-        }
-        apr_thread_mutex_lock(reqin_proc.mutex);
-        if (failed) {
-            reqin_disconnect();
-        }
-        else if (!reqin_proc.out.len && reqin_proc.in.len <= REQIN_REWIND_MAX) {
-            /* Back to the buffer the kernel has just read, still in the
-             * cache, with the few lines that came during the send: workers
-             * then write where the last batch was, as into one buffer. */
-            memcpy(reqin_proc.out.d, reqin_proc.in.d, reqin_proc.in.len);
-            swap = reqin_proc.out;
-            swap.len = reqin_proc.in.len;
-            swap.lines = reqin_proc.in.lines;
-            reqin_proc.out.d = reqin_proc.in.d;
-            reqin_proc.out.len = reqin_proc.out.lines = 0;
-            reqin_proc.in = swap;
+        if (!reqin_proc.sending) {  /* else a worker that found its buffer full */
+            reqin_take_and_send(1);
         }
     }
     apr_thread_mutex_unlock(reqin_proc.mutex);

@@ -11,11 +11,13 @@
  */
 
 #include "reqin_child.h"
+#include "reqin_profile.h"
 
 #include "apr_atomic.h"
 #include "apr_strings.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -23,6 +25,8 @@
 
 #define REQIN_BACKOFF_MIN apr_time_from_msec(100)
 #define REQIN_BACKOFF_MAX apr_time_from_sec(2)
+#define REQIN_POLL_MS 50                /* a stalled reader, per wait */
+#define REQIN_REWIND_MAX (16 * 1024)    /* copied back after a send, at most */
 
 reqin_counters *reqin_stats;
 const char *reqin_socket_path;
@@ -120,6 +124,50 @@ static void reqin_flush_in(void)
     }
 }
 
+void reqin_take_and_send(int wait)
+{
+    reqin_queue swap;
+    int failed;
+
+    if (!reqin_proc.out.len) {      /* the workers' lines, for an empty buffer */
+        swap = reqin_proc.out;
+        reqin_proc.out = reqin_proc.in;
+        reqin_proc.in = swap;
+    }
+    reqin_proc.sending = 1;
+    apr_thread_mutex_unlock(reqin_proc.mutex);
+    {
+        REQIN_PROF_BEGIN(t);
+        failed = reqin_send(&reqin_proc.out, reqin_proc.fd, reqin_proc.out.len);
+        REQIN_PROF_END(t, REQIN_PROF_FLUSH);
+    }
+    if (wait && !failed && reqin_proc.out.len) {
+        /* The reader is behind: wait, without the mutex, until it has taken
+         * most of what the socket holds (or a window passes, to see stop),
+         * rather than retry on a timer while the workers' buffer fills. */
+        struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
+
+        poll(&out, 1, REQIN_POLL_MS);
+    }
+    apr_thread_mutex_lock(reqin_proc.mutex);
+    reqin_proc.sending = 0;
+    if (failed) {
+        reqin_disconnect();
+    }
+    else if (!reqin_proc.out.len && reqin_proc.in.len <= REQIN_REWIND_MAX) {
+        /* Back to the buffer the kernel has just read, still in the cache,
+         * with the few lines that came during the send: workers then write
+         * where the last batch was, as into one buffer. */
+        memcpy(reqin_proc.out.d, reqin_proc.in.d, reqin_proc.in.len);
+        swap = reqin_proc.out;
+        swap.len = reqin_proc.in.len;
+        swap.lines = reqin_proc.in.lines;
+        reqin_proc.out.d = reqin_proc.in.d;
+        reqin_proc.out.len = reqin_proc.out.lines = 0;
+        reqin_proc.in = swap;
+    }
+}
+
 /* Returns REQIN_SENT once the line is queued, else why it was dropped;
  * sets *wake when the flusher is to be woken. */
 static int reqin_append(const char *line, apr_size_t len, int *wake)
@@ -131,10 +179,17 @@ static int reqin_append(const char *line, apr_size_t len, int *wake)
         return REQIN_DROP_NO_SOCKET;
     }
     if (reqin_proc.in.len + len > REQIN_BUF_SIZE) {
-        if (reqin_proc.flusher) {   /* it has a full buffer to send first */
-            return REQIN_DROP_WOULD_BLOCK;
+        if (reqin_proc.flusher) {
+            /* The flusher has not come (a busy CPU may not run it for tens
+             * of ms): this worker sends the batch, unless a send is under
+             * way or a batch waits for the reader, who is then behind. */
+            if (!reqin_proc.sending && !reqin_proc.out.len) {
+                reqin_take_and_send(0);
+            }
         }
-        reqin_flush_in();           /* room, if the reader keeps up */
+        else {
+            reqin_flush_in();       /* room, if the reader keeps up */
+        }
         if (reqin_proc.fd < 0) {
             return REQIN_DROP_ERROR;
         }
