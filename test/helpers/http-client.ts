@@ -76,3 +76,9 @@ export function rawRequest(port: number, head: Buffer): Promise<Reply> {
 }
 
 export const keepAliveAgent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** mod_reqin_log's status page (`SetHandler reqin-log-status` at /reqin-status) as name → count. */
+export async function reqinCounters(port: number): Promise<Record<string, number>> {
+  const body = (await get({ port, path: '/reqin-status' })).body;
+  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+}

@@ -17,17 +17,12 @@ import {
   moduleFlavours,
   startApache,
 } from '../../../helpers/apache.js';
-import { get, keepAliveAgent } from '../../../helpers/http-client.js';
+import { get, keepAliveAgent, reqinCounters } from '../../../helpers/http-client.js';
 
 const { missing, flavours, asan } = moduleFlavours();
 
 const CLIENTS = 4;
 const PAD = 'p'.repeat(3000); // big lines fill the socket's buffer in a few batches
-
-const counters = async (port: number): Promise<Record<string, number>> => {
-  const body = (await get({ port, path: '/reqin-status' })).body;
-  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
-};
 
 async function until(what: string, ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -102,7 +97,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log flusher, stalled reader (
       return still;
     });
     // The first status request: its own event is logged after the page.
-    const c = await counters(apache.port);
+    const c = await reqinCounters(apache.port);
     const events = sink.lines
       .filter((l) => l.includes('"/index.html"'))
       .map((l) => httpEventSchema.parse(JSON.parse(l)));

@@ -17,7 +17,7 @@ import {
   moduleFlavours,
   startApache,
 } from '../../../helpers/apache.js';
-import { get, keepAliveAgent } from '../../../helpers/http-client.js';
+import { get, keepAliveAgent, reqinCounters } from '../../../helpers/http-client.js';
 
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
 const { missing, flavours, asan } = moduleFlavours();
@@ -25,11 +25,6 @@ const { missing, flavours, asan } = moduleFlavours();
 // Two 60 kB headers make lines larger than one AF_UNIX skb (about half of SO_SNDBUF), so a stalled
 // reader forces partial writes, which the module must complete before writing another line.
 const PAD = 60_000;
-
-const counters = async (port: number): Promise<Record<string, number>> => {
-  const body = (await get({ port, path: '/reqin-status' })).body;
-  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
-};
 
 /** Sends requests (new id each) until one of them is logged: the module reconnects with backoff. */
 async function untilLogged(port: number, sink: LineSink, tag: string): Promise<string> {
@@ -82,7 +77,7 @@ describe.skipIf(missing).each(flavours)(
       for (let i = 0; i < 20; i++) {
         expect((await get({ port: apache.port, path: `/index.html?t=absent${i}` })).status).toBe(200);
       }
-      const c = await counters(apache.port);
+      const c = await reqinCounters(apache.port);
       expect(c.DroppedNoSocket).toBeGreaterThanOrEqual(20);
       expect(c.EventsSent).toBe(0);
       expect(c.ConnectFailures).toBeGreaterThan(0);
@@ -97,7 +92,7 @@ describe.skipIf(missing).each(flavours)(
 
     it('keeps serving when the reader stalls, dropping and counting events', async () => {
       const s = sink!;
-      const before = await counters(apache.port);
+      const before = await reqinCounters(apache.port);
       s.stall();
       const pad = 'p'.repeat(PAD);
       const agents = Array.from({ length: 4 }, keepAliveAgent);
@@ -117,7 +112,7 @@ describe.skipIf(missing).each(flavours)(
       console.info(`100 requests with a stalled reader served in ${Date.now() - started} ms`);
       for (const a of agents) a.destroy();
       expect(replies.flat()).toEqual(Array(100).fill(200));
-      const after = await counters(apache.port);
+      const after = await reqinCounters(apache.port);
       expect(after.DroppedWouldBlock - before.DroppedWouldBlock).toBeGreaterThan(0);
       expect(after.EventsDropped - before.EventsDropped).toBeGreaterThan(0);
       expect(after.PartialWrites).toBeGreaterThan(0);
@@ -128,10 +123,10 @@ describe.skipIf(missing).each(flavours)(
     });
 
     it('keeps logging across a graceful restart', async () => {
-      const sent = (await counters(apache.port)).EventsSent;
+      const sent = (await reqinCounters(apache.port)).EventsSent;
       await apache.graceful();
       await untilLogged(apache.port, sink!, 'graceful');
-      expect((await counters(apache.port)).EventsSent).toBeGreaterThan(sent);
+      expect((await reqinCounters(apache.port)).EventsSent).toBeGreaterThan(sent);
     });
 
     it('never wrote a broken line', async () => {
