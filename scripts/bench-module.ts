@@ -33,6 +33,7 @@ import {
   buildModule,
   startApache,
 } from '../test/helpers/apache.js';
+import { get, reqinCounters } from '../test/helpers/http-client.js';
 import { type CallgrindCost, callgrindCost, hasValgrind } from './lib/callgrind-httpd.js';
 import { type ModuleProfile, parseProfileStatus, profileBetween } from './lib/module-profile.js';
 
@@ -147,13 +148,7 @@ async function countingSink(file: string): Promise<{ count: () => number; close:
   };
 }
 
-const statusPage = async (port: number): Promise<string> =>
-  (await $({ quiet: true })`curl -s http://127.0.0.1:${port}/reqin-status`).stdout;
-
-async function counters(port: number): Promise<Record<string, number>> {
-  const body = await statusPage(port);
-  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
-}
+const statusPage = async (port: number): Promise<string> => (await get({ port, path: '/reqin-status' })).body;
 
 export async function benchModule(o: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
   const missing = apacheMissing();
@@ -222,7 +217,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
     }
     const onRps = runs.on.map((r) => r.rps);
     const offRps = runs.off.map((r) => r.rps);
-    const c = await counters(on.port);
+    const c = await reqinCounters(on.port);
     await new Promise((r) => setTimeout(r, 500)); // let the reader drain
     const ratios = onRps.map((v, i) => v / offRps[i]);
     const medianRatio = median(ratios);

@@ -127,6 +127,7 @@ static void reqin_flush_in(void)
 void reqin_take_and_send(int wait)
 {
     reqin_queue swap;
+    char *sent;
     int failed;
 
     if (!reqin_proc.out.len) {      /* the workers' lines, for an empty buffer */
@@ -158,13 +159,10 @@ void reqin_take_and_send(int wait)
         /* Back to the buffer the kernel has just read, still in the cache,
          * with the few lines that came during the send: workers then write
          * where the last batch was, as into one buffer. */
-        memcpy(reqin_proc.out.d, reqin_proc.in.d, reqin_proc.in.len);
-        swap = reqin_proc.out;
-        swap.len = reqin_proc.in.len;
-        swap.lines = reqin_proc.in.lines;
+        sent = reqin_proc.out.d;
+        memcpy(sent, reqin_proc.in.d, reqin_proc.in.len);
         reqin_proc.out.d = reqin_proc.in.d;
-        reqin_proc.out.len = reqin_proc.out.lines = 0;
-        reqin_proc.in = swap;
+        reqin_proc.in.d = sent;
     }
 }
 
