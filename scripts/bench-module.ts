@@ -3,7 +3,8 @@
  * the same static file side by side, one with the module logging every request to a socket this
  * script drains, one stock. wrk runs short rounds against each in ABBA order, so drift and noise
  * from the shared machine hit both; the result is the median of the per-round on/off ratios.
- * httpd is pinned to CPU 0 and wrk plus the reader to CPU 1 when the machine has two or more.
+ * httpd is pinned to CPU 0 and wrk plus the reader (every thread of this process) to CPU 1 when the
+ * machine has two or more.
  *
  * Then as many rounds side by side: both servers loaded at once (one wrk each), so the noise of
  * each moment hits both; their ratios of requests/s and of CPU time per request.
@@ -159,7 +160,11 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
   });
   const cpus = os.availableParallelism();
   const pinned = cpus >= 2;
-  if (pinned) await $({ quiet: true })`taskset -p -c 1 ${process.pid}`; // the reader runs here
+  // The reader runs here, with all of this process's threads (-a): V8's GC and compiler helpers
+  // and libuv's pool are started before this line, and a plain `taskset -p` pins only the main
+  // thread, which left them free to run on httpd's CPU, where their work (more of it while the
+  // module sends) was billed to the module's requests/s.
+  if (pinned) await $({ quiet: true })`taskset -a -p -c 1 ${process.pid}`;
   const client = pinned ? ['taskset', '-c', '1'] : [];
 
   log('building mod_reqin_log');
