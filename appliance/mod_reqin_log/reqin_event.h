@@ -41,20 +41,27 @@ typedef struct {
     char ts[32];
 } reqin_ts_memo;
 
+/* Headers a request may have for its connection to remember its tail. */
+#define REQIN_TAIL_HEADERS 32
+
 /* Per TCP connection. */
 typedef struct {
     const char *id;                 /* conn_id */
     volatile apr_uint32_t requests; /* keepalive_n so far */
     /* The JSON of the fields an HTTP/1.x connection fixes, made on its first
-     * logged request: ,"client_ip" (the peer's) up to skip, ,"conn_ip" to
-     * ,"conn_id" up to peer, ,"tls" to ,"tls_cipher" up to len; longest is
-     * the longest value in it. NULL before; HTTP/2 streams never use it. */
+     * logged request: ,"client_ip" (the peer's) up to skip, then ,"conn_ip"
+     * to ,"tls_cipher" up to len; longest is the longest value in it. NULL
+     * before; HTTP/2 streams never use it. */
     const char *json;
-    apr_size_t skip, peer, len, longest;
+    apr_size_t skip, len, longest;
     /* What the requests repeat: HTTP/1.x only, like json. */
     reqin_names_memo names;
     reqin_memo host, user_agent, accept_language, accept_encoding;
     reqin_ts_memo ts;
+    /* The last line's ,"vhost" to ,"extra_headers" (reqin_event.c), made for
+     * tail_server (NULL: none). */
+    reqin_memo tail;
+    server_rec *tail_server;
 } reqin_conn;
 
 /* The module logs s's requests: ReqinLogSocket is set, the counters exist,
@@ -67,6 +74,14 @@ REQIN_HIDDEN int reqin_status_handler(request_rec *r);
 /* Retrieves mod_ssl's functions and makes every server's vhost_json; in
  * post_config, once the vhosts are merged. */
 REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+
+/* mod_ssl's functions, in post_config (reqin_conn.c). */
+REQIN_HIDDEN void reqin_conn_post_config(void);
+
+/* Appends client_ip (r's, after mod_remoteip) to tls_cipher: the TCP
+ * connection mc, whose state is cs (reqin_conn.c). */
+REQIN_HIDDEN void reqin_conn_fields(reqin_json_buf *b, request_rec *r, conn_rec *mc,
+                                    reqin_conn *cs);
 
 /* The line of request r (with its newline), in r->pool. mc is the TCP
  * connection, cs its state, nth the request's position on it, and in the

@@ -16,7 +16,7 @@
 
 #include "reqin_socket.h"
 
-#define REQIN_MEMO_MAX 4096         /* bytes of names and JSON remembered */
+#define REQIN_MEMO_MAX 8192         /* bytes of strings and JSON remembered */
 
 /* In the order of the REQIN_HOST.. enum, in lower case for reqin_is. */
 static const char *const reqin_named[REQIN_NNAMED] = {
@@ -92,9 +92,8 @@ static APR_INLINE int reqin_named_is(const apr_table_entry_t *e, int j)
 /* The n strings at v, stride bytes apart (a table's keys), NULL as "". */
 #define REQIN_NTH(v, stride, i) (*(const char *const *)((const char *)(v) + (i) * (stride)))
 
-/* The strings at v are those memo remembers, encoded with the same max. */
-static int reqin_memo_hit(const reqin_memo *memo, const void *v, apr_size_t stride, int n,
-                          apr_size_t max)
+int reqin_memo_hit(const reqin_memo *memo, const void *v, apr_size_t stride, int n,
+                   apr_size_t max)
 {
     const char *p = memo->d, *s;
     apr_uint16_t k;
@@ -114,13 +113,12 @@ static int reqin_memo_hit(const reqin_memo *memo, const void *v, apr_size_t stri
     return 1;
 }
 
-/* Remembers the strings at v and their JSON, when they fit the block, made
- * at the first call twice their size (at least min bytes), so that a few
- * more fit later. Each string is kept after its length (2 bytes, so that a
- * match needs no strlen) and before its NUL. Returns 1 when it did. */
-static int reqin_memo_store(reqin_memo *memo, const void *v, apr_size_t stride, int n,
-                            const char *json, apr_size_t len, apr_size_t max,
-                            apr_size_t min, apr_pool_t *cp)
+/* The block is made at the first call twice the size (at least min bytes),
+ * so that a few more fit later. Each string is kept after its length (2
+ * bytes, so that a match needs no strlen) and before its NUL. */
+int reqin_memo_store(reqin_memo *memo, const void *v, apr_size_t stride, int n,
+                     const char *json, apr_size_t len, apr_size_t max, apr_size_t min,
+                     apr_pool_t *cp)
 {
     apr_size_t raw = 0, k;
     apr_uint16_t k16;

@@ -30,6 +30,18 @@ typedef struct {
     int count;                      /* number of strings */
 } reqin_memo;
 
+/* 1 when the n strings at v, stride bytes apart (NULL as ""), are those
+ * memo remembers, encoded with the same max. */
+REQIN_HIDDEN int reqin_memo_hit(const reqin_memo *memo, const void *v, apr_size_t stride, int n,
+                                apr_size_t max);
+
+/* Remembers the n strings at v and their JSON (len bytes at json, encoded
+ * with max), when they fit the memo's block, allocated from cp at the first
+ * call; returns 1 when it did. */
+REQIN_HIDDEN int reqin_memo_store(reqin_memo *memo, const void *v, apr_size_t stride, int n,
+                                  const char *json, apr_size_t len, apr_size_t max,
+                                  apr_size_t min, apr_pool_t *cp);
+
 /* The names memo, with where the named headers are among the names: the
  * same names put them at the same places, so a request whose names are the
  * memo's is not searched. */

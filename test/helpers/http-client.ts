@@ -19,6 +19,8 @@ export interface Reply {
 export interface GetOptions {
   port: number;
   path: string;
+  /** GET unless given (HEAD: no body). */
+  method?: string;
   headers?: Record<string, string>;
   tls?: boolean;
   /** A keep-alive agent to reuse one connection across calls. */
@@ -33,6 +35,7 @@ export function get(o: GetOptions): Promise<Reply> {
         host: '127.0.0.1',
         port: o.port,
         path: o.path,
+        method: o.method ?? 'GET',
         headers: o.headers,
         agent: o.agent,
         rejectUnauthorized: false,

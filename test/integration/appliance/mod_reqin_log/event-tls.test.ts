@@ -24,7 +24,6 @@ import { get, keepAliveAgent, rawRequest } from '../../../helpers/http-client.js
 const { missing, flavours, asan } = moduleFlavours();
 
 const MAX = 64; // ReqinLogMaxValueLength below
-const SMALL = 16; // ReqinLogMaxValueLength of small.test: less than a conn_id
 const uid = (() => {
   let n = 0;
   return () => `t${process.pid}x${++n}`;
@@ -60,10 +59,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
         sanitizer?.conf ?? '',
       ].join('\n'),
-      tail: [
-        '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
-        `<VirtualHost 127.0.0.1:{{port}}>\nServerName small.test\nReqinLogMaxValueLength ${SMALL}\n</VirtualHost>`,
-      ].join('\n'),
+      tail: '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
     });
     if (sanitizer) expect(hasAsanRuntime(apache.pid)).toBe(true);
   });
@@ -134,64 +130,6 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
       });
     }
     expect(events[1].conn_id).toBe(events[0].conn_id);
-  });
-
-  // The module encodes what a connection and a vhost fix once, and remembers per connection what
-  // its requests repeat (Host, User-Agent, the header names): each request must still get its own
-  // vhost, client_ip, host, user_agent and header_names, and values cut to its vhost's
-  // ReqinLogMaxValueLength.
-  it('keeps per-request fields right on one connection across vhosts, headers and X-Forwarded-For', async () => {
-    const agent = keepAliveAgent();
-    const long = 'a-much-longer-user-agent/2.0'; // more than SMALL bytes
-    const steps = [
-      { host: undefined, xff: undefined, ua: long },
-      { host: undefined, xff: undefined, ua: long },
-      { host: 'small.test', xff: undefined, ua: long },
-      { host: undefined, xff: '203.0.113.7', ua: 'ua-one' },
-      { host: 'small.test', xff: '203.0.113.8', ua: 'ua-one' },
-      { host: undefined, xff: undefined, ua: 'ua-one' },
-      { host: undefined, xff: undefined, ua: undefined },
-    ];
-    const ids = steps.map(() => uid());
-    const replies = [];
-    for (const [i, s] of steps.entries()) {
-      const headers: Record<string, string> = {};
-      if (s.host) headers.Host = s.host;
-      if (s.xff) headers['X-Forwarded-For'] = s.xff;
-      if (s.ua) headers['User-Agent'] = s.ua;
-      replies.push(await get({ port: apache.port, path: `/index.html?t=${ids[i]}`, headers, agent }));
-    }
-    agent.destroy();
-    const events = await Promise.all(ids.map(eventFor));
-    const connId = events[0].conn_id;
-    expect(connId.length).toBeGreaterThan(SMALL);
-    for (const [i, e] of events.entries()) {
-      const s = steps[i];
-      const small = s.host === 'small.test';
-      const uaCut = small && (s.ua ?? '').length > SMALL;
-      expect(e).toMatchObject({
-        vhost: small ? 'small.test' : 'plain.test',
-        host: s.host ?? `127.0.0.1:${apache.port}`,
-        client_ip: s.xff ?? '127.0.0.1',
-        conn_ip: '127.0.0.1',
-        conn_port: replies[0].localPort,
-        local_ip: '127.0.0.1',
-        local_port: apache.port,
-        conn_id: small ? connId.slice(0, SMALL) : connId,
-        keepalive_n: i + 1,
-        tls: false,
-        user_agent: uaCut ? s.ua?.slice(0, SMALL) : (s.ua ?? ''),
-        truncated: small ? ['conn_id', ...(uaCut ? ['user_agent'] : [])] : [],
-      });
-      const names = [
-        'Host',
-        'Connection',
-        ...(s.xff ? ['X-Forwarded-For'] : []),
-        ...(s.ua ? ['User-Agent'] : []),
-      ];
-      expect([...e.header_names].sort()).toEqual(names.sort());
-      expect(e.header_count).toBe(names.length);
-    }
   });
 
   it('takes client_ip from X-Forwarded-For through trusted proxies and keeps the original header', async () => {
