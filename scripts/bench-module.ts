@@ -17,7 +17,7 @@
  * (scripts/lib/callgrind-httpd.ts), for wrk-like and browser-like requests; --baseline-so FILE also
  * measures another build of the module (e.g. the previous version) for a before/after.
  *
- * Flags: --rounds N (10)  --seconds S (3)  --connections C (32)  --out FILE (bench/results/module.json)
+ * Flags: --rounds N (40)  --seconds S (2)  --connections C (32)  --out FILE (bench/results/module.json)
  *        --skip-profile  --skip-callgrind  --baseline-so FILE
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -306,8 +306,8 @@ async function main(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const { values } = parseArgs({
     options: {
-      rounds: { type: 'string', default: '10' },
-      seconds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '40' },
+      seconds: { type: 'string', default: '2' },
       connections: { type: 'string', default: '32' },
       out: { type: 'string', default: path.join(root, 'bench/results/module.json') },
       'skip-callgrind': { type: 'boolean', default: false },
