@@ -5,67 +5,29 @@
  * line when it is the same. Each request must still get its own fields. Every line must validate
  * against httpEventSchema.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpEvent, httpEventSchema } from '../../../../appliance/common/index.js';
-import {
-  type ApacheServer,
-  buildModule,
-  createLineSink,
-  hasAsanRuntime,
-  type LineSink,
-  moduleFlavours,
-  startApache,
-} from '../../../helpers/apache.js';
+import { describe, expect, it } from 'vitest';
+import { moduleFlavours } from '../../../helpers/apache.js';
 import { get, keepAliveAgent } from '../../../helpers/http-client.js';
+import { moduleSuite, requestIds } from '../../../helpers/module-suite.js';
 
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
 const { missing, flavours, asan } = moduleFlavours();
 
 const MAX = 64; // ReqinLogMaxValueLength below
 const SMALL = 16; // ReqinLogMaxValueLength of small.test: less than a conn_id
-const uid = (() => {
-  let n = 0;
-  return () => `k${process.pid}x${++n}`;
-})();
+const uid = requestIds('k');
 
 describe.skipIf(missing).each(flavours)('mod_reqin_log keep-alive memos (%s build)', (flavour) => {
   const sanitizer = flavour === 'asan' ? asan : undefined;
-  let apache: ApacheServer;
-  let sink: LineSink;
-  let sockDir: string;
-
-  const eventFor = async (id: string): Promise<HttpEvent> =>
-    httpEventSchema.parse(JSON.parse(await sink.waitFor((l) => l.includes(`t=${id}`))));
-
-  beforeAll(async () => {
-    sockDir = mkdtempSync(path.join(os.tmpdir(), 'ja4-reqin-'));
-    chmodSync(sockDir, 0o755);
-    sink = await createLineSink(path.join(sockDir, 'http.socket'));
-    apache = await startApache({
-      mpm: 'event',
-      module: buildModule(flavour),
-      env: sanitizer?.env,
-      conf: [
-        `ReqinLogSocket ${sink.path}`,
-        'ReqinLogHeader X-Forwarded-For X-Request-Id',
-        `ReqinLogMaxValueLength ${MAX}`,
-        'RemoteIPHeader X-Forwarded-For',
-        'RemoteIPInternalProxy 127.0.0.1',
-        sanitizer?.conf ?? '',
-      ].join('\n'),
-      tail: `<VirtualHost 127.0.0.1:{{port}}>\nServerName small.test\nReqinLogMaxValueLength ${SMALL}\n</VirtualHost>`,
-    });
-    if (sanitizer) expect(hasAsanRuntime(apache.pid)).toBe(true);
-  });
-
-  afterAll(async () => {
-    await apache?.stop();
-    await sink?.close();
-    if (sockDir) rmSync(sockDir, { recursive: true, force: true });
-    if (sanitizer) rmSync(sanitizer.logDir, { recursive: true, force: true });
+  const suite = moduleSuite(flavour, sanitizer, {
+    mpm: 'event',
+    tail: `<VirtualHost 127.0.0.1:{{port}}>\nServerName small.test\nReqinLogMaxValueLength ${SMALL}\n</VirtualHost>`,
+    conf: [
+      'ReqinLogHeader X-Forwarded-For X-Request-Id',
+      `ReqinLogMaxValueLength ${MAX}`,
+      'RemoteIPHeader X-Forwarded-For',
+      'RemoteIPInternalProxy 127.0.0.1',
+    ],
   });
 
   // The module encodes what a connection and a vhost fix once, and remembers per connection what
@@ -91,10 +53,10 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log keep-alive memos (%s buil
       if (s.host) headers.Host = s.host;
       if (s.xff) headers['X-Forwarded-For'] = s.xff;
       if (s.ua) headers['User-Agent'] = s.ua;
-      replies.push(await get({ port: apache.port, path: `/index.html?t=${ids[i]}`, headers, agent }));
+      replies.push(await get({ port: suite.apache.port, path: `/index.html?t=${ids[i]}`, headers, agent }));
     }
     agent.destroy();
-    const events = await Promise.all(ids.map(eventFor));
+    const events = await Promise.all(ids.map(suite.eventFor));
     const connId = events[0].conn_id;
     expect(connId.length).toBeGreaterThan(SMALL);
     for (const [i, e] of events.entries()) {
@@ -103,12 +65,12 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log keep-alive memos (%s buil
       const uaCut = small && (s.ua ?? '').length > SMALL;
       expect(e).toMatchObject({
         vhost: small ? 'small.test' : 'plain.test',
-        host: s.host ?? `127.0.0.1:${apache.port}`,
+        host: s.host ?? `127.0.0.1:${suite.apache.port}`,
         client_ip: s.xff ?? '127.0.0.1',
         conn_ip: '127.0.0.1',
         conn_port: replies[0].localPort,
         local_ip: '127.0.0.1',
-        local_port: apache.port,
+        local_port: suite.apache.port,
         conn_id: small ? connId.slice(0, SMALL) : connId,
         keepalive_n: i + 1,
         tls: false,
@@ -150,14 +112,14 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log keep-alive memos (%s buil
     const ids = steps.map(() => uid());
     for (const [i, s] of steps.entries())
       await get({
-        port: apache.port,
+        port: suite.apache.port,
         path: `/index.html?t=${ids[i]}`,
         method: s.method,
         headers: s.headers,
         agent,
       });
     agent.destroy();
-    const events = await Promise.all(ids.map(eventFor));
+    const events = await Promise.all(ids.map(suite.eventFor));
     for (const [i, e] of events.entries()) {
       const h = steps[i].headers;
       expect(e).toMatchObject({
@@ -174,14 +136,5 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log keep-alive memos (%s buil
     }
   });
 
-  it('wrote only whole, valid lines', () => {
-    expect(sink.invalidUtf8).toEqual([]);
-    expect(sink.lines.length).toBeGreaterThan(10);
-    for (const line of sink.lines) httpEventSchema.parse(JSON.parse(line));
-  });
-
-  it.runIf(flavour === 'asan')('AddressSanitizer reports nothing', async () => {
-    await apache.stop();
-    expect(sanitizer!.reports()).toEqual([]);
-  });
+  suite.lastTests();
 });

@@ -3,81 +3,44 @@
  * requests, X-Forwarded-For chains, hostile header bytes, ReqinLog Off, the status page and a
  * graceful restart. Every line must validate against httpEventSchema.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpEvent, httpEventSchema } from '../../../../appliance/common/index.js';
-import {
-  type ApacheServer,
-  buildModule,
-  createLineSink,
-  hasAsanRuntime,
-  type LineSink,
-  moduleFlavours,
-  startApache,
-} from '../../../helpers/apache.js';
+import { describe, expect, it } from 'vitest';
+import { moduleFlavours } from '../../../helpers/apache.js';
 import { get, keepAliveAgent, rawRequest } from '../../../helpers/http-client.js';
+import { moduleSuite, requestIds } from '../../../helpers/module-suite.js';
 
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
 const { missing, flavours, asan } = moduleFlavours();
 
 const MAX = 64; // ReqinLogMaxValueLength below
-const uid = (() => {
-  let n = 0;
-  return () => `t${process.pid}x${++n}`;
-})();
+const uid = requestIds('t');
 
 describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip, %s build)', (flavour) => {
   const sanitizer = flavour === 'asan' ? asan : undefined;
-  let apache: ApacheServer;
-  let sink: LineSink;
-  let sockDir: string;
-
-  const eventFor = async (id: string): Promise<HttpEvent> =>
-    httpEventSchema.parse(JSON.parse(await sink.waitFor((l) => l.includes(`t=${id}`))));
-
-  beforeAll(async () => {
-    sockDir = mkdtempSync(path.join(os.tmpdir(), 'ja4-reqin-'));
-    chmodSync(sockDir, 0o755);
-    sink = await createLineSink(path.join(sockDir, 'http.socket'));
-    apache = await startApache({
-      mpm: 'event',
-      module: buildModule(flavour),
-      env: sanitizer?.env,
-      tls: true,
-      conf: [
-        `ReqinLogSocket ${sink.path}`,
-        'ReqinLogHeader X-Forwarded-For X-Request-Id',
-        `ReqinLogMaxValueLength ${MAX}`,
-        'RemoteIPHeader X-Forwarded-For',
-        'RemoteIPInternalProxy 127.0.0.1',
-        'RemoteIPTrustedProxy 10.0.0.0/8',
-        // Let control characters through the parser so the module's escaping is what is tested.
-        'HttpProtocolOptions Unsafe',
-        '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
-        sanitizer?.conf ?? '',
-      ].join('\n'),
-      tail: '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
-    });
-    if (sanitizer) expect(hasAsanRuntime(apache.pid)).toBe(true);
-  });
-
-  afterAll(async () => {
-    await apache?.stop();
-    await sink?.close();
-    if (sockDir) rmSync(sockDir, { recursive: true, force: true });
-    if (sanitizer) rmSync(sanitizer.logDir, { recursive: true, force: true });
+  const suite = moduleSuite(flavour, sanitizer, {
+    mpm: 'event',
+    tls: true,
+    tail: '<VirtualHost 127.0.0.1:{{port}}>\nServerName quiet.test\nReqinLog Off\n</VirtualHost>',
+    conf: [
+      'ReqinLogHeader X-Forwarded-For X-Request-Id',
+      `ReqinLogMaxValueLength ${MAX}`,
+      'RemoteIPHeader X-Forwarded-For',
+      'RemoteIPInternalProxy 127.0.0.1',
+      'RemoteIPTrustedProxy 10.0.0.0/8',
+      // Let control characters through the parser so the module's escaping is what is tested.
+      'HttpProtocolOptions Unsafe',
+      '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
+    ],
   });
 
   it('logs keep-alive requests with the connection as the server saw it', async () => {
     const agent = keepAliveAgent();
     const ids = [uid(), uid(), uid()];
     const replies = [];
-    for (const id of ids) replies.push(await get({ port: apache.port, path: `/index.html?t=${id}`, agent }));
+    for (const id of ids)
+      replies.push(await get({ port: suite.apache.port, path: `/index.html?t=${id}`, agent }));
     agent.destroy();
-    const events = await Promise.all(ids.map(eventFor));
+    const events = await Promise.all(ids.map(suite.eventFor));
     expect(new Set(replies.map((r) => r.localPort)).size).toBe(1);
     expect(events.map((e) => e.keepalive_n)).toEqual([1, 2, 3]);
     expect(new Set(events.map((e) => e.conn_id)).size).toBe(1);
@@ -85,7 +48,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
       expect(e).toMatchObject({
         type: 'http',
         vhost: 'plain.test',
-        host: `127.0.0.1:${apache.port}`,
+        host: `127.0.0.1:${suite.apache.port}`,
         method: 'GET',
         path: '/index.html',
         query: `t=${ids[i]}`,
@@ -96,7 +59,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         conn_ip: '127.0.0.1',
         conn_port: replies[i].localPort,
         local_ip: '127.0.0.1',
-        local_port: apache.port,
+        local_port: suite.apache.port,
         tls: false,
         tls_protocol: '',
         tls_cipher: '',
@@ -112,10 +75,10 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     const ids = [uid(), uid()];
     const replies = [];
     for (const id of ids) {
-      replies.push(await get({ port: apache.tlsPort, path: `/index.html?t=${id}`, tls: true, agent }));
+      replies.push(await get({ port: suite.apache.tlsPort, path: `/index.html?t=${id}`, tls: true, agent }));
     }
     agent.destroy();
-    const events = await Promise.all(ids.map(eventFor));
+    const events = await Promise.all(ids.map(suite.eventFor));
     for (const [i, e] of events.entries()) {
       expect(replies[i].status).toBe(200);
       expect(e).toMatchObject({
@@ -124,7 +87,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         tls_protocol: replies[0].tlsProtocol,
         tls_cipher: replies[0].tlsCipher,
         conn_port: replies[0].localPort,
-        local_port: apache.tlsPort,
+        local_port: suite.apache.tlsPort,
         keepalive_n: i + 1,
         truncated: [],
       });
@@ -141,11 +104,11 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     for (const c of cases) {
       const id = uid();
       const reply = await get({
-        port: apache.port,
+        port: suite.apache.port,
         path: `/index.html?t=${id}`,
         headers: { 'X-Forwarded-For': c.xff },
       });
-      const e = await eventFor(id);
+      const e = await suite.eventFor(id);
       expect(e.client_ip).toBe(c.client);
       expect(e.conn_ip).toBe('127.0.0.1');
       expect(e.conn_port).toBe(reply.localPort);
@@ -168,8 +131,8 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
       ua,
       Buffer.from('\r\nX-Request-Id: \\u0000</script>'),
     ]);
-    const reply = await rawRequest(apache.port, head);
-    const e = await eventFor(id);
+    const reply = await rawRequest(suite.apache.port, head);
+    const e = await suite.eventFor(id);
     // Written by hand: ill-formed UTF-8 becomes U+FFFD per maximal subpart (Unicode §3.9).
     expect(e.user_agent).toBe('a"b\\c\t\x01\x1f\x7f|\ufffd|\ufffd(|\ufffd\ufffd|\ufffd\ufffd\ufffd|é€😀');
     expect(e.host).toBe('h"\\.test');
@@ -186,7 +149,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
   it('truncates values at ReqinLogMaxValueLength without splitting UTF-8 and names the fields', async () => {
     const id = uid();
     await get({
-      port: apache.port,
+      port: suite.apache.port,
       path: `/index.html?t=${id}`,
       headers: {
         'User-Agent': 'A'.repeat(MAX + 36),
@@ -196,7 +159,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
         Accept: 'b'.repeat(MAX),
       },
     });
-    const e = await eventFor(id);
+    const e = await suite.eventFor(id);
     expect(e.user_agent).toBe('A'.repeat(MAX));
     expect(e.referer).toBe('R'.repeat(MAX - 1));
     expect(e.extra_headers['x-request-id']).toBe('x'.repeat(MAX));
@@ -207,13 +170,18 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
   it('logs nothing for a vhost with ReqinLog Off', async () => {
     const agent = keepAliveAgent();
     const [quiet, loud] = [uid(), uid()];
-    await get({ port: apache.port, path: `/index.html?t=${quiet}`, headers: { Host: 'quiet.test' }, agent });
-    await get({ port: apache.port, path: `/index.html?t=${loud}`, agent });
+    await get({
+      port: suite.apache.port,
+      path: `/index.html?t=${quiet}`,
+      headers: { Host: 'quiet.test' },
+      agent,
+    });
+    await get({ port: suite.apache.port, path: `/index.html?t=${loud}`, agent });
     agent.destroy();
     // Same connection, so the same child and socket: the second line comes after the first would have.
-    const e = await eventFor(loud);
+    const e = await suite.eventFor(loud);
     expect(e.keepalive_n).toBe(2);
-    expect(sink.lines.some((l) => l.includes(`t=${quiet}`))).toBe(false);
+    expect(suite.sink.lines.some((l) => l.includes(`t=${quiet}`))).toBe(false);
   });
 
   it('serves counters on the status handler and keeps them across a graceful restart', async () => {
@@ -222,7 +190,7 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     // The flusher counts a batch just after send(): the sink may have the lines a moment before.
     const status = async (min: number) => {
       for (let i = 0; ; i++) {
-        const body = (await get({ port: apache.port, path: '/reqin-status' })).body;
+        const body = (await get({ port: suite.apache.port, path: '/reqin-status' })).body;
         if (counter(body, 'EventsSent') >= min || i === 50) return body;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -230,22 +198,13 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log (event MPM, TLS, remoteip
     const before = await status(10);
     expect(counter(before, 'EventsSent')).toBeGreaterThanOrEqual(10);
     expect(counter(before, 'EventsDropped')).toBe(0);
-    await apache.graceful();
+    await suite.apache.graceful();
     const id = uid();
-    await get({ port: apache.port, path: `/index.html?t=${id}` });
-    await eventFor(id);
+    await get({ port: suite.apache.port, path: `/index.html?t=${id}` });
+    await suite.eventFor(id);
     const after = await status(counter(before, 'EventsSent') + 1);
     expect(counter(after, 'EventsSent')).toBeGreaterThan(counter(before, 'EventsSent'));
   });
 
-  it('wrote only whole, valid lines', () => {
-    expect(sink.invalidUtf8).toEqual([]);
-    expect(sink.lines.length).toBeGreaterThan(10);
-    for (const line of sink.lines) httpEventSchema.parse(JSON.parse(line));
-  });
-
-  it.runIf(flavour === 'asan')('AddressSanitizer reports nothing', async () => {
-    await apache.stop();
-    expect(sanitizer!.reports()).toEqual([]);
-  });
+  suite.lastTests();
 });
