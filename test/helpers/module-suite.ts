@@ -1,8 +1,8 @@
 /**
- * The setup the mod_reqin_log event tests share: for one build flavour, an Apache with the module
- * logging to a fresh line sink in its own temp dir, started in beforeAll (checking that libasan is
- * mapped for the ASan build) and stopped, with its files removed, in afterAll. Call it inside the
- * describe block; the servers exist once beforeAll has run.
+ * The setup the mod_reqin_log tests whose reader is there from the start share: for one build
+ * flavour, an Apache with the module logging to a fresh line sink in its own temp dir, started in
+ * beforeAll (checking that libasan is mapped for the ASan build) and stopped, with its files
+ * removed, in afterAll. Call it inside the describe block; the servers exist once beforeAll has run.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

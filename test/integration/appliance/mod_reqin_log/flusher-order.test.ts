@@ -4,20 +4,11 @@
  * all of it each connection's lines must arrive in the order of its requests, whole, each once,
  * and every request must be either received or counted as dropped.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpEventSchema } from '../../../../appliance/common/index.js';
-import {
-  type ApacheServer,
-  buildModule,
-  createLineSink,
-  type LineSink,
-  moduleFlavours,
-  startApache,
-} from '../../../helpers/apache.js';
+import { moduleFlavours } from '../../../helpers/apache.js';
 import { get, keepAliveAgent, reqinCounters } from '../../../helpers/http-client.js';
+import { moduleSuite } from '../../../helpers/module-suite.js';
 
 const { missing, flavours, asan } = moduleFlavours();
 
@@ -34,33 +25,13 @@ async function until(what: string, ok: () => Promise<boolean>, ms = 20_000): Pro
 
 describe.skipIf(missing).each(flavours)('mod_reqin_log flusher, stalled reader (%s build)', (flavour) => {
   const sanitizer = flavour === 'asan' ? asan : undefined;
-  let apache: ApacheServer;
-  let sink: LineSink;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-reqin-order-'));
-    chmodSync(dir, 0o755);
-    sink = await createLineSink(path.join(dir, 'http.socket'));
-    apache = await startApache({
-      mpm: 'event',
-      module: buildModule(flavour),
-      env: sanitizer?.env,
-      conf: [
-        `ReqinLogSocket ${sink.path}`,
-        'ReqinLogHeader X-Pad',
-        'ReqinLogMaxValueLength 4096',
-        '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
-        sanitizer?.conf ?? '',
-      ].join('\n'),
-    });
-  });
-
-  afterAll(async () => {
-    await apache?.stop();
-    await sink?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (sanitizer) rmSync(sanitizer.logDir, { recursive: true, force: true });
+  const suite = moduleSuite(flavour, sanitizer, {
+    mpm: 'event',
+    conf: [
+      'ReqinLogHeader X-Pad',
+      'ReqinLogMaxValueLength 4096',
+      '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
+    ],
   });
 
   it('keeps each connection in order, whole lines only, none lost uncounted', async () => {
@@ -69,21 +40,26 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log flusher, stalled reader (
     const client = async (c: number) => {
       const agent = keepAliveAgent();
       for (let i = 0; running; i++) {
-        await get({ port: apache.port, path: `/index.html?c=${c}&i=${i}`, headers: { 'X-Pad': PAD }, agent });
+        await get({
+          port: suite.apache.port,
+          path: `/index.html?c=${c}&i=${i}`,
+          headers: { 'X-Pad': PAD },
+          agent,
+        });
         sent++;
       }
       agent.destroy();
     };
-    const received = () => sink.lines.filter((l) => l.includes('"/index.html"')).length;
+    const received = () => suite.sink.lines.filter((l) => l.includes('"/index.html"')).length;
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
     // Three stalls of the reader, each long enough for the kernel's buffer to fill (the flusher
     // then holds a batch that is not taken, or taken in part, while the workers fill the other).
     for (let k = 0; k < 3; k++) {
       const from = received();
       await until('lines before a stall', async () => received() > from);
-      sink.stall();
+      suite.sink.stall();
       await new Promise((r) => setTimeout(r, 400));
-      sink.resume();
+      suite.sink.resume();
     }
     running = false;
     await Promise.all(clients);
@@ -97,14 +73,14 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log flusher, stalled reader (
       return still;
     });
     // The first status request: its own event is logged after the page.
-    const c = await reqinCounters(apache.port);
-    const events = sink.lines
+    const c = await reqinCounters(suite.apache.port);
+    const events = suite.sink.lines
       .filter((l) => l.includes('"/index.html"'))
       .map((l) => httpEventSchema.parse(JSON.parse(l)));
     expect(c.EventsSent).toBe(events.length);
     expect(events.length + c.EventsDropped).toBe(sent);
     expect(events.length).toBeGreaterThan(0);
-    expect(sink.tails.every((t) => t.length === 0)).toBe(true);
+    expect(suite.sink.tails.every((t) => t.length === 0)).toBe(true);
     // Per connection, keepalive_n grows with every line: in order, none twice.
     const last = new Map<string, number>();
     for (const e of events) {
