@@ -12,12 +12,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { recordLine } from '../appliance/cli/commands/fingerprint.js';
 import { walkCapture } from '../appliance/sentinel/capture-file.js';
 import { setFingerprintCache } from '../appliance/sentinel/fingerprint-cache.js';
 import { fingerprintBuffer } from '../appliance/sentinel/fingerprint-file.js';
 import { decodeFrame } from '../appliance/sentinel/link-layer.js';
 import { newPacketInfo } from '../appliance/sentinel/packet-info.js';
+import { recordLine } from '../appliance/sentinel/record-line.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtures = path.resolve(root, '../shared/fixtures/ja4');

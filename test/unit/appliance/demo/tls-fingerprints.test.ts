@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TLS_FINGERPRINTS } from '../../../../scripts/lib/tls-fingerprints.js';
+import { TLS_FINGERPRINTS } from '../../../../appliance/demo/tls-fingerprints.js';
 
 const sha12 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
 const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'ja4');
