@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -120,6 +121,24 @@ describe('the dashboard guard decides from the matched route', () => {
     );
     expect(routes.find((r) => r.url === '/metrics')).toMatchObject({ public: false, scrape: true });
     expect(routes.find((r) => r.url === '/api/admin/:action' && r.method === 'POST')?.admin).toBe(true);
+  });
+
+  it('matches the README: its API table marks exactly these routes public', () => {
+    const readme = readFileSync(
+      new URL('../../../../../appliance/dashboard/README.md', import.meta.url),
+      'utf8',
+    );
+    const documented = readme
+      .split('\n')
+      .filter((l) => /^\| .* \| public\b/.test(l))
+      .flatMap((l) => [...l.split(' | ')[0].matchAll(/`(GET|POST) ([^`]+)`/g)].map((m) => `${m[1]} ${m[2]}`));
+    const staticFiles = (r: RouteRule) =>
+      r.url === '/' || r.url === '/index.html' || r.url.startsWith('/assets/');
+    const actual = routes
+      .filter((r) => r.public && r.method !== 'HEAD' && !staticFiles(r))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(documented.filter((d) => !/ \/(index\.html|assets\/…)?$/.test(d)).sort()).toEqual(actual.sort());
+    expect(documented).toEqual(expect.arrayContaining(['GET /', 'GET /index.html']));
   });
 
   it('answers 401/403/404 without a session to every spelling of every guarded route, and runs nothing', async () => {
