@@ -69,6 +69,26 @@ describe('the dashboard /metrics', () => {
     }
   });
 
+  it('counts logins refused by the per-address rate limit', async () => {
+    const { app: limited } = await fx.build((c) => {
+      c.dashboard.login_rate_limit_per_minute = 2;
+    });
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await limited.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'ana', password: 'x' },
+      });
+      codes.push(res.statusCode);
+    }
+    expect(codes).toEqual([401, 401, 429, 429]);
+    const s = await fx.login(app, ADMIN);
+    const text = (await limited.inject({ method: 'GET', url: '/metrics', headers: { cookie: s.cookie } }))
+      .body;
+    expect(text).toMatch(/ja4_dashboard_login_failures_total\{reason="rate_limited",service="dashboard"\} 2/);
+  });
+
   it('labels requests by route pattern, never by the raw URL', async () => {
     await app.inject({ method: 'GET', url: '/api/ips/9.9.9.9', headers: { cookie: admin.cookie } });
     await app.inject({ method: 'GET', url: '/no/such/path-4711' });
