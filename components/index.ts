@@ -6,7 +6,8 @@
  *   deployment            object  Docker layout, parsed by components/deployment-config.ts
  *   appliance             object  the appliance config, validated by appliance/common/config/schema.ts
  *   clickhousePassword    secret  required
- *   dashboardSessionSecret, dashboardAdminPassword, tlsCertificate, tlsPrivateKey   secrets, optional
+ *   dashboardSessionSecret, dashboardAdminPassword, detectorApiToken, tlsCertificate, tlsPrivateKey
+ *                         secrets, optional
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ const appliance = new Appliance(deployment.name, {
   clickhousePassword: config.requireSecret('clickhousePassword'),
   dashboardSessionSecret: config.getSecret('dashboardSessionSecret'),
   dashboardAdminPassword: config.getSecret('dashboardAdminPassword'),
+  detectorApiToken: config.getSecret('detectorApiToken'),
   tls:
     tlsCertificate && tlsPrivateKey
       ? { certificatePem: tlsCertificate, privateKeyPem: tlsPrivateKey }
