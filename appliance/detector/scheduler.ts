@@ -5,10 +5,6 @@ import { CycleBusyError } from './errors.js';
 import type { DetectorMetrics } from './metrics.js';
 import { type RotationResult, rotate } from './rotation.js';
 
-/**
- * Runs cycles one at a time: every detector.interval_minutes, and on demand (POST /run,
- * `ja4 detector --once`). A request while a cycle runs is refused with what is running.
- */
 export interface RunningCycle {
   cycle_id: string;
   started_at: string;
@@ -47,6 +43,10 @@ export interface SchedulerDeps {
   metrics?: DetectorMetrics;
 }
 
+/**
+ * Runs cycles one at a time: every detector.interval_minutes, and on demand (POST /run,
+ * `ja4 detector --once`). A request while a cycle runs is refused with what is running.
+ */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const intervalMs = deps.config.detector.interval_minutes * 60_000;
   const state: DetectorStatus = {

@@ -1,7 +1,7 @@
+import { createRng } from '../../common/prng.js';
 import { ModelEmptyError, ModelInputError, ModelShapeError } from '../errors.js';
 import { type CompiledForest, compiledPathSums, compileForest } from './compiled.js';
 import type { FeatureMatrix } from './matrix.js';
-import { createPrng } from './prng.js';
 
 /**
  * Isolation Forest (Liu, Ting & Zhou, "Isolation Forest", ICDM 2008).
@@ -80,7 +80,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
   const value = new Float64Array(maxNodes);
   const child = new Int32Array(maxNodes);
   const roots = new Int32Array(trees);
-  const rng = createPrng(seed);
+  const rng = createRng(seed);
   const rootBox = byBounds ? boundingBox(x, opts.bounds) : new Float64Array(0);
 
   const pool = new Int32Array(x.rows);
@@ -99,7 +99,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
     // Partial Fisher–Yates: the first ψ entries of `pool` become a uniform sample without
     // replacement. The pool is not reset between trees; any permutation is as good a start.
     for (let i = 0; i < psi; i++) {
-      const j = i + rng.int(x.rows - i);
+      const j = rng.int(i, x.rows - 1);
       const tmp = pool[i];
       pool[i] = pool[j];
       pool[j] = tmp;
@@ -128,7 +128,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
       if (depth < heightLimit && size > 1) {
         // Draw features without replacement until one can be split here.
         for (let k = 0; k < cols && split < 0; k++) {
-          const pick = k + rng.int(cols - k);
+          const pick = rng.int(k, cols - 1);
           const q = featureOrder[pick];
           featureOrder[pick] = featureOrder[k];
           featureOrder[k] = q;
