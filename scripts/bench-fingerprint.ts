@@ -15,7 +15,7 @@ import path from 'node:path';
 import { walkCapture } from '../appliance/sentinel/capture-file.js';
 import { setFingerprintCache } from '../appliance/sentinel/fingerprint-cache.js';
 import { fingerprintBuffer } from '../appliance/sentinel/fingerprint-file.js';
-import { decodeFrame } from '../appliance/sentinel/link-layer.js';
+import { decodeFrame } from '../appliance/sentinel/packet-decoder.js';
 import { newPacketInfo } from '../appliance/sentinel/packet-info.js';
 import { recordLine } from '../appliance/sentinel/record-line.js';
 import { bestOf, REPO_ROOT, rate, writeResult } from './lib/bench.js';

@@ -1,7 +1,10 @@
 import { createRng } from '../../common/prng.js';
 import { ModelEmptyError, ModelInputError, ModelShapeError } from '../errors.js';
 import { type CompiledForest, compiledPathSums, compileForest } from './compiled.js';
+import type { IsolationForestModel } from './forest-model.js';
 import type { FeatureMatrix } from './matrix.js';
+
+export type { IsolationForestModel } from './forest-model.js';
 
 /**
  * Isolation Forest (Liu, Ting & Zhou, "Isolation Forest", ICDM 2008).
@@ -23,10 +26,7 @@ import type { FeatureMatrix } from './matrix.js';
  *   coherence flag) is never split on. With 'bounds', cuts also fall in the empty space between
  *   the baseline and the box's edge, and a row out there ends in an empty leaf (c(0) = 0) early.
  *
- * The forest is stored as flat typed arrays over all trees so that scoring is a tight loop with
- * no objects: for node i, feature[i] is the split column (−1 for a leaf), value[i] the split
- * value (or, for a leaf, its depth + c(n)), and child[i] the left child (the right one is
- * child[i] + 1).
+ * The trained trees are stored flat (forest-model.ts).
  */
 export interface ForestOptions {
   /** Number of trees (t in the paper); default 100. */
@@ -39,20 +39,6 @@ export interface ForestOptions {
   splitRange?: 'sample' | 'bounds';
   /** Per-feature box for 'bounds'; widened to the training rows' own range where they exceed it. */
   bounds?: { min: ArrayLike<number>; max: ArrayLike<number> };
-}
-
-export interface IsolationForestModel {
-  readonly trees: number;
-  /** The effective ψ (min of the option and the training rows). */
-  readonly sampleSize: number;
-  readonly cols: number;
-  readonly seed: number;
-  readonly splitRange: 'sample' | 'bounds';
-  /** Index of each tree's root in the node arrays. */
-  readonly roots: Int32Array;
-  readonly feature: Int16Array;
-  readonly value: Float64Array;
-  readonly child: Int32Array;
 }
 
 const EULER_GAMMA = 0.5772156649015329;
