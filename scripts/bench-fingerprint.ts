@@ -7,11 +7,15 @@
  * ClientHello packets of tls-sni.pcapng, plus the QUIC and TLS 1.0/1.2 singles) with each
  * replica's addresses rewritten, so every replica is a new connection: ≥ 50k ClientHellos.
  * Writes bench/results/fingerprint.json. BENCH_CLIENT_HELLOS sets the target count.
+ *
+ * `--baseline DIR [--rounds 20]` instead times this checkout's pipeline against the one in DIR
+ * side by side (scripts/lib/bench-fingerprint-baseline.ts) and prints the ratios.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { walkCapture } from '../appliance/sentinel/capture-file.js';
 import { setFingerprintCache } from '../appliance/sentinel/fingerprint-cache.js';
 import { fingerprintBuffer } from '../appliance/sentinel/fingerprint-file.js';
@@ -19,7 +23,9 @@ import { decodeFrame } from '../appliance/sentinel/packet-decoder.js';
 import { newPacketInfo } from '../appliance/sentinel/packet-info.js';
 import { recordLine } from '../appliance/sentinel/record-line.js';
 import { bestOf, REPO_ROOT, rate, writeResult } from './lib/bench.js';
+import { compareWithBaseline } from './lib/bench-fingerprint-baseline.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
+import { ScriptOptionError } from './lib/errors.js';
 
 const fixtures = path.resolve(REPO_ROOT, 'test/fixtures/ja4');
 const SOURCES = [
@@ -141,14 +147,18 @@ function measure(capture: Buffer, keep?: string): Timings {
   return { walk, core, cold, json, cli };
 }
 
-/** Builds a capture of at least `target` ClientHellos and measures it; the bench/results/fingerprint.json shape. */
-export function benchFingerprint(target: number, keep?: string) {
+/** The benchmark capture: the fixtures' frames replicated to at least `target` ClientHellos. */
+function benchCapture(target: number): { capture: Buffer; packets: number; replicas: number } {
   const frames = loadFrames();
   // ClientHellos per replica, counted on one replica (a QUIC Initial present twice counts once).
   const hellos = fingerprintBuffer('one', buildCapture(frames, 1), () => {}).stats.clientHellos;
   const replicas = Math.ceil(target / hellos);
-  const capture = buildCapture(frames, replicas);
-  const packets = frames.length * replicas;
+  return { capture: buildCapture(frames, replicas), packets: frames.length * replicas, replicas };
+}
+
+/** Builds a capture of at least `target` ClientHellos and measures it; the bench/results/fingerprint.json shape. */
+export function benchFingerprint(target: number, keep?: string) {
+  const { capture, packets, replicas } = benchCapture(target);
   const { walk, core, cold, json, cli } = measure(capture, keep);
   const seen = core.value;
   return {
@@ -174,7 +184,20 @@ export function benchFingerprint(target: number, keep?: string) {
 }
 
 async function main(): Promise<void> {
-  const result = benchFingerprint(Number(process.env.BENCH_CLIENT_HELLOS ?? 50_000), process.env.BENCH_KEEP);
+  const { values } = parseArgs({
+    options: { baseline: { type: 'string' }, rounds: { type: 'string', default: '20' } },
+  });
+  const target = Number(process.env.BENCH_CLIENT_HELLOS ?? 50_000);
+  if (values.baseline) {
+    const rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new ScriptOptionError('rounds', values.rounds, 'a positive integer');
+    const log = (line: string) => process.stderr.write(`bench:fingerprint: ${line}\n`);
+    const comparison = await compareWithBaseline(values.baseline, benchCapture(target).capture, rounds, log);
+    process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+    return;
+  }
+  const result = benchFingerprint(target, process.env.BENCH_KEEP);
   writeResult('fingerprint', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
