@@ -1,4 +1,3 @@
-import type { SynInfo } from '../common/index.js';
 import { ipToString } from './addr.js';
 import { type ClientHello, parseClientHello } from './client-hello.js';
 import { findDtlsHello } from './dtls.js';
@@ -11,7 +10,7 @@ import { decodeFrame } from './link-layer.js';
 import { newPacketInfo, type PacketInfo } from './packet-info.js';
 import { QuicReassembler } from './quic-reassembly.js';
 import { type ClientHelloRecord, versionName } from './record.js';
-import { TcpReassembler } from './tcp-reassembly.js';
+import { type TcpFlow, TcpReassembler } from './tcp-reassembly.js';
 
 export interface PipelineStats {
   packets: number;
@@ -42,13 +41,12 @@ export class FingerprintPipeline {
     this.tcp = new TcpReassembler(
       lim,
       (flow, body, from, to, pi, sport, dport, ts) =>
-        this.hello(body, from, to, pi, sport, dport, ts, 't', flow.syn, flow.proxyIp || null, flow.proxyPort),
+        this.hello(body, from, to, pi, sport, dport, ts, 't', flow),
       onError,
     );
     this.quic = new QuicReassembler(
       lim,
-      (body, from, to, pi, sport, dport, ts) =>
-        this.hello(body, from, to, pi, sport, dport, ts, 'q', null, null, null),
+      (body, from, to, pi, sport, dport, ts) => this.hello(body, from, to, pi, sport, dport, ts, 'q', null),
       onError,
     );
   }
@@ -81,7 +79,7 @@ export class FingerprintPipeline {
     if (d !== null) {
       const sport = pi.buf.readUInt16BE(pi.l4Off);
       const dport = pi.buf.readUInt16BE(pi.l4Off + 2);
-      this.hello(pi.buf, d.bodyOff, d.bodyEnd, pi, sport, dport, tsUs, 'd', null, null, null);
+      this.hello(pi.buf, d.bodyOff, d.bodyEnd, pi, sport, dport, tsUs, 'd', null);
     }
   }
 
@@ -99,9 +97,7 @@ export class FingerprintPipeline {
     dport: number,
     tsUs: number,
     transport: Ja4Transport,
-    syn: SynInfo | null,
-    proxyIp: string | null,
-    proxyPort: number | null,
+    flow: TcpFlow | null,
   ): void {
     const parsed = parseClientHello(body, from, to, transport === 'd');
     if (!parsed.ok) {
@@ -109,7 +105,7 @@ export class FingerprintPipeline {
       return;
     }
     this.stats.clientHellos++;
-    this.onRecord(buildRecord(parsed.value, pi, sport, dport, tsUs, transport, syn, proxyIp, proxyPort));
+    this.onRecord(buildRecord(parsed.value, pi, sport, dport, tsUs, transport, flow));
   }
 }
 
@@ -120,9 +116,7 @@ function buildRecord(
   dport: number,
   tsUs: number,
   transport: Ja4Transport,
-  syn: SynInfo | null,
-  proxyIp: string | null,
-  proxyPort: number | null,
+  flow: TcpFlow | null,
 ): ClientHelloRecord {
   const fp = fingerprints(ch, transport);
   return {
@@ -141,9 +135,11 @@ function buildRecord(
     ja4_ro: fp.ja4_ro,
     ja3: fp.ja3,
     ja3_full: fp.ja3_full,
-    proxy_client_ip: proxyIp,
-    proxy_client_port: proxyPort,
-    syn,
+    proxy_client_ip: flow ? flow.proxyIp || null : null,
+    proxy_client_port: flow ? flow.proxyPort : null,
+    syn: flow ? flow.syn : null,
+    syn_ts_us: flow ? flow.synUs : null,
+    syn_seq: flow ? flow.isn : null,
     extensions: ch.extensions,
     grease_positions: ch.greasePositions,
     psk_offered: ch.pskOffered,
