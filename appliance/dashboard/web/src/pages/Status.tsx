@@ -4,7 +4,16 @@ import { useApi } from '../use-api';
 interface StatusData {
   version: string;
   services: { name: string; ok: boolean; detail: string }[];
+  /** The correlator's join counters; null when its metrics are not reachable from here. */
+  join?: Record<'joined' | 'basis' | 'unjoined' | 'rejected', Record<string, number>> | null;
 }
+
+const JOIN_ROWS = [
+  ['joined', 'Requests joined to their handshake'],
+  ['basis', 'Decided by'],
+  ['unjoined', 'Requests without fingerprints, by reason'],
+  ['rejected', 'Handshakes refused as another connection’s'],
+] as const;
 
 export function Status() {
   const { data, error } = useApi<StatusData>('/api/status', {}, 15_000);
@@ -25,6 +34,24 @@ export function Status() {
               render: (r) => <span className={r.ok ? 'ok' : 'bad'}>{r.ok ? 'healthy' : 'down'}</span>,
             },
             { key: 'detail', title: 'Detail', render: (r) => r.detail },
+          ]}
+        />
+      )}
+      {data?.join && (
+        <Table
+          rows={[...JOIN_ROWS]}
+          rowKey={(r) => r[0]}
+          testId="join-counters"
+          columns={[
+            { key: 'what', title: 'Join', render: (r) => r[1] },
+            {
+              key: 'counts',
+              title: 'Counts',
+              render: (r) =>
+                Object.entries(data.join?.[r[0]] ?? {})
+                  .map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`)
+                  .join(', '),
+            },
           ]}
         />
       )}
