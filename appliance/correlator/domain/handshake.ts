@@ -83,6 +83,10 @@ export function better(
   return h.helloUs > best.helloUs;
 }
 
+export function isRejection(v: Basis | Rejection): v is Rejection {
+  return v === 'servedOther' || v === 'seqMismatch' || v === 'beforeConnection' || v === 'afterConnection';
+}
+
 export function countRejection(stats: JoinStats, r: Rejection): void {
   stats.rejected[r]++;
 }

@@ -6,6 +6,7 @@ import {
   better,
   countRejection,
   type Handshake,
+  isRejection,
   judge,
   newHandshake,
   type WaitReason,
@@ -100,7 +101,7 @@ export class ConnectionJoin {
     let left = 0;
     for (const p of waiting) {
       const v = judge(h, p.ev, this.tolerance);
-      if (v === 'servedOther' || v === 'seqMismatch' || v === 'beforeConnection' || v === 'afterConnection') {
+      if (isRejection(v)) {
         countRejection(this.stats, v);
         p.why = waitReason(p.why, v);
         waiting[left++] = p;
@@ -127,7 +128,7 @@ export class ConnectionJoin {
     }
     const key = connectionKey(ev.conn_ip, ev.conn_port, ev.local_ip, ev.local_port, this.opts.joinOnServerIp);
     // Requests of one connection wait behind its first: they must not bind another handshake.
-    const queued = this.pendingByKey.get(key);
+    const queued = this.pendingCount > 0 ? this.pendingByKey.get(key) : undefined;
     let why: WaitReason = 'noHandshake';
     if (queued === undefined || !queued.some((p) => p.ev.conn_id === ev.conn_id)) {
       const found = this.find(key, ev, now);
@@ -173,8 +174,12 @@ export class ConnectionJoin {
     for (let i = list.length - 1; i >= 0; i--) {
       const h = list[i];
       if (h.connId !== ev.conn_id) continue;
-      if (this.table.retireIfIdle(key, h, now)) return 'noHandshake';
-      this.use(h, ev, 'connection', now);
+      if (now - h.lastUsed >= this.opts.idleWindowMs && this.table.retireIfIdle(key, h, now))
+        return 'noHandshake';
+      // The hot path: a keep-alive request of a connection whose handshake is bound to it.
+      h.lastUsed = now;
+      h.uses++;
+      this.stats.basis.connection++;
       return h;
     }
     let best: Handshake | undefined;
@@ -184,7 +189,7 @@ export class ConnectionJoin {
       const h = list[i];
       if (now - h.lastUsed >= this.opts.idleWindowMs) continue; // the sweep retires it
       const v = judge(h, ev, this.tolerance);
-      if (v === 'servedOther' || v === 'seqMismatch' || v === 'beforeConnection' || v === 'afterConnection') {
+      if (isRejection(v)) {
         countRejection(this.stats, v);
         why = waitReason(why, v);
       } else if (better(v, h, bestBasis, best)) {
@@ -201,7 +206,11 @@ export class ConnectionJoin {
     h.connId = ev.conn_id;
     h.lastUsed = now;
     h.uses++;
-    this.stats.basis[basis]++;
+    const b = this.stats.basis;
+    if (basis === 'connection') b.connection++;
+    else if (basis === 'seq') b.seq++;
+    else if (basis === 'time') b.time++;
+    else b.legacy++;
   }
 
   private wait(key: string, ev: HttpEvent, raw: string | undefined, now: number, why: WaitReason): void {
