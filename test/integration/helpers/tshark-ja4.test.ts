@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ja4FromFields, tsharkHellos, tsharkMissing } from '../../helpers/tshark-ja4.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const DIR = [path.join(ROOT, 'test/fixtures/ja4'), '/work/shared/fixtures/ja4'].find((d) =>
+const DIR = [path.join(ROOT, 'test/fixtures/ja4'), path.join(ROOT, '../shared/fixtures/ja4')].find((d) =>
   existsSync(path.join(d, 'latest.pcapng.expected.json')),
 );
 const missing =
