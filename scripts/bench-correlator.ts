@@ -1,7 +1,8 @@
 /**
  * `npm run bench:correlator`: the correlator's numbers, measured side by side in one run.
- *   1. domain (lib/bench-correlator-domain.ts): joined events per CPU second through ConnectionJoin (pre-parsed events), and with
- *      the batch building (JSON lines) that follows it; the current join beside the join as it
+ *   1. domain (lib/bench-correlator-domain.ts): joined events per CPU second through
+ *      ConnectionJoin (pre-parsed events), and with the batch building (JSON lines) that
+ *      follows it; the current join beside the join as it
  *      was before connection identity (scripts/lib/bench-legacy-join.ts), alternated in one run,
  *      on a direct workload (one handshake per peer port) and a proxy one (one peer address, its
  *      ports reused, several handshakes held per key);
