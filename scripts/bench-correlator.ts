@@ -1,14 +1,19 @@
 /**
  * `npm run bench:correlator`: the correlator's numbers, measured side by side in one run.
- *   1. domain: joined events/s through ConnectionJoin on one core (pre-parsed events), and with
- *      the batch building (JSON lines) that follows it;
+ *   1. domain (lib/bench-correlator-domain.ts): joined events per CPU second through
+ *      ConnectionJoin (pre-parsed events), and with the batch building (JSON lines) that
+ *      follows it; the current join beside the join as it
+ *      was before connection identity (scripts/lib/bench-legacy-join.ts), alternated in one run,
+ *      on a direct workload (one handshake per peer port) and a proxy one (one peer address, its
+ *      ports reused, several handshakes held per key);
  *   2. decode: socket lines → validated events/s (JSON.parse + the validator compiled from the
  *      shared zod schemas), against JSON.parse + zod safeParse as before, and JSON.parse alone;
  *   3. embedded: rows/s into chDB through the schema's materialized-view chain, a bare
  *      @clickhouse/client insert of the same rows (JSONEachRow and LineAsString) against the whole
  *      correlator end to end (UNIX sockets → join → batches → ClickHouse sink), per insert format
  *      (the producers, in this process, write ~64 KiB at a time; see benchEndToEnd).
- * Writes bench/results/correlator.json. BENCH_ROWS (rows per case) and BENCH_ROUNDS tune the embedded part.
+ * Writes bench/results/correlator.json. BENCH_ROWS (rows per case) and BENCH_ROUNDS tune the embedded part,
+ * BENCH_DOMAIN_ROUNDS the domain part.
  */
 import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -25,82 +30,15 @@ import {
 } from '../appliance/common/index.js';
 import { migrateUp, readMigrations, splitStatements } from '../appliance/common/migrate/index.js';
 import { decodeLine } from '../appliance/correlator/adapters/event-decoder.js';
-import { Batcher } from '../appliance/correlator/domain/batcher.js';
-import { ConnectionJoin } from '../appliance/correlator/domain/join.js';
 import { buildRow } from '../appliance/correlator/domain/row.js';
 import { startCorrelator } from '../appliance/correlator/service.js';
 import { cpuLabel, load1m, median, rate, writeResult } from './lib/bench.js';
+import { benchDomain, REQUESTS_PER_CONN, workload } from './lib/bench-correlator-domain.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { httpEvent, tlsEvent } from './lib/sample-events.js';
 
 const EMBEDDED_ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
-const REQUESTS_PER_CONN = 10;
-
-/** `conns` handshakes with REQUESTS_PER_CONN keep-alive requests each, interleaved as on a server. */
-function workload(conns: number, run: string) {
-  const tls = [];
-  const http = [];
-  for (let c = 0; c < conns; c++) {
-    const ip = `10.${(c >> 16) & 255}.${(c >> 8) & 255}.${c & 255}`;
-    tls.push(tlsEvent({ src_ip: ip, src_port: 1024 + (c % 60_000) }));
-    for (let k = 1; k <= REQUESTS_PER_CONN; k++) {
-      http.push(
-        httpEvent({
-          conn_ip: ip,
-          client_ip: ip,
-          conn_port: 1024 + (c % 60_000),
-          keepalive_n: k,
-          conn_id: `${run}-${c}-${k}`,
-        }),
-      );
-    }
-  }
-  return { tls, http };
-}
-
-function benchDomain() {
-  const conns = 50_000;
-  const { tls, http } = workload(conns, 'dom');
-  const clock = { now: () => performance.now() };
-  const opts = {
-    idleWindowMs: 300_000,
-    graceMs: 2000,
-    maxConnections: 500_000,
-    maxPending: 100_000,
-    joinOnServerIp: false,
-  };
-  const rawLines = http.map((e) => JSON.stringify(e));
-  const best = { fromLines: 0, fromObjects: 0 };
-  for (let round = 0; round < 6; round++) {
-    const withRaw = round % 2 === 0;
-    let bytes = 0;
-    const batcher = new Batcher({ maxRows: 10_000, maxAgeMs: 1000, runId: 'bench' }, clock, (b) => {
-      bytes += b.body.length;
-    });
-    const join = new ConnectionJoin(opts, clock, (line) => batcher.add(line));
-    const t = performance.now();
-    for (let c = 0; c < conns; c++) {
-      join.onTls(tls[c]);
-      for (let k = 0; k < REQUESTS_PER_CONN; k++) {
-        const i = c * REQUESTS_PER_CONN + k;
-        join.onHttp(http[i], withRaw ? rawLines[i] : undefined);
-      }
-    }
-    batcher.flush();
-    const r = rate(join.stats.joined, performance.now() - t);
-    if (withRaw) best.fromLines = Math.max(best.fromLines, r);
-    else best.fromObjects = Math.max(best.fromObjects, r);
-    if (bytes === 0 || join.stats.joined !== http.length) throw new Error('domain bench: rows missing');
-  }
-  return {
-    events: conns * (REQUESTS_PER_CONN + 1),
-    joined_per_s: best.fromLines,
-    joined_per_s_without_received_lines: best.fromObjects,
-    rounds: 3,
-    note: 'best of 3 each; parsed events (and their received lines, as the sockets pass them) in, batches of JSON lines out; 1 handshake + 10 keep-alive requests per connection',
-  };
-}
 
 /** The decoder before event-validator.ts, for comparison in the same run: JSON.parse + zod safeParse. */
 function decodeWithZod(line: string): boolean {

@@ -44,6 +44,56 @@ function readGauge(registry: Registry, name: string, help: string, value: () => 
   });
 }
 
+/**
+ * How the join went (README, The join): joined at once or after waiting, what decided each join,
+ * why requests went out without fingerprints, and why candidate handshakes were refused.
+ */
+function createJoinMetrics(registry: Registry, s: JoinStats) {
+  readCounter(
+    registry,
+    'ja4_correlator_joined_total',
+    'TLS requests joined to their handshake',
+    'when',
+    () => ({
+      at_once: s.joined,
+      after_wait: s.joinedAfterWait,
+    }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_join_basis_total',
+    'What decided each join: the connection already bound (keep-alive), sequence numbers, event times, or legacy (producers without the connection start: any free handshake on the key)',
+    'basis',
+    () => ({ ...s.basis }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_unjoined_total',
+    'Requests emitted without fingerprints, by reason',
+    'reason',
+    () => ({
+      no_handshake: s.lateNoHandshake,
+      handshake_too_old: s.lateTooOld,
+      handshake_mismatch: s.lateMismatch,
+      plain_http: s.plain,
+      pending_overflow: s.pendingOverflow,
+      drained_at_close: s.drainedAtClose,
+    }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_candidates_rejected_total',
+    "Handshakes on a request's connection key refused as its connection's, by reason",
+    'reason',
+    () => ({
+      served_other_connection: s.rejected.servedOther,
+      seq_mismatch: s.rejected.seqMismatch,
+      before_connection: s.rejected.beforeConnection,
+      after_connection: s.rejected.afterConnection,
+    }),
+  );
+}
+
 /** The correlator's Prometheus metrics (README lists them). */
 export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
   const s = src.stats;
@@ -65,10 +115,11 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       drained_at_close: s.drainedAtClose,
     }),
   );
+  createJoinMetrics(registry, s);
   readCounter(
     registry,
     'ja4_correlator_handshakes_retired_total',
-    'TLS handshakes that left the table: orphaned (served nothing), expired, replaced (port reuse), evicted (bound)',
+    "TLS handshakes that left the table: orphaned (served nothing), expired, replaced (pushed out of their key's list by newer ones on the same port), evicted (bound)",
     'outcome',
     () => ({
       orphaned: s.tlsOrphaned,

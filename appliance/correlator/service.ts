@@ -96,6 +96,8 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
       maxConnections: cfg.max_connections,
       maxPending: cfg.max_pending,
       joinOnServerIp: cfg.join_on_server_ip,
+      toleranceUs: cfg.join_tolerance_us,
+      handshakesPerKey: cfg.handshakes_per_key,
     },
     clock,
     (row) => batcher.add(row),

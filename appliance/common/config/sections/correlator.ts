@@ -9,6 +9,13 @@ export const correlatorSection = z
     grace_ms: z.number().int().min(0).max(60_000).default(2_000),
     /** Also require the server address to match (off: NAT and container port maps rewrite it). */
     join_on_server_ip: z.boolean().default(false),
+    /**
+     * Slack, µs, between the module's and the sentinel's timestamps (one host's wall clock) when
+     * the join tests a handshake's SYN and ClientHello times against a connection's start.
+     */
+    join_tolerance_us: z.number().int().min(0).max(1_000_000).default(1_000),
+    /** Handshakes held per peer address and port: recent connections whose requests may still come. */
+    handshakes_per_key: z.number().int().min(1).max(64).default(8),
     batch_rows: z.number().int().min(1).max(1_000_000).default(10_000),
     batch_age_ms: z.number().int().min(10).max(60_000).default(1_000),
     /** Handshakes held; past it the oldest is evicted (counted). */
