@@ -35,7 +35,6 @@ import { startCorrelator } from '../appliance/correlator/service.js';
 import { cpuLabel, load1m, median, rate, writeResult } from './lib/bench.js';
 import { benchDomain, REQUESTS_PER_CONN, workload } from './lib/bench-correlator-domain.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
-import { httpEvent, tlsEvent } from './lib/sample-events.js';
 
 const EMBEDDED_ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
