@@ -115,6 +115,12 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       labelNames: ['source', 'reason'] as const,
       registers: [registry],
     }),
+    refused: new Counter({
+      name: 'ja4_correlator_refused_total',
+      help: 'Well-formed events refused on purpose, by socket and reason (duplicate_key, bad_ip, too_old, in_future)',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
     filtered: new Counter({
       name: 'ja4_correlator_filtered_total',
       help: 'HTTP events dropped by filter.allow/deny (client_ip)',

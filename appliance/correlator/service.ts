@@ -17,6 +17,7 @@ import {
   FsSpool,
   StdoutSink,
   systemClock,
+  timeWindow,
   UnixSocketSource,
 } from './adapters/index.js';
 import { Delivery, type DeliveryObserver } from './delivery.js';
@@ -24,7 +25,22 @@ import { Batcher } from './domain/batcher.js';
 import { ConnectionJoin } from './domain/join.js';
 import { SinkConfigError } from './errors.js';
 import { createCorrelatorMetrics } from './metrics.js';
-import type { Clock, EventSource, InputEvent, RowSink } from './ports/index.js';
+import type {
+  BadLineReason,
+  Clock,
+  EventSource,
+  InputEvent,
+  RefusalReason,
+  RowSink,
+  SourceHandlers,
+} from './ports/index.js';
+
+const REFUSALS: ReadonlySet<string> = new Set<RefusalReason>([
+  'duplicate_key',
+  'bad_ip',
+  'too_old',
+  'in_future',
+]);
 
 export interface CorrelatorOptions {
   config: Config;
@@ -148,17 +164,19 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
   }
 
   const filter = createIpFilter(config.filter);
-  const handlers = (name: 'http' | 'network') => ({
-    event(ev: InputEvent, line: string) {
+  const handlers = (name: 'http' | 'network'): SourceHandlers => ({
+    event(ev: InputEvent, line: string, exact: boolean) {
       if (ev.type === 'tls') return join.onTls(ev);
       if (!filter.keep(ev.client_ip)) return metrics.filtered.inc();
-      join.onHttp(ev, line);
+      join.onHttp(ev, exact ? line : undefined);
     },
-    bad(reason: string, detail: string) {
-      metrics.badLines.inc({ source: name, reason });
+    bad(reason: BadLineReason | RefusalReason, detail: string) {
+      if (REFUSALS.has(reason)) metrics.refused.inc({ source: name, reason });
+      else metrics.badLines.inc({ source: name, reason });
       warn(`bad-${name}-${reason}`, { socket: name, reason, detail }, 'input line refused');
     },
   });
+  const window = () => timeWindow(Date.now(), config.retention.http_logs_days, cfg.max_future_skew_ms);
 
   delivery.start();
   const tick = setInterval(() => {
@@ -176,6 +194,8 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
         mode: config.sockets.mode,
         group: config.sockets.group,
         maxLineBytes: cfg.max_line_bytes,
+        backlog: config.sockets.backlog,
+        window,
       });
       await source.start(handlers(name));
       sources.push(source);

@@ -18,6 +18,13 @@ export const correlatorSection = z
     /** Batches held in memory while ClickHouse and the spool are both behind; past it input pauses. */
     max_queued_batches: z.number().int().min(1).max(10_000).default(16),
     max_line_bytes: z.number().int().min(1024).max(16_777_216).default(65_536),
+    /**
+     * Requests stamped later than this ahead of the correlator's clock are refused at decode (a
+     * request older than retention.http_logs_days is refused too): rows outside the stored window
+     * would only be dropped by the TTLs, and spread over many days they make one insert touch too
+     * many partitions.
+     */
+    max_future_skew_ms: z.number().int().min(0).max(31_536_000_000).default(300_000),
     sink: z.enum(['clickhouse', 'file', 'stdout']).default('clickhouse'),
     /**
      * Insert format of the raw lines. JSONEachRow ({"raw": "<line>"}) measured faster end to end on
