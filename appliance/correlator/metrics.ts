@@ -10,6 +10,8 @@ export interface MetricSources {
   queuedBatches(): number;
   spoolBatches(): number;
   spoolBytes(): number;
+  logSegments(): number;
+  deadLetterBytes(): number;
   producers(source: 'http' | 'network'): number;
 }
 
@@ -95,8 +97,25 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     'Batches in memory waiting for the sink',
     src.queuedBatches,
   );
-  readGauge(registry, 'ja4_correlator_spool_batches', 'Batches in the on-disk spool', src.spoolBatches);
-  readGauge(registry, 'ja4_correlator_spool_bytes', 'Bytes in the on-disk spool', src.spoolBytes);
+  readGauge(
+    registry,
+    'ja4_correlator_spool_batches',
+    'Batches in the on-disk log not yet confirmed by the sink',
+    src.spoolBatches,
+  );
+  readGauge(
+    registry,
+    'ja4_correlator_spool_bytes',
+    'Bytes of the on-disk log (correlator.spool_dir)',
+    src.spoolBytes,
+  );
+  readGauge(registry, 'ja4_correlator_log_segments', 'Segment files of the on-disk log', src.logSegments);
+  readGauge(
+    registry,
+    'ja4_correlator_dead_letter_bytes',
+    'Bytes in the dead-letter files (current and rotated)',
+    src.deadLetterBytes,
+  );
   const producers = new Gauge({
     name: 'ja4_correlator_producer_connections',
     help: 'Producers connected, by socket',
@@ -126,9 +145,19 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       help: 'HTTP events dropped by filter.allow/deny (client_ip)',
       registers: [registry],
     }),
+    deadLetterRows: new Counter({
+      name: 'ja4_correlator_dead_letter_rows_total',
+      help: 'Rows ClickHouse refused for their content, written to the dead-letter file',
+      registers: [registry],
+    }),
+    logErrors: new Counter({
+      name: 'ja4_correlator_log_errors_total',
+      help: 'Failed writes or removals in the on-disk log (disk full, I/O errors)',
+      registers: [registry],
+    }),
     batches: new Counter({
       name: 'ja4_correlator_batches_total',
-      help: 'Batches by result: written, replayed (written from the spool), failed, spooled, lost',
+      help: 'Batches by result: written, replayed (from the log of an earlier run), failed, split (refused for its rows), spooled, lost',
       labelNames: ['result'] as const,
       registers: [registry],
     }),

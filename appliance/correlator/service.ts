@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join as joinPath } from 'node:path';
 import {
   type ClickHouseHandle,
   type Config,
@@ -11,29 +12,23 @@ import {
   rateLimitedWarn,
   serveMetrics,
 } from '../common/index.js';
-import {
-  ClickHouseSink,
-  FileSink,
-  FsSpool,
-  StdoutSink,
-  systemClock,
-  timeWindow,
-  UnixSocketSource,
-} from './adapters/index.js';
-import { Delivery, type DeliveryObserver } from './delivery.js';
+import { DeadLetterFile } from './adapters/dead-letter-file.js';
+import { systemClock, timeWindow, UnixSocketSource } from './adapters/index.js';
+import { readLegacySpool } from './adapters/legacy-spool.js';
+import { SegmentLog } from './adapters/segment-log.js';
+import { createSink } from './create-sink.js';
+import { Delivery } from './delivery.js';
 import { Batcher } from './domain/batcher.js';
 import { ConnectionJoin } from './domain/join.js';
-import { SinkConfigError } from './errors.js';
+import { DurableLog } from './durable-log.js';
+import { Ingest } from './ingest.js';
+import { LogLedger } from './log-ledger.js';
 import { createCorrelatorMetrics } from './metrics.js';
-import type {
-  BadLineReason,
-  Clock,
-  EventSource,
-  InputEvent,
-  RefusalReason,
-  RowSink,
-  SourceHandlers,
-} from './ports/index.js';
+import { deliveryObserver, splitObserver } from './observers.js';
+import type { DeadLetterStatus } from './ports/dead-letter.js';
+import type { BadLineReason, Clock, RefusalReason, RowSink, SourceHandlers } from './ports/index.js';
+import { recover } from './recovery.js';
+import { SplitWriter } from './split-writer.js';
 
 const REFUSALS: ReadonlySet<string> = new Set<RefusalReason>([
   'duplicate_key',
@@ -41,6 +36,9 @@ const REFUSALS: ReadonlySet<string> = new Set<RefusalReason>([
   'too_old',
   'in_future',
 ]);
+const MB = 1024 * 1024;
+/** Inserts tried for one refused batch before what still fails is dead-lettered whole (split-writer.ts). */
+const SPLIT_MAX_INSERTS = 256;
 
 export interface CorrelatorOptions {
   config: Config;
@@ -58,26 +56,34 @@ export interface CorrelatorOptions {
   tickMs?: number;
 }
 
+export interface CorrelatorStatus {
+  pending: number;
+  connections: number;
+  queuedBatches: number;
+  /** Batches in the log the sink has not confirmed. */
+  spoolBatches: number;
+  rowsWritten: number;
+  /** Rows ClickHouse refused for their content (the dead-letter files). */
+  deadLetters: DeadLetterStatus;
+  /** The on-disk log: bytes and segment files. */
+  log: { bytes: number; segments: number };
+}
+
 export interface CorrelatorHandle {
   readonly registry: Registry;
   /** host:port of /metrics when served. */
   readonly metricsAddress?: string;
   readonly join: ConnectionJoin;
-  /** Snapshot for tests and `ja4 up` status lines. */
-  status(): {
-    pending: number;
-    connections: number;
-    queuedBatches: number;
-    spoolBatches: number;
-    rowsWritten: number;
-  };
-  /** Stops input, emits what waits, writes or spools every batch, closes the sink. Idempotent. */
+  /** Snapshot for tests, `ja4 up` status lines and the dashboard's status page. */
+  status(): CorrelatorStatus;
+  /** Stops input, emits what waits, writes or logs every batch, closes the sink. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Wires the correlator: two UNIX sockets → the join → batches → the sink, with the spool behind
- * it. Returns once the sockets listen. `ja4 correlator` and `ja4 up` both call this.
+ * Wires the correlator: two UNIX sockets → the log → the join → batches → the sink, and replays
+ * what an earlier run left in the log before anything new. Returns once the sockets listen.
+ * `ja4 correlator` and `ja4 up` both call this.
  */
 export async function startCorrelator(opts: CorrelatorOptions): Promise<CorrelatorHandle> {
   const { config } = opts;
@@ -85,26 +91,40 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
   const log = opts.log.child({ service: 'correlator' });
   const warn = rateLimitedWarn(log);
   const clock = opts.clock ?? systemClock;
+  const tickMs = opts.tickMs ?? Math.min(100, cfg.batch_age_ms);
   const registry = opts.registry ?? createMetricsRegistry('correlator');
   const sink = opts.sink ?? createSink(config, opts.clickhouse);
-  const spool = await FsSpool.open(cfg.spool_dir, cfg.spool_max_mb * 1024 * 1024);
-  if (spool.count > 0)
-    log.info({ batches: spool.count, bytes: spool.bytes }, 'spool holds batches; replaying');
-
+  const segments = SegmentLog.open(cfg.spool_dir, { segmentBytes: cfg.wal_segment_mb * MB });
+  const ledger = new LogLedger(cfg.wal);
+  const deadLetter = DeadLetterFile.open({
+    path: cfg.dead_letter_path || joinPath(cfg.spool_dir, 'dead-letter.jsonl'),
+    maxBytes: cfg.dead_letter_max_mb * MB,
+    keep: cfg.dead_letter_keep,
+  });
   let rowsWritten = 0;
   const sources: UnixSocketSource[] = [];
-  const delivery = new Delivery(
-    sink,
-    spool,
-    { retryMinMs: cfg.retry_min_ms, retryMaxMs: cfg.retry_max_ms, maxQueuedBatches: cfg.max_queued_batches },
-    observer(),
-  );
-  // A random run id: batch ids (deduplication tokens) must never repeat across restarts.
-  const batcher = new Batcher(
-    { maxRows: cfg.batch_rows, maxAgeMs: cfg.batch_age_ms, runId: randomBytes(8).toString('hex') },
-    clock,
-    (batch) => delivery.submit(batch),
-  );
+  const durable = new DurableLog(segments, ledger, {
+    logInput: cfg.wal,
+    fsync: cfg.wal_fsync,
+    fsyncIntervalMs: cfg.wal_fsync_interval_ms,
+    maxBytes: cfg.spool_max_mb * MB,
+    onError(err) {
+      metrics.logErrors.inc();
+      warn('log-io', { err }, 'correlator log write failed');
+    },
+  });
+  const deps = {
+    log,
+    warn,
+    sinkName: sink.name,
+    queued: () => delivery.queued,
+    pauseInput: (on: boolean) => {
+      for (const s of sources) on ? s.pause() : s.resume();
+    },
+    onRows: (n: number) => {
+      rowsWritten += n;
+    },
+  };
   const join = new ConnectionJoin(
     {
       idleWindowMs: cfg.idle_window_ms,
@@ -121,55 +141,46 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
     connections: () => join.connections,
     pending: () => join.pending,
     queuedBatches: () => delivery.queued,
-    spoolBatches: () => spool.count,
-    spoolBytes: () => spool.bytes,
+    spoolBatches: () => ledger.unconfirmedBatches,
+    spoolBytes: () => segments.bytes,
+    logSegments: () => segments.segments.length,
+    deadLetterBytes: () => deadLetter.status().bytes,
     producers: (name) => sources.find((s) => s.name === name)?.connections ?? 0,
   });
+  const observed = { ...deps, metrics };
+  const writer = new SplitWriter(
+    sink,
+    deadLetter,
+    { maxInserts: SPLIT_MAX_INSERTS },
+    splitObserver(observed),
+  );
+  const delivery = new Delivery(
+    writer,
+    durable,
+    { retryMinMs: cfg.retry_min_ms, retryMaxMs: cfg.retry_max_ms, maxQueuedBatches: cfg.max_queued_batches },
+    deliveryObserver(observed),
+  );
+  // A random run id: batch ids (deduplication tokens) must never repeat across restarts.
+  const batcher = new Batcher(
+    { maxRows: cfg.batch_rows, maxAgeMs: cfg.batch_age_ms, runId: randomBytes(8).toString('hex') },
+    clock,
+    (batch) => delivery.submit(batch, durable.cut(batch)),
+  );
+  const ingest = new Ingest({
+    join,
+    log: durable,
+    filter: createIpFilter(config.filter),
+    clock,
+    graceMs: cfg.grace_ms,
+    tickMs,
+    onFiltered: () => metrics.filtered.inc(),
+  });
 
-  function observer(): DeliveryObserver {
-    return {
-      written(batch, ms, replayed) {
-        rowsWritten += batch.rows;
-        metrics.batches.inc({ result: replayed ? 'replayed' : 'written' });
-        metrics.rowsWritten.inc(batch.rows);
-        metrics.insertSeconds.observe(ms / 1000);
-        if (replayed)
-          log.info({ batch: batch.id, rows: batch.rows, left: spool.count - 1 }, 'spooled batch replayed');
-      },
-      failed(batch, err) {
-        metrics.batches.inc({ result: 'failed' });
-        warn('sink-failed', { sink: sink.name, batch: batch.id, err }, 'sink write failed; spooling');
-      },
-      spooled() {
-        metrics.batches.inc({ result: 'spooled' });
-      },
-      spoolRefused(batch, err) {
-        warn('spool-refused', { batch: batch.id, err }, 'spool refused a batch; holding it in memory');
-      },
-      pressure(on) {
-        metrics.inputPaused.set(on ? 1 : 0);
-        if (on) log.warn({ queued: delivery.queued }, 'sink and spool behind: pausing input');
-        else log.info('input resumed');
-        for (const s of sources) on ? s.pause() : s.resume();
-      },
-      lost(batch, err) {
-        metrics.batches.inc({ result: 'lost' });
-        metrics.rowsLost.inc(batch.rows);
-        log.error(
-          { batch: batch.id, rows: batch.rows, err },
-          'batch lost at close: neither sink nor spool took it',
-        );
-      },
-    };
-  }
+  await replayLog(cfg.spool_dir, segments, ledger, durable, delivery, ingest, log);
 
-  const filter = createIpFilter(config.filter);
   const handlers = (name: 'http' | 'network'): SourceHandlers => ({
-    event(ev: InputEvent, line: string, exact: boolean) {
-      if (ev.type === 'tls') return join.onTls(ev);
-      if (!filter.keep(ev.client_ip)) return metrics.filtered.inc();
-      join.onHttp(ev, exact ? line : undefined);
-    },
+    event: (ev, line, exact) => ingest.event(ev, line, exact),
+    endOfRead: () => ingest.endOfRead(),
     bad(reason: BadLineReason | RefusalReason, detail: string) {
       if (REFUSALS.has(reason)) metrics.refused.inc({ source: name, reason });
       else metrics.badLines.inc({ source: name, reason });
@@ -178,11 +189,13 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
   });
   const window = () => timeWindow(Date.now(), config.retention.http_logs_days, cfg.max_future_skew_ms);
 
-  delivery.start();
   const tick = setInterval(() => {
-    join.tick();
+    ingest.tick();
     batcher.tick();
-  }, opts.tickMs ?? Math.min(100, cfg.batch_age_ms));
+    if (delivery.queued === 0 && batcher.buffered === 0) ledger.settled();
+    durable.tick();
+    delivery.updatePressure();
+  }, tickMs);
   tick.unref();
 
   let metricsServer: Server | undefined;
@@ -206,6 +219,7 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
     clearInterval(tick);
     await Promise.all(sources.map((s) => s.close()));
     await delivery.close();
+    await durable.close();
     await sink.close();
     throw err;
   }
@@ -216,7 +230,6 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
   );
 
   let closing: Promise<void> | undefined;
-  const sourceList: EventSource[] = sources;
   return {
     registry,
     metricsAddress: address ? `${address.address}:${address.port}` : undefined,
@@ -225,38 +238,59 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
       pending: join.pending,
       connections: join.connections,
       queuedBatches: delivery.queued,
-      spoolBatches: spool.count,
+      spoolBatches: ledger.unconfirmedBatches,
       rowsWritten,
+      deadLetters: deadLetter.status(),
+      log: { bytes: segments.bytes, segments: segments.segments.length },
     }),
     close() {
       closing ??= (async () => {
-        await Promise.all(sourceList.map((s) => s.close()));
+        await Promise.all(sources.map((s) => s.close()));
         clearInterval(tick);
-        join.drain();
+        ingest.drain();
         batcher.flush();
         await delivery.close();
+        if (delivery.queued === 0) ledger.settled();
+        durable.tick();
+        await durable.close();
+        await deadLetter.close();
         await sink.close();
         if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
-        log.info({ rows_written: rowsWritten, spooled: spool.count }, 'correlator stopped');
+        log.info(
+          { rows_written: rowsWritten, unconfirmed_batches: ledger.unconfirmedBatches },
+          'correlator stopped',
+        );
       })();
       return closing;
     },
   };
 }
 
-function createSink(config: Config, clickhouse: ClickHouseHandle | undefined): RowSink {
-  const cfg = config.correlator;
-  switch (cfg.sink) {
-    case 'clickhouse':
-      if (!clickhouse) throw new SinkConfigError('sink = clickhouse needs an open ClickHouse handle');
-      return new ClickHouseSink(clickhouse.client, { format: cfg.insert_format });
-    case 'file':
-      return new FileSink({
-        path: cfg.file_path,
-        maxBytes: cfg.file_max_mb * 1024 * 1024,
-        keep: cfg.file_keep,
-      });
-    case 'stdout':
-      return new StdoutSink();
+/**
+ * Before the sockets open: batches an earlier run left unconfirmed go first (a spool of an older
+ * version included), then the request lines it logged that reached no batch, through the join.
+ */
+async function replayLog(
+  dir: string,
+  segments: SegmentLog,
+  ledger: LogLedger,
+  durable: DurableLog,
+  delivery: Delivery,
+  ingest: Ingest,
+  log: Logger,
+): Promise<void> {
+  const report = await recover(segments, ledger, {
+    batch: (id, rows, ref) => delivery.submitRecovered(id, rows, ref),
+    line: (ev, line, exact) => ingest.replay(ev, line, exact),
+  });
+  for (const t of report.torn)
+    log.warn(t, 'log segment ends in a torn record (a crash mid-write); the bytes after it are ignored');
+  if (report.batches > 0 || report.replayed > 0)
+    log.info(report, 'replaying the log: unconfirmed batches resent, lines with no row joined again');
+  for (const { batch, remove } of readLegacySpool(dir)) {
+    const ref = durable.record(batch);
+    await durable.durable();
+    remove();
+    delivery.submitRecovered(batch.id, batch.rows, ref);
   }
 }
