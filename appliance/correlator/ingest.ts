@@ -14,6 +14,8 @@ export interface IngestOptions {
   /** How often `tick()` runs. */
   tickMs: number;
   onFiltered(): void;
+  /** Seconds from a read's arrival to its lines being in the log (the crash window). */
+  onLogged?(seconds: number): void;
 }
 
 type Accepted = { tls: TlsEvent } | { http: HttpEvent; raw: string | undefined };
@@ -48,9 +50,11 @@ export class Ingest {
   }
 
   /** The end of one read: the lines go to the kernel (the log), then to the join. */
-  endOfRead(): void {
+  endOfRead(readAt?: number): void {
     if (this.read.length === 0) return;
     this.opts.log.flush();
+    if (readAt !== undefined && this.opts.log.logsInput)
+      this.opts.onLogged?.((performance.now() - readAt) / 1000);
     const { join } = this.opts;
     for (const a of this.read) {
       if ('tls' in a) join.onTls(a.tls);

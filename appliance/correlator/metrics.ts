@@ -177,6 +177,12 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    readToLog: new Histogram({
+      name: 'ja4_correlator_read_to_log_seconds',
+      help: 'From a read on a socket to its lines being in the log: what a crash at that moment would lose',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+      registers: [registry],
+    }),
     inputPaused: new Gauge({
       name: 'ja4_correlator_input_paused',
       help: '1 while input is paused because neither the sink nor the spool keeps up',

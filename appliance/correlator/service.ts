@@ -174,13 +174,14 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
     graceMs: cfg.grace_ms,
     tickMs,
     onFiltered: () => metrics.filtered.inc(),
+    onLogged: (seconds) => metrics.readToLog.observe(seconds),
   });
 
   await replayLog(cfg.spool_dir, segments, ledger, durable, delivery, ingest, log);
 
   const handlers = (name: 'http' | 'network'): SourceHandlers => ({
     event: (ev, line, exact) => ingest.event(ev, line, exact),
-    endOfRead: () => ingest.endOfRead(),
+    endOfRead: (readAt) => ingest.endOfRead(readAt),
     bad(reason: BadLineReason | RefusalReason, detail: string) {
       if (REFUSALS.has(reason)) metrics.refused.inc({ source: name, reason });
       else metrics.badLines.inc({ source: name, reason });

@@ -105,9 +105,10 @@ export class UnixSocketSource implements EventSource {
       (bytes) => handlers.bad('too_long', `line of ${bytes}+ bytes over ${this.opts.maxLineBytes}`),
     );
     socket.on('data', (chunk: Buffer) => {
+      const readAt = performance.now();
       window = this.opts.window?.();
       framer.push(chunk);
-      handlers.endOfRead?.();
+      handlers.endOfRead?.(readAt);
     });
     // A producer going away (restart, crash) is routine: forget the connection, keep listening.
     socket.on('error', () => socket.destroy());

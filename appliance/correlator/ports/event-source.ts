@@ -24,8 +24,11 @@ export interface SourceHandlers {
    */
   event(ev: InputEvent, line: string, exact: boolean): void;
   bad(reason: BadLineReason | RefusalReason, detail: string): void;
-  /** After the events of one read from a socket: what they were is handed on together. */
-  endOfRead?(): void;
+  /**
+   * After the events of one read from a socket: what they were is handed on together.
+   * `readAt`: performance.now() when the read's bytes arrived (to measure read → log).
+   */
+  endOfRead?(readAt: number): void;
 }
 
 /** A producer-facing input (one UNIX socket). Pausing stops reading, so producers' writes fail fast. */
