@@ -13,3 +13,4 @@ export {
   startCorrelator,
 } from './service.js';
 export { SplitWriter, type SplitWriterOptions, type WriteResult } from './split-writer.js';
+export { deadLetterSummary } from './status-lines.js';

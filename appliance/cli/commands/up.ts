@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger, createShutdown, openClickHouse } from '../../common/index.js';
 import { applyRetention, loadDictionaries, migrateUp } from '../../common/migrate/index.js';
-import { startCorrelator } from '../../correlator/index.js';
+import { deadLetterSummary, startCorrelator } from '../../correlator/index.js';
 import { firstAdminMessage, startDashboard } from '../../dashboard/index.js';
 import { startDetector } from '../../detector/index.js';
 import { action, type CliContext } from '../context.js';
@@ -71,6 +71,10 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
                 detail: `${s.rowsWritten} rows written, ${s.pending} pending, ${s.spoolBatches} batches spooled`,
               };
             },
+            'correlator dead letters': async () => ({
+              ok: true,
+              detail: deadLetterSummary(correlator.status()),
+            }),
             detector: async () => {
               const res = await detector.app.inject({ method: 'GET', url: '/status' });
               return { ok: res.statusCode === 200, detail: res.body.slice(0, 300) };
