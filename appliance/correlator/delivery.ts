@@ -1,3 +1,4 @@
+import { LogRecordError } from './errors.js';
 import type { Batch } from './ports/batch.js';
 import type { BatchLog, BatchRef } from './ports/batch-log.js';
 import type { WriteResult } from './split-writer.js';
@@ -140,6 +141,13 @@ export class Delivery {
     try {
       batch = await this.load(head);
     } catch (err) {
+      if (err instanceof LogRecordError) {
+        // Damaged on disk: retrying cannot read it back, and it must not hold up what follows.
+        this.queue.shift();
+        this.observer.lost({ id: head.id, rows: head.rows, body: '' }, err);
+        this.log.ack(head.id, true);
+        return true;
+      }
       this.observer.logRefused({ id: head.id, rows: head.rows, body: '' }, err);
       this.failing = true;
       return false;

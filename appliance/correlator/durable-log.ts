@@ -1,6 +1,6 @@
 import { batchPayload, parseBatchPayload, type RecordKind } from './adapters/log-record.js';
 import type { SegmentLog } from './adapters/segment-log.js';
-import { LogIoError } from './errors.js';
+import { LogRecordError } from './errors.js';
 import type { LogLedger } from './log-ledger.js';
 import type { Batch } from './ports/batch.js';
 import type { BatchLog, BatchRef } from './ports/batch-log.js';
@@ -55,7 +55,14 @@ export class DurableLog implements BatchLog {
   /** One accepted input line (buffered: `flush()` after each read). */
   input(kind: 'http' | 'tls', line: string): void {
     if (!this.opts.logInput) return;
-    const { segment } = this.segments.append(kind, line);
+    let segment: number;
+    try {
+      segment = this.segments.append(kind, line).segment;
+    } catch (err) {
+      // No segment could be opened (disk full, permissions): the line is joined all the same.
+      this.opts.onError(err);
+      return;
+    }
     if (kind === 'http') this.ledger.http(segment);
     else this.ledger.tls(segment);
   }
@@ -100,7 +107,7 @@ export class DurableLog implements BatchLog {
 
   async read(ref: BatchRef): Promise<Batch> {
     const parsed = parseBatchPayload(await this.segments.read(ref));
-    if (!parsed) throw new LogIoError(this.segments.dir, `no batch record at ${ref.segment}:${ref.offset}`);
+    if (!parsed) throw new LogRecordError(this.segments.dir, ref.segment, ref.offset);
     return parsed;
   }
 

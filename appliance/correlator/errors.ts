@@ -47,6 +47,16 @@ export class LogIoError extends Ja4Error {
   }
 }
 
+/** A record of the log is damaged (its checksum does not match): what it held cannot be read back. */
+export class LogRecordError extends Ja4Error {
+  constructor(dir: string, segment: number, offset: number) {
+    super(
+      'JA4_ERR_CORRELATOR_LOG_RECORD',
+      `correlator log ${dir}: the record at segment ${segment}, offset ${offset} is damaged (checksum mismatch)`,
+    );
+  }
+}
+
 /** A batch id that cannot be used as a deduplication token or file name (programmer error guard). */
 export class BatchIdError extends Ja4Error {
   constructor(id: string) {

@@ -21,6 +21,8 @@ export interface RecoveryReport {
   replayed: number;
   /** Segments whose last record was cut short (a crash mid-write), with the bytes ignored. */
   torn: { segment: number; offset: number; ignored: number }[];
+  /** Records stepped over because their checksum failed (what they held is lost). */
+  damaged: number;
 }
 
 /**
@@ -40,12 +42,12 @@ export async function recover(
   ledger: LogLedger,
   target: RecoveryTarget,
 ): Promise<RecoveryReport> {
-  const report: RecoveryReport = { segments: 0, batches: 0, requests: 0, replayed: 0, torn: [] };
+  const report: RecoveryReport = { segments: 0, batches: 0, requests: 0, replayed: 0, torn: [], damaged: 0 };
   const covered = new Map<string, number>();
   const unconfirmed = new Map<string, { rows: number; ref: BatchRef }>();
   for (const seq of log.segments) {
     report.segments++;
-    const { end, size } = await log.readSegment(seq, (rec, buf) => {
+    const { end, size, damaged } = await log.readSegment(seq, (rec, buf) => {
       const payload = buf.toString('utf8', rec.offset, rec.offset + rec.length);
       if (rec.kind === 'http') {
         ledger.http(seq);
@@ -67,6 +69,7 @@ export async function recover(
       }
     });
     if (end < size) report.torn.push({ segment: seq, offset: end, ignored: size - end });
+    report.damaged += damaged;
   }
   for (const [id, { rows, ref }] of unconfirmed) target.batch(id, rows, ref);
   report.batches = unconfirmed.size;

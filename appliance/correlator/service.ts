@@ -286,6 +286,11 @@ async function replayLog(
   });
   for (const t of report.torn)
     log.warn(t, 'log segment ends in a torn record (a crash mid-write); the bytes after it are ignored');
+  if (report.damaged > 0)
+    log.error(
+      { records: report.damaged },
+      'damaged log records (checksum mismatch) stepped over: what they held is lost',
+    );
   if (report.batches > 0 || report.replayed > 0)
     log.info(report, 'replaying the log: unconfirmed batches resent, lines with no row joined again');
   for (const { batch, remove } of readLegacySpool(dir)) {

@@ -32,11 +32,15 @@ export interface DecodedRecord {
   /** Offset of the payload in the buffer (and so in the segment file). */
   offset: number;
   length: number;
+  /** False when the payload does not match its checksum (damaged): skip it, the next one follows. */
+  intact: boolean;
 }
 
 /**
- * The record at `at`, or undefined when what is there is not a whole, intact record: past the end,
- * a length running past the end, an unknown kind or a checksum mismatch (a torn or damaged tail).
+ * The record at `at`, or undefined when no record can be read there: past the end, an unknown
+ * kind, or a length running past the end (a torn tail: a crash mid-write). A record whose header
+ * is sound but whose payload fails its checksum is returned with `intact: false`, so a reader can
+ * step over it to the records after it.
  */
 export function decodeRecord(buf: Buffer, at: number): DecodedRecord | undefined {
   if (at + HEADER_BYTES > buf.length) return undefined;
@@ -44,8 +48,8 @@ export function decodeRecord(buf: Buffer, at: number): DecodedRecord | undefined
   const length = buf.readUInt32LE(at + 1);
   const offset = at + HEADER_BYTES;
   if (kind === undefined || offset + length > buf.length) return undefined;
-  if (crc32(buf.subarray(offset, offset + length)) !== buf.readUInt32LE(at + 5)) return undefined;
-  return { kind, offset, length };
+  const intact = crc32(buf.subarray(offset, offset + length)) === buf.readUInt32LE(at + 5);
+  return { kind, offset, length, intact };
 }
 
 /** Payload of a `batch` record. */

@@ -1,7 +1,7 @@
 import { close, closeSync, fsync, mkdirSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LogIoError } from '../errors.js';
+import { LogIoError, LogRecordError } from '../errors.js';
 import {
   type DecodedRecord,
   decodeRecord,
@@ -141,11 +141,14 @@ export class SegmentLog {
     }
   }
 
-  /** Calls `onRecord` for each whole record of a segment; returns the offset where intact records end. */
+  /**
+   * Calls `onRecord` for each intact record of a segment, stepping over damaged ones (counted);
+   * returns where readable records end (less than `size` after a torn tail).
+   */
   async readSegment(
     seq: number,
     onRecord: (rec: DecodedRecord, buf: Buffer) => void | Promise<void>,
-  ): Promise<{ end: number; size: number }> {
+  ): Promise<{ end: number; size: number; damaged: number }> {
     let buf: Buffer;
     try {
       buf = await readFile(join(this.dir, name(seq)));
@@ -153,29 +156,34 @@ export class SegmentLog {
       throw new LogIoError(this.dir, err);
     }
     let at = 0;
+    let damaged = 0;
     for (let rec = decodeRecord(buf, at); rec; rec = decodeRecord(buf, at)) {
-      await onRecord(rec, buf);
+      if (rec.intact) await onRecord(rec, buf);
+      else damaged++;
       at = rec.offset + rec.length;
     }
-    return { end: at, size: buf.length };
+    return { end: at, size: buf.length, damaged };
   }
 
-  /** The payload at `ref` (flushing first if it is still buffered). */
+  /** The payload at `ref` (flushing first if it is still buffered), its checksum verified. */
   async read(ref: RecordRef): Promise<string> {
     if (ref.segment === this.current && ref.offset >= this.written) this.flush();
+    const size = ref.length + HEADER_BYTES;
+    const out = Buffer.allocUnsafe(size);
     try {
       const fh = await open(join(this.dir, name(ref.segment)), 'r');
       try {
-        const out = Buffer.allocUnsafe(ref.length);
-        const { bytesRead } = await fh.read(out, 0, ref.length, ref.offset);
-        if (bytesRead !== ref.length) throw new Error(`short read at ${ref.segment}:${ref.offset}`);
-        return out.toString('utf8');
+        await fh.read(out, 0, size, ref.offset - HEADER_BYTES);
       } finally {
         await fh.close();
       }
     } catch (err) {
       throw new LogIoError(this.dir, err);
     }
+    const rec = decodeRecord(out, 0);
+    if (!rec?.intact || rec.length !== ref.length)
+      throw new LogRecordError(this.dir, ref.segment, ref.offset);
+    return out.toString('utf8', HEADER_BYTES, size);
   }
 
   /** Removes a sealed segment. */

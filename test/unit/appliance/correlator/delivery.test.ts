@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +191,40 @@ describe('Delivery', () => {
     expect(l.ledger.unconfirmedBatches).toBeGreaterThan(0);
     await until(() => stored.length === 3 && l.ledger.unconfirmedBatches === 0);
     await d.close();
+  });
+});
+
+describe('Delivery with a damaged record in the log', () => {
+  it('reports the batch lost and goes on with the next, instead of retrying it forever', async () => {
+    const first = controllableWriter();
+    first.state.up = false;
+    const l1 = log();
+    const d1 = new Delivery(first.writer, l1.durable, OPTS, recorder().observer);
+    for (let i = 1; i <= 2; i++) d1.submit(b(i));
+    await d1.close();
+    await l1.durable.close();
+    // Flip one byte of the first batch's body on disk.
+    const file = join(l1.dir, readdirSync(l1.dir).find((f) => f.endsWith('.log'))!);
+    const bytes = readFileSync(file);
+    bytes[bytes.indexOf('{"n":1}') + 5] ^= 1;
+    writeFileSync(file, bytes);
+
+    const second = controllableWriter();
+    const l2 = log(l1.dir);
+    const { events, observer } = recorder();
+    const d2 = new Delivery(second.writer, l2.durable, OPTS, observer);
+    // The damaged record is skipped when the log is read at start; refer to it as a run would.
+    const payload = 'run-1\n1\n{"n":1}\n';
+    d2.submitRecovered('run-1', 1, { segment: 1, offset: bytes.indexOf('run-1\n'), length: payload.length });
+    const report = await recover(l2.segments, l2.ledger, {
+      batch: (id, rows, ref) => d2.submitRecovered(id, rows, ref),
+      line: () => undefined,
+    });
+    expect(report).toMatchObject({ batches: 1, damaged: 1 }); // run-1 stepped over, run-2 found after it
+    await until(() => second.stored.length === 1);
+    expect(second.stored).toEqual(['run-2']);
+    expect(events).toEqual(['lost:run-1', 'replayed:run-2']);
+    await d2.close();
   });
 });
 
