@@ -35,10 +35,11 @@ const handle = await startCorrelator({
   log: pino({ level: 'warn' }, pino.destination(2)),
   clickhouse: ch,
 });
-process.stdout.write('ready\n');
+// The handler goes in before "ready": the parent may signal the moment it reads that line.
 process.once('SIGTERM', async () => {
   await handle.close();
   await ch.close();
   process.stdout.write(`closed ${JSON.stringify(handle.status())}\n`);
   process.exit(0);
 });
+process.stdout.write('ready\n');

@@ -49,8 +49,8 @@ function startChild(dir: string, mode: 'serve' | 'count') {
   const next = () =>
     new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
-      child.once('exit', (code) =>
-        reject(new Error(`child exited (${code}): ${stderr.join('').slice(-2000)}`)),
+      child.once('exit', (code, signal) =>
+        reject(new Error(`child (${mode}) exited (${code ?? signal}): ${stderr.join('').slice(-2000)}`)),
       );
     });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
