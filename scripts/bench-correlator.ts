@@ -287,7 +287,8 @@ async function readToLogMs(registry: Registry) {
   return {
     reads: count,
     mean_ms: Number(((sum / count) * 1000).toFixed(3)),
-    p99_bucket_ms: Number(p99) * 1000,
+    // The bucket's upper bound; -1 for the +Inf bucket (past the largest bound, 50 ms).
+    p99_bucket_ms: Number.isFinite(Number(p99)) ? Number(p99) * 1000 : -1,
   };
 }
 

@@ -15,7 +15,7 @@ export const correlatorSection = z
     max_connections: z.number().int().min(16).max(10_000_000).default(500_000),
     /** Requests waiting for their handshake; past it the oldest is emitted uncorrelated (counted). */
     max_pending: z.number().int().min(16).max(10_000_000).default(100_000),
-    /** Batches held in memory while ClickHouse and the spool are both behind; past it input pauses. */
+    /** Batch bodies held in memory; the rest wait in the log (README "Delivery"). */
     max_queued_batches: z.number().int().min(1).max(10_000).default(16),
     max_line_bytes: z.number().int().min(1024).max(16_777_216).default(65_536),
     /**
