@@ -168,7 +168,7 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     }),
     rowsLost: new Counter({
       name: 'ja4_correlator_rows_lost_total',
-      help: 'Rows neither the sink nor the spool took at close (should stay 0)',
+      help: 'Rows neither the sink nor the log took at close (should stay 0)',
       registers: [registry],
     }),
     insertSeconds: new Histogram({
