@@ -24,8 +24,8 @@ type Accepted = { tls: TlsEvent } | { http: HttpEvent; raw: string | undefined }
  * From decoded lines to the join, through the log. The lines of one read from a socket are
  * appended to the log as they are decoded and handed to the kernel together (`endOfRead`), and
  * only then joined: a line counts as accepted once it is in the log, and the window in which a
- * line has been read and is not yet logged is the decoding of that one read (about 0.1 ms for
- * 64 KiB). It also tells the log's ledger when every request logged so far has left the join.
+ * line has been read and is not yet logged is the decoding of that one read, at most 64 KiB
+ * (timed by ja4_correlator_read_to_log_seconds; README "No loss"). It also tells the log's ledger when every request logged so far has left the join.
  */
 export class Ingest {
   private readonly read: Accepted[] = [];
