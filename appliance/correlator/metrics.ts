@@ -10,6 +10,8 @@ export interface MetricSources {
   queuedBatches(): number;
   spoolBatches(): number;
   spoolBytes(): number;
+  logSegments(): number;
+  deadLetterBytes(): number;
   producers(source: 'http' | 'network'): number;
 }
 
@@ -146,8 +148,25 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     'Batches in memory waiting for the sink',
     src.queuedBatches,
   );
-  readGauge(registry, 'ja4_correlator_spool_batches', 'Batches in the on-disk spool', src.spoolBatches);
-  readGauge(registry, 'ja4_correlator_spool_bytes', 'Bytes in the on-disk spool', src.spoolBytes);
+  readGauge(
+    registry,
+    'ja4_correlator_spool_batches',
+    'Batches in the on-disk log not yet confirmed by the sink',
+    src.spoolBatches,
+  );
+  readGauge(
+    registry,
+    'ja4_correlator_spool_bytes',
+    'Bytes of the on-disk log (correlator.spool_dir)',
+    src.spoolBytes,
+  );
+  readGauge(registry, 'ja4_correlator_log_segments', 'Segment files of the on-disk log', src.logSegments);
+  readGauge(
+    registry,
+    'ja4_correlator_dead_letter_bytes',
+    'Bytes in the dead-letter files (current and rotated)',
+    src.deadLetterBytes,
+  );
   const producers = new Gauge({
     name: 'ja4_correlator_producer_connections',
     help: 'Producers connected, by socket',
@@ -166,14 +185,30 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       labelNames: ['source', 'reason'] as const,
       registers: [registry],
     }),
+    refused: new Counter({
+      name: 'ja4_correlator_refused_total',
+      help: 'Well-formed events refused on purpose, by socket and reason (duplicate_key, bad_ip, too_old, in_future)',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
     filtered: new Counter({
       name: 'ja4_correlator_filtered_total',
       help: 'HTTP events dropped by filter.allow/deny (client_ip)',
       registers: [registry],
     }),
+    deadLetterRows: new Counter({
+      name: 'ja4_correlator_dead_letter_rows_total',
+      help: 'Rows ClickHouse refused for their content, written to the dead-letter file',
+      registers: [registry],
+    }),
+    logErrors: new Counter({
+      name: 'ja4_correlator_log_errors_total',
+      help: 'Failed writes or removals in the on-disk log (disk full, I/O errors)',
+      registers: [registry],
+    }),
     batches: new Counter({
       name: 'ja4_correlator_batches_total',
-      help: 'Batches by result: written, replayed (written from the spool), failed, spooled, lost',
+      help: 'Batches by result: written, replayed (from the log of an earlier run), failed, split (refused for its rows), spooled, lost',
       labelNames: ['result'] as const,
       registers: [registry],
     }),
@@ -184,13 +219,19 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     }),
     rowsLost: new Counter({
       name: 'ja4_correlator_rows_lost_total',
-      help: 'Rows neither the sink nor the spool took at close (should stay 0)',
+      help: 'Rows neither the sink nor the log took at close (should stay 0)',
       registers: [registry],
     }),
     insertSeconds: new Histogram({
       name: 'ja4_correlator_insert_seconds',
       help: 'Time to write one batch to the sink',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    readToLog: new Histogram({
+      name: 'ja4_correlator_read_to_log_seconds',
+      help: 'From a read on a socket to its lines being in the log: what a crash at that moment would lose',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
       registers: [registry],
     }),
     inputPaused: new Gauge({

@@ -28,6 +28,8 @@ describe('correlator join metrics', () => {
       queuedBatches: () => 0,
       spoolBatches: () => 0,
       spoolBytes: () => 0,
+      logSegments: () => 0,
+      deadLetterBytes: () => 0,
       producers: () => 0,
     });
     const text = await registry.metrics();

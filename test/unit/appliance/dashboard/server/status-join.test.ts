@@ -30,6 +30,8 @@ describe("the status page's join counters", () => {
       queuedBatches: () => 0,
       spoolBatches: () => 0,
       spoolBytes: () => 0,
+      logSegments: () => 0,
+      deadLetterBytes: () => 0,
       producers: () => 0,
     });
     server = await serveMetrics(registry, 0);
