@@ -2,13 +2,11 @@ import { stringify } from 'yaml';
 import { type Config, configSchema } from '../appliance/common/config/schema.js';
 import { CLICKHOUSE_HTTP_PORT, HTTPD_HTTPS_PORT, SOCKET_DIR, STATE_DIR } from './container-spec.js';
 
-/** Where ClickHouse is reached on the appliance network, and as whom. */
-export interface ClickHouseEndpoint {
-  /** Network alias of the server container. */
-  host: string;
-  /** The appliance's ClickHouse user. */
-  username: string;
-}
+/**
+ * Where ClickHouse is: a server on the appliance network (its alias and the appliance's user),
+ * or the embedded engine's data directory inside the one `ja4 up` container.
+ */
+export type ClickHouseEndpoint = { host: string; username: string } | { embeddedDir: string };
 
 /**
  * Validates the stack's appliance config against the appliance's own schema and fills defaults.
@@ -30,8 +28,12 @@ export function validateApplianceConfig(
  */
 export function containerConfig(config: Config, endpoint: ClickHouseEndpoint): Config {
   const out: Config = structuredClone(config);
-  out.clickhouse.url = `http://${endpoint.host}:${CLICKHOUSE_HTTP_PORT}`;
-  out.clickhouse.username = endpoint.username;
+  if ('embeddedDir' in endpoint) {
+    out.clickhouse.url = `embedded:${endpoint.embeddedDir}`;
+  } else {
+    out.clickhouse.url = `http://${endpoint.host}:${CLICKHOUSE_HTTP_PORT}`;
+    out.clickhouse.username = endpoint.username;
+  }
   out.clickhouse.password = '';
   out.log.pretty = 'never';
   out.sockets.http = `${SOCKET_DIR}/http.socket`;
