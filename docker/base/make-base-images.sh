@@ -5,22 +5,25 @@
 #   debian:bookworm-slim          debootstrap --variant=minbase bookworm, imported
 #   node:<node>-bookworm-slim     that plus this host's node, headers and npm (node.Containerfile)
 #   httpd:<apache2>-bookworm      that plus Debian's apache2 laid out as the official image
-#                                 (httpd.Containerfile)
+#                                 (httpd.Containerfile); <apache2> is the version installed
 #
 # Each image carries the label org.ja4-platform.base-key: a hash of what made it (this script,
-# the Containerfiles and their files, the suite and mirror, node's and npm's versions, the
-# mirror's apache2 version). A run whose key matches the stored images does nothing, so CI
-# pays the ~2 minutes once per change of inputs. Prints the tags as KEY=VALUE lines on stdout
-# (DEBIAN_IMAGE, NODE_IMAGE, HTTPD_IMAGE, BASE_KEY); progress goes to stderr.
+# the Containerfiles and their files, the suite and mirror, node's and npm's versions). A run
+# whose key matches the stored images does nothing, so CI pays the 2-3 minutes once per change
+# of inputs; --force makes them again (e.g. to take a Debian point release). Prints the tags as
+# KEY=VALUE lines on stdout (DEBIAN_IMAGE, NODE_IMAGE, HTTPD_IMAGE, BASE_KEY) and keeps them in
+# $cache/bases-<key>.env; progress goes to stderr.
 #
 #   sudo bash docker/base/make-base-images.sh [--force]
-# Env: JA4_DEBIAN_MIRROR (default http://deb.debian.org/debian), JA4_BASE_CACHE (debootstrap's
-# .deb cache, default /var/cache/ja4-deploy/debs), PODMAN (default podman).
+# Env: JA4_DEBIAN_MIRROR (default http://deb.debian.org/debian), JA4_DEBIAN_SECURITY_MIRROR
+# (default http://deb.debian.org/debian-security), JA4_BASE_CACHE (default
+# /var/cache/ja4-deploy: debootstrap's .deb cache and the tag files), PODMAN (default podman).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 mirror=${JA4_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-cache=${JA4_BASE_CACHE:-/var/cache/ja4-deploy/debs}
+security=${JA4_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+cache=${JA4_BASE_CACHE:-/var/cache/ja4-deploy}
 podman=${PODMAN:-podman}
 force=${1:-}
 label=org.ja4-platform.base-key
@@ -37,47 +40,43 @@ npm_dir=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
 npm_version=$(npm --version)
 node_include=$(cd "$(dirname "$(readlink -f "$node_bin")")/../include/node" 2>/dev/null && pwd || true)
 [ -f "$node_include/node_api.h" ] || { say "no Node headers beside $node_bin (include/node)"; exit 1; }
-apache_version=$(apt-cache policy apache2 2>/dev/null | sed -n 's/^ *Candidate: *//p')
-apache_upstream=${apache_version%%-*}
-[ -n "$apache_upstream" ] && [ "$apache_upstream" != '(none)' ] || {
-  say 'apt-cache knows no apache2 candidate: run apt-get update'
-  exit 1
-}
 
 key=$(
   {
     cat "$0" "$here"/*.Containerfile "$here/httpd.conf" "$here/httpd.sh" "$here/httpd-foreground"
-    printf '%s\n' "$suite" "$mirror" "$node_version" "$npm_version" "$apache_version"
+    printf '%s\n' "$suite" "$mirror" "$security" "$node_version" "$npm_version"
   } | sha256sum | cut -c1-16
 )
 debian_tag=debian:$suite-slim
 node_tag=node:$node_version-$suite-slim
-httpd_tag=httpd:$apache_upstream-$suite
+httpd_build=localhost/ja4-base-httpd:$key
+tags=$cache/bases-$key.env
 
 has_key() { [ "$("$podman" image inspect --format "{{index .Labels \"$label\"}}" "$1" 2>/dev/null)" = "$key" ]; }
 
-emit() {
-  printf 'DEBIAN_IMAGE=%s\nNODE_IMAGE=%s\nHTTPD_IMAGE=%s\nBASE_KEY=%s\n' "$debian_tag" "$node_tag" "$httpd_tag" "$key"
-}
-
-if [ "$force" != --force ] && has_key "$debian_tag" && has_key "$node_tag" && has_key "$httpd_tag"; then
-  say "cached (key $key): $debian_tag, $node_tag, $httpd_tag"
-  emit
-  exit 0
+if [ "$force" != --force ] && [ -f "$tags" ]; then
+  httpd_tag=$(sed -n 's/^HTTPD_IMAGE=//p' "$tags")
+  if has_key "$debian_tag" && has_key "$node_tag" && has_key "$httpd_tag"; then
+    say "cached (key $key): $debian_tag, $node_tag, $httpd_tag"
+    cat "$tags"
+    exit 0
+  fi
 fi
 
 work=$(mktemp -d /var/tmp/ja4-base.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$cache"
+mkdir -p "$cache/debs"
 started=$(date +%s)
 
 say "debootstrap $suite (minbase) from $mirror"
-debootstrap --variant=minbase --cache-dir="$cache" "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+debootstrap --variant=minbase --cache-dir="$cache/debs" "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
   tail -n 20 "$work/debootstrap.log" >&2
   exit 1
 }
-# As the official slim image: the mirror in sources.list, no package lists or caches inside.
-printf 'deb %s %s main\ndeb %s %s-updates main\n' "$mirror" "$suite" "$mirror" "$suite" >"$work/rootfs/etc/apt/sources.list"
+# As the official slim image: the suite, its updates and security updates in sources.list, no
+# package lists or caches inside.
+printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+  "$mirror" "$suite" "$mirror" "$suite" "$security" "$suite" >"$work/rootfs/etc/apt/sources.list"
 rm -rf "$work/rootfs"/var/lib/apt/lists/* "$work/rootfs"/var/cache/apt/archives/*.deb "$work/rootfs"/var/log/*.log
 tar -C "$work/rootfs" -c . | "$podman" import \
   --change "LABEL $label=$key" --change 'CMD ["bash"]' \
@@ -94,6 +93,11 @@ cp -a "$node_include" "$work/node/usr/local/include/node"
 say "$node_tag built (node $node_version, npm $npm_version; $(($(date +%s) - started)) s)"
 
 "$podman" build -q --label "$label=$key" --build-arg "DEBIAN_IMAGE=$debian_tag" \
-  -f "$here/httpd.Containerfile" -t "$httpd_tag" "$here" >/dev/null
+  -f "$here/httpd.Containerfile" -t "$httpd_build" "$here" >/dev/null
+# Tagged with the apache2 release it holds, as the official image's tag names httpd's.
+apache_version=$("$podman" run --rm "$httpd_build" dpkg-query -W -f '${Version}' apache2)
+httpd_tag=httpd:${apache_version%%-*}-$suite
+"$podman" tag "$httpd_build" "$httpd_tag"
+"$podman" rmi "$httpd_build" >/dev/null
 say "$httpd_tag built (apache2 $apache_version; $(($(date +%s) - started)) s)"
-emit
+printf 'DEBIAN_IMAGE=%s\nNODE_IMAGE=%s\nHTTPD_IMAGE=%s\nBASE_KEY=%s\n' "$debian_tag" "$node_tag" "$httpd_tag" "$key" | tee "$tags"

@@ -127,13 +127,12 @@ describe.skipIf(skip !== '')(`containers from the Pulumi specs${skip ? ` (skippe
     } finally {
       await browser.close();
     }
-    // Published ports reach httpd through the network's gateway (DNAT), so that is the client.
+    // A published port reaches httpd through its network's gateway (DNAT): that is the client.
     const gateway = podman([
-      'network',
       'inspect',
       '--format',
-      '{{range .Subnets}}{{.Gateway}}{{end}}',
-      `${NAME}-net`,
+      '{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}',
+      `${NAME}-apache-httpd`,
     ]).stdout.trim();
     const session = await login(`http://127.0.0.1:${PORTS.dashboard}`, 'admin', ADMIN_PASSWORD);
     const found = await requestsWithJa4(session, gateway, [...curlPaths, '/deploy-chromium'], 90_000);
