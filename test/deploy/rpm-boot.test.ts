@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildRpmResult, buildRpms, defaultOptions } from '../../scripts/build-rpm.js';
@@ -71,6 +72,14 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
       await new Promise((r) => setTimeout(r, 3000));
     }
     return found;
+  };
+  /** Every unit active and the dashboard answering (ja4-up migrates before it listens). */
+  const unitsUp = async () => {
+    for (let i = 0; i < 90; i++) {
+      const health = curl(['-o', '/dev/null', '-w', '%{http_code}', 'http://127.0.0.1:8000/api/health']);
+      if (health === '200' && UNITS.every((u) => active(u) === 'active')) return;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   };
   const active = (unit: string) =>
     inRoot(booted as Booted, ['systemctl', 'is-active', unit], { nothrow: true }).stdout.trim();
@@ -182,10 +191,10 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
 
   it('upgrades to a rebuilt release, keeping the edited ja4.yaml and the data', async () => {
     const b = booted as Booted;
-    mkdirSync(join(root, 'tmp/rpms-v2'), { recursive: true });
-    for (const f of v2.rpms) cpSync(f, join(root, 'tmp/rpms-v2', f.split('/').pop() as string));
+    mkdirSync(join(root, 'root/rpms-v2'), { recursive: true });
+    for (const f of v2.rpms) cpSync(f, join(root, 'root/rpms-v2', f.split('/').pop() as string));
     await timed('rpm_upgrade_s', () => {
-      const names = v2.rpms.map((f) => `/tmp/rpms-v2/${f.split('/').pop()}`);
+      const names = v2.rpms.map((f) => `/root/rpms-v2/${f.split('/').pop()}`);
       inRoot(b, ['rpm', '--nodeps', '-U', ...names]);
     });
     expect(inRoot(b, ['rpm', '-q', '--qf', '%{RELEASE}', 'ja4-common']).stdout).toBe('2');
@@ -208,9 +217,6 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
     });
   });
 });
-
-import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 
 function spawnRpm(args: string[]) {
   return spawnSync('rpm', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
