@@ -30,7 +30,7 @@ import { Batcher } from '../appliance/correlator/domain/batcher.js';
 import { ConnectionJoin } from '../appliance/correlator/domain/join.js';
 import { buildRow } from '../appliance/correlator/domain/row.js';
 import { startCorrelator } from '../appliance/correlator/service.js';
-import { httpEvent, tlsEvent } from '../test/unit/appliance/correlator/fixtures.js';
+import { httpEvent, tlsEvent } from './lib/sample-events.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EMBEDDED_ROWS = Number(process.env.BENCH_ROWS ?? 60_000);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:detector`: the detector's accuracy and speed, side by side in one run.
- *   1. accuracy on two labelled sets: the seed generator's data (scripts/lib/seed-*.ts) through the
+ *   1. accuracy on two labelled sets: the seed generator's data (appliance/demo) through the
  *      real schema on an embedded engine (view_ai_features_1h, labels from seed_labels), and the
  *      synthetic feature rows of scripts/lib/detector-synthetic.ts. Each model is trained on the
  *      human baseline (isBaselineRow) and scores every row: ROC AUC, precision and recall at the
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
 import { defaultConfig, openClickHouse } from '../appliance/common/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
+import { readBotLists, writeSeed } from '../appliance/demo/index.js';
 import {
   buildFeatures,
   FEATURE_NAMES,
@@ -35,8 +36,6 @@ import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
-import { readBotLists } from './lib/dictionaries.js';
-import { writeSeed } from './lib/seed-writer.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CFG = defaultConfig().detector;
@@ -146,7 +145,7 @@ async function seededSet(): Promise<LabelledSet> {
       ]),
     );
     return {
-      name: 'seeded (scripts/lib/seed-*, seed 42, via view_ai_features_1h)',
+      name: 'seeded (appliance/demo, seed 42, via view_ai_features_1h)',
       rows,
       bot: rows.map((r) => labels.get(`${r.src_ip}|${r.ja4}`) ?? false),
     };

@@ -3,7 +3,7 @@
  * `npm run bench:fingerprint`: ClientHellos/s of the fingerprinting core, beside a plain walk over
  * the same capture's packet records, measured in one run on one core.
  *
- * The capture is built by replicating the reference fixtures (../shared/fixtures/ja4: the
+ * The capture is built by replicating the reference fixtures (test/fixtures/ja4: the
  * ClientHello packets of tls-sni.pcapng, plus the QUIC and TLS 1.0/1.2 singles) with each
  * replica's addresses rewritten, so every replica is a new connection: ≥ 50k ClientHellos.
  * Writes bench/results/fingerprint.json. BENCH_CLIENT_HELLOS sets the target count.
@@ -12,15 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { recordLine } from '../appliance/cli/commands/fingerprint.js';
 import { walkCapture } from '../appliance/sentinel/capture-file.js';
 import { setFingerprintCache } from '../appliance/sentinel/fingerprint-cache.js';
 import { fingerprintBuffer } from '../appliance/sentinel/fingerprint-file.js';
 import { decodeFrame } from '../appliance/sentinel/link-layer.js';
 import { newPacketInfo } from '../appliance/sentinel/packet-info.js';
+import { recordLine } from '../appliance/sentinel/record-line.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const fixtures = path.resolve(root, '../shared/fixtures/ja4');
+const fixtures = path.resolve(root, 'test/fixtures/ja4');
 const SOURCES = [
   'tls-sni.pcapng',
   'quic-with-several-tls-frames.pcapng',

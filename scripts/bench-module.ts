@@ -28,13 +28,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import {
-  APACHE_BIN,
+  type ApacheOptions,
   type ApacheServer,
   apacheMissing,
   buildModule,
-  startApache,
-} from '../test/helpers/apache.js';
-import { get, reqinCounters } from '../test/helpers/http-client.js';
+  fetchModuleStatus,
+  parseModuleCounters,
+  startApache as startWebHost,
+} from '../appliance/web-host/index.js';
+import { APACHE, MODULE_DIR } from './lib/apache-host.js';
 import { type CallgrindCost, callgrindCost, hasValgrind } from './lib/callgrind-httpd.js';
 import { type ModuleProfile, parseProfileStatus, profileBetween } from './lib/module-profile.js';
 
@@ -149,10 +151,10 @@ async function countingSink(file: string): Promise<{ count: () => number; close:
   };
 }
 
-const statusPage = async (port: number): Promise<string> => (await get({ port, path: '/reqin-status' })).body;
+const startApache = (o: ApacheOptions) => startWebHost({ apache: APACHE, ...o });
 
 export async function benchModule(o: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
-  const missing = apacheMissing();
+  const missing = apacheMissing(APACHE);
   if (missing) throw new Error(missing);
   await $({ quiet: true })`wrk --version`.nothrow().then((r) => {
     if (!/wrk/.test(r.stdout + r.stderr))
@@ -168,7 +170,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
   const client = pinned ? ['taskset', '-c', '1'] : [];
 
   log('building mod_reqin_log');
-  const module = buildModule('release');
+  const module = buildModule(MODULE_DIR, 'release');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-bench-'));
   chmodSync(dir, 0o755);
   const sink = await countingSink(path.join(dir, 'http.socket'));
@@ -222,7 +224,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
     }
     const onRps = runs.on.map((r) => r.rps);
     const offRps = runs.off.map((r) => r.rps);
-    const c = await reqinCounters(on.port);
+    const c = parseModuleCounters(await fetchModuleStatus(on.port));
     await new Promise((r) => setTimeout(r, 500)); // let the reader drain
     const ratios = onRps.map((v, i) => v / offRps[i]);
     const medianRatio = median(ratios);
@@ -231,15 +233,15 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
       log("profile build: cycles of the module's own work per request");
       const prof = await startApache({
         ...common,
-        module: buildModule('profile'),
+        module: buildModule(MODULE_DIR, 'profile'),
         conf: `ReqinLogSocket ${dir}/http.socket\n${status}`,
       });
       servers.push(prof);
       await wrk(prof, 2);
-      const before = parseProfileStatus(await statusPage(prof.port));
+      const before = parseProfileStatus(await fetchModuleStatus(prof.port));
       const run = await wrk(prof, Math.max(5, o.seconds * 3));
       await new Promise((r) => setTimeout(r, 300)); // the flusher's last window
-      const p = profileBetween(before, parseProfileStatus(await statusPage(prof.port)));
+      const p = profileBetween(before, parseProfileStatus(await fetchModuleStatus(prof.port)));
       profile = {
         ...p,
         rps: Math.round(run.rps),
@@ -261,7 +263,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
       callgrind = await costs(module);
       if (o.baselineSo) baseline = { so: o.baselineSo, costs: await costs(o.baselineSo) };
     } else if (o.callgrind) log('valgrind not found: no instruction counts');
-    const version = (await $({ quiet: true })`${APACHE_BIN} -v`).stdout
+    const version = (await $({ quiet: true })`${APACHE.httpd} -v`).stdout
       .split('\n')[0]
       .replace('Server version: ', '');
     return {

@@ -157,7 +157,7 @@ function quicInitial(frames: Buffer): Buffer {
 }
 
 function fixtureFiles(): Buffer[] {
-  const dir = path.resolve(import.meta.dirname, '../../shared/fixtures/ja4');
+  const dir = path.resolve(import.meta.dirname, '../test/fixtures/ja4');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /\.pcap(ng)?$/.test(f))

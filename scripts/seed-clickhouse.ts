@@ -18,11 +18,19 @@ import { chalk, echo, minimist } from 'zx';
 import { openClickHouse, parseClickHouseUrl } from '../appliance/common/clickhouse.js';
 import { loadConfig } from '../appliance/common/config/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
+import {
+  LABELS_TABLE,
+  RAW_TABLE,
+  readBotLists,
+  SCENARIOS,
+  type SeedOptions,
+  type SeedSummary,
+  sessionCounts,
+  tableExists,
+  writeSeed,
+} from '../appliance/demo/index.js';
 import { isEntryPoint, numberOption, runMain } from './lib/cli.js';
-import { readBotLists } from './lib/dictionaries.js';
 import { ScriptOptionError, SeedLatchError, SeedSchemaError } from './lib/errors.js';
-import { SCENARIOS, type SeedOptions, sessionCounts } from './lib/seed-plan.js';
-import { LABELS_TABLE, RAW_TABLE, type SeedSummary, tableExists, writeSeed } from './lib/seed-writer.js';
 
 export const SEED_USAGE = `usage: npm run seed -- [--url embedded:DIR|http://host:8123] [--seed 42] [--scale 1]
        [--at ISO-DATE] [--hours 24] [--batch 10000] [--labels FILE] [--dictionaries DIR]

@@ -11,3 +11,4 @@ export * from './live/event-socket.js';
 export * from './live/sentinel.js';
 export * from './pipeline.js';
 export * from './record.js';
+export * from './record-line.js';

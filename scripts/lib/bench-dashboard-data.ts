@@ -12,8 +12,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { defaultDictionariesDir } from '../../appliance/common/migrate/index.js';
-import { readBotLists } from './dictionaries.js';
-import { RAW_TABLE, writeSeed } from './seed-writer.js';
+import { RAW_TABLE, readBotLists, writeSeed } from '../../appliance/demo/index.js';
 
 const DAY_US = 86_400_000_000;
 

@@ -10,16 +10,17 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  APACHE_BIN,
-  APACHE_MODULES,
-  createLineSink,
+  COMBINED_LOG_FORMAT,
   freePort,
+  loadModuleLine,
   STOCK_MODULES,
-} from '../../test/helpers/apache.js';
+  waitForPort,
+} from '../../appliance/web-host/index.js';
+import { APACHE } from './apache-host.js';
+import { createLineSink } from './line-sink.js';
 
 /** A request as a current Chrome sends it for a page: long User-Agent, Accept and sec-* headers. */
 export const BROWSER_HEADERS: Record<string, string> = {
@@ -54,7 +55,7 @@ export function hasValgrind(): boolean {
 }
 
 function config(dir: string, port: number, module?: string): string {
-  const mod = (m: string) => `LoadModule ${m}_module ${path.join(APACHE_MODULES, `mod_${m}.so`)}`;
+  const mod = (m: string) => loadModuleLine(APACHE.modules, m);
   return [
     `ServerRoot ${dir}`,
     'ServerName 127.0.0.1',
@@ -64,7 +65,7 @@ function config(dir: string, port: number, module?: string): string {
     `ErrorLog ${dir}/error.log`,
     ...['mpm_event', 'authz_core', 'mime', 'status', 'remoteip', ...STOCK_MODULES].map(mod),
     'TypesConfig /etc/mime.types',
-    `LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined`,
+    COMBINED_LOG_FORMAT,
     `CustomLog ${dir}/access.log combined`,
     module ? `LoadModule reqin_log_module ${module}\nReqinLogSocket ${dir}/http.socket` : '',
     'KeepAlive On\nMaxKeepAliveRequests 100000\nKeepAliveTimeout 5',
@@ -89,21 +90,6 @@ async function serve(port: number, n: number, headers: Record<string, string>): 
   agent.destroy();
 }
 
-async function listening(port: number, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`httpd under valgrind did not listen on ${port}`);
-}
-
 /** Total instructions of one httpd -X under callgrind serving n requests. */
 async function instructions(n: number, headers: Record<string, string>, module?: string): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-callgrind-'));
@@ -117,7 +103,7 @@ async function instructions(n: number, headers: Record<string, string>, module?:
   const sink = module ? await createLineSink(path.join(dir, 'http.socket')) : undefined;
   if (sink) chmodSync(sink.path, 0o777);
   const out = path.join(dir, 'callgrind.out');
-  const argv = ['--tool=callgrind', '--vgdb=no', `--callgrind-out-file=${out}`, APACHE_BIN, '-X'];
+  const argv = ['--tool=callgrind', '--vgdb=no', `--callgrind-out-file=${out}`, APACHE.httpd, '-X'];
   argv.push('-d', dir, '-f', path.join(dir, 'httpd.conf'));
   const [cmd, args] = asRoot
     ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'valgrind', ...argv]]
@@ -125,7 +111,7 @@ async function instructions(n: number, headers: Record<string, string>, module?:
   const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   try {
-    await listening(port, Date.now() + 60_000);
+    await waitForPort(port, proc, () => `httpd under valgrind (${dir})`, 60_000);
     await serve(port, n, headers);
     // Let the flusher deliver the last batch, so its work is counted too.
     await sink?.waitFor(() => sink.lines.length >= n, 10_000).catch(() => undefined);

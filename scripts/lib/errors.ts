@@ -36,13 +36,6 @@ export class SeedSchemaError extends Ja4Error {
   }
 }
 
-/** A known-bot list in migrations/dictionaries cannot be used. */
-export class BotListError extends Ja4Error {
-  constructor(file: string, reason: string) {
-    super('JA4_ERR_SEED_BOT_LIST', `cannot use the bot list ${file}: ${reason}`, { exitCode: 2 });
-  }
-}
-
 /** The traffic generator only targets loopback or hosts the user vouches for. */
 export class TrafficTargetError extends Ja4Error {
   constructor(host: string, addresses: readonly string[]) {

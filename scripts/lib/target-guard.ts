@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { isLoopbackAddress } from '../../appliance/demo/index.js';
 import { ScriptOptionError, TrafficTargetError } from './errors.js';
-import { isLoopbackAddress } from './ip-ranges.js';
 
 export interface Target {
   url: URL;

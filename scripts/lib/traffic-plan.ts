@@ -1,13 +1,18 @@
 import {
+  ATTACK_PROBES,
   addressInRange,
+  createRng,
   DATACENTER_RANGES,
+  HUMAN_PAGES,
   HUMAN_RANGES,
+  hashParts,
   type ParsedCidr,
   parseCidr,
+  type Rng,
+  SEARCH_TERMS,
+  SLUGS,
   TOR_RANGE,
-} from './ip-ranges.js';
-import { createRng, hashParts, type Rng } from './prng.js';
-import { ATTACK_PROBES, HUMAN_PAGES, SEARCH_TERMS, SLUGS } from './site-paths.js';
+} from '../../appliance/demo/index.js';
 import { TRAFFIC_TLS_PROFILES, type TrafficTlsProfile } from './traffic-profiles.js';
 
 /**

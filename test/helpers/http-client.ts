@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type tls from 'node:tls';
+import { fetchModuleStatus, parseModuleCounters } from '../../appliance/web-host/index.js';
 
 export interface Reply {
   status: number;
@@ -82,6 +83,5 @@ export const keepAliveAgent = (): http.Agent => new http.Agent({ keepAlive: true
 
 /** mod_reqin_log's status page (`SetHandler reqin-log-status` at /reqin-status) as name → count. */
 export async function reqinCounters(port: number): Promise<Record<string, number>> {
-  const body = (await get({ port, path: '/reqin-status' })).body;
-  return Object.fromEntries([...body.matchAll(/^(\w+): (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  return parseModuleCounters(await fetchModuleStatus(port));
 }

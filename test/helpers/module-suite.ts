@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type HttpEvent, httpEventSchema } from '../../appliance/common/index.js';
+import { createLineSink, type LineSink } from '../../scripts/lib/line-sink.js';
 import {
   type ApacheOptions,
   type ApacheServer,
@@ -17,7 +18,6 @@ import {
   hasAsanRuntime,
   startApache,
 } from './apache.js';
-import { createLineSink, type LineSink } from './line-sink.js';
 
 /** Ids unique in this run, for `?t=<id>` in a request's query (eventFor finds its line by it). */
 export function requestIds(prefix: string): () => string {

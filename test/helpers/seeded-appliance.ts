@@ -5,9 +5,8 @@ import pino from 'pino';
 import { type ClickHouseHandle, openClickHouse } from '../../appliance/common/clickhouse.js';
 import { type Config, defaultConfig } from '../../appliance/common/config/schema.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../../appliance/common/migrate/index.js';
+import { insertRawLines, readBotLists, type SeedSummary, writeSeed } from '../../appliance/demo/index.js';
 import { type CycleResult, runCycle } from '../../appliance/detector/index.js';
-import { readBotLists } from '../../scripts/lib/dictionaries.js';
-import { insertRawLines, type SeedSummary, writeSeed } from '../../scripts/lib/seed-writer.js';
 
 export interface SeededAppliance {
   dir: string;

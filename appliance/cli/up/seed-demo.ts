@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readBotLists } from '../../../scripts/lib/dictionaries.js';
-import { LABELS_TABLE, type SeedSummary, tableExists, writeSeed } from '../../../scripts/lib/seed-writer.js';
 import type { ClickHouseClient } from '../../common/index.js';
 import { defaultDictionariesDir } from '../../common/migrate/index.js';
+import { LABELS_TABLE, readBotLists, type SeedSummary, tableExists, writeSeed } from '../../demo/index.js';
 
 /** True on the first run: no seed has ever been written and no request has been stored. */
 export async function isFirstRun(client: ClickHouseClient): Promise<boolean> {

@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseHandle, openClickHouse } from '../../../appliance/common/clickhouse.js';
 import { loadDictionaries, migrateUp } from '../../../appliance/common/migrate/index.js';
-import { readBotLists } from '../../../scripts/lib/dictionaries.js';
-import { generateSeed, type SeedOptions, sessionCounts } from '../../../scripts/lib/seed-plan.js';
-import { type SeedSummary, writeSeed } from '../../../scripts/lib/seed-writer.js';
+import {
+  generateSeed,
+  readBotLists,
+  type SeedOptions,
+  type SeedSummary,
+  sessionCounts,
+  writeSeed,
+} from '../../../appliance/demo/index.js';
 
 /**
  * Seeds a fresh embedded engine (migrations + dictionaries, as `ja4 up` would) and checks what

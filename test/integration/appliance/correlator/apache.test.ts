@@ -9,9 +9,9 @@ import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlatedRowSchema } from '../../../../appliance/common/index.js';
 import { type CorrelatorHandle, startCorrelator } from '../../../../appliance/correlator/service.js';
+import { tlsEvent } from '../../../../scripts/lib/sample-events.js';
 import { type ApacheServer, apacheMissing, buildModule, startApache } from '../../../helpers/apache.js';
 import { get } from '../../../helpers/http-client.js';
-import { tlsEvent } from '../../../unit/appliance/correlator/fixtures.js';
 import { memorySink, producer, quietLog, testConfig, until } from './helpers.js';
 
 const missing = apacheMissing();

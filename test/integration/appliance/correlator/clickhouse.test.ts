@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseHandle } from '../../../../appliance/common/index.js';
 import { ClickHouseSink } from '../../../../appliance/correlator/adapters/clickhouse-sink.js';
 import { startCorrelator } from '../../../../appliance/correlator/service.js';
+import { httpEvent, tlsEvent } from '../../../../scripts/lib/sample-events.js';
 import { openTempEmbedded } from '../../../helpers/clickhouse.js';
-import { httpEvent, tlsEvent } from '../../../unit/appliance/correlator/fixtures.js';
 import { producer, quietLog, testConfig, until } from './helpers.js';
 import { prepareSchema } from './schema.js';
 

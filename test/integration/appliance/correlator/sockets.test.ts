@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CorrelatorHandle, startCorrelator } from '../../../../appliance/correlator/service.js';
-import { httpEvent, tlsEvent } from '../../../unit/appliance/correlator/fixtures.js';
+import { httpEvent, tlsEvent } from '../../../../scripts/lib/sample-events.js';
 import { memorySink, metricValue, producer, quietLog, testConfig, until } from './helpers.js';
 
 const handles: CorrelatorHandle[] = [];

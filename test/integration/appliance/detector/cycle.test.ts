@@ -9,13 +9,12 @@ import {
   loadDictionaries,
   migrateUp,
 } from '../../../../appliance/common/migrate/index.js';
+import { readBotLists, writeSeed } from '../../../../appliance/demo/index.js';
 import { type CycleResult, runCycle } from '../../../../appliance/detector/cycle.js';
 import { FEATURE_NAMES } from '../../../../appliance/detector/features.js';
 import { loadModel } from '../../../../appliance/detector/model/serialize.js';
 import { rotate } from '../../../../appliance/detector/rotation.js';
 import { rocAuc } from '../../../../scripts/lib/detector-eval.js';
-import { readBotLists } from '../../../../scripts/lib/dictionaries.js';
-import { writeSeed } from '../../../../scripts/lib/seed-writer.js';
 
 /**
  * A full cycle on the embedded engine after seeding (issue 9's labelled data through the real

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/ja4');
+const fixtures = path.resolve(repoRoot, 'test/fixtures/ja4');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ja4-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -17,7 +17,7 @@ function ja4(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!existsSync(fixtures))('ja4 fingerprint', () => {
+describe('ja4 fingerprint', () => {
   it('prints one JSON line per ClientHello with the fixture keys', () => {
     const r = ja4('--json', path.join(fixtures, 'latest.pcapng'));
     expect(r.code).toBe(0);

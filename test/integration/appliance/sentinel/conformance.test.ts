@@ -6,20 +6,16 @@ import { type ClientHelloRecord, fingerprintFile } from '../../../../appliance/s
 import { decodeFrame } from '../../../../appliance/sentinel/link-layer.js';
 import { newPacketInfo } from '../../../../appliance/sentinel/packet-info.js';
 
-// The reference fixtures live beside the repo (../shared) and are read in place, never copied.
+// The reference fixtures (FoxIO's captures and expected values, test/fixtures/ja4/README.md).
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
-const dir = path.resolve(repoRoot, '../shared/fixtures/ja4');
-const present = existsSync(dir);
-if (!present) console.warn(`skip: reference fixtures not found at ${dir}`);
-const captures = present
-  ? readdirSync(dir).filter((f) => existsSync(path.join(dir, `${f}.expected.json`)))
-  : [];
+const dir = path.resolve(repoRoot, 'test/fixtures/ja4');
+const captures = readdirSync(dir).filter((f) => existsSync(path.join(dir, `${f}.expected.json`)));
 
 const FIELDS = ['ja4', 'ja4_r', 'ja4_o', 'ja4_ro', 'ja3', 'ja3_full'] as const;
 type Expected = Record<string, string | number | null>;
 const tuple = (r: { [k: string]: unknown }) => `${r.transport}|${r.src}|${r.srcport}|${r.dst}|${r.dstport}`;
 
-describe.skipIf(!present)('reference fixtures (../shared/fixtures/ja4)', () => {
+describe('reference fixtures (test/fixtures/ja4)', () => {
   it('has the 15 captures the README lists', () => {
     expect(captures.length).toBe(15);
   });

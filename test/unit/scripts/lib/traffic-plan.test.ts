@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, parseCidr } from '../../../../scripts/lib/ip-ranges.js';
+import { cidrContains, parseCidr } from '../../../../appliance/demo/index.js';
 import {
   BOT_POOL_SIZE,
   buildPools,

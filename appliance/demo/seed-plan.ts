@@ -1,4 +1,4 @@
-import type { CorrelatedRow } from '../../appliance/common/events/correlated-row.js';
+import type { CorrelatedRow } from '../common/events/correlated-row.js';
 import { BotListError } from './errors.js';
 import {
   addressInRange,

@@ -1,4 +1,4 @@
-import type { CorrelatedRow } from '../../appliance/common/events/correlated-row.js';
+import type { CorrelatedRow } from '../common/events/correlated-row.js';
 import { TCP_SIGNATURES } from './client-profiles.js';
 import { buildHeaders } from './http-headers.js';
 import type { Rng } from './prng.js';

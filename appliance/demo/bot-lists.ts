@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DICTIONARY_SPECS, parseDictionaryCsv } from '../../appliance/common/migrate/index.js';
+import { DICTIONARY_SPECS, parseDictionaryCsv } from '../common/migrate/index.js';
 import { BotListError } from './errors.js';
 import { parseCidr } from './ip-ranges.js';
 import type { BotLists } from './seed-plan.js';

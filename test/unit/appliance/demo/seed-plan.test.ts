@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { correlatedRowSchema } from '../../../../appliance/common/events/correlated-row.js';
-import { HUMAN_PROFILES } from '../../../../scripts/lib/client-profiles.js';
-import { readBotLists } from '../../../../scripts/lib/dictionaries.js';
-import { cidrContains, parseCidr } from '../../../../scripts/lib/ip-ranges.js';
+import { readBotLists } from '../../../../appliance/demo/bot-lists.js';
+import { HUMAN_PROFILES } from '../../../../appliance/demo/client-profiles.js';
+import { cidrContains, parseCidr } from '../../../../appliance/demo/ip-ranges.js';
 import {
   type BotLists,
   generateSeed,
@@ -11,8 +11,8 @@ import {
   rowsOf,
   type SeedOptions,
   sessionCounts,
-} from '../../../../scripts/lib/seed-plan.js';
-import { ATTACK_PROBES } from '../../../../scripts/lib/site-paths.js';
+} from '../../../../appliance/demo/seed-plan.js';
+import { ATTACK_PROBES } from '../../../../appliance/demo/site-paths.js';
 
 const END_US = Date.UTC(2026, 10, 21, 20, 0, 0) * 1000;
 let bots: BotLists;

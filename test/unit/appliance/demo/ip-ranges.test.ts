@@ -6,7 +6,7 @@ import {
   ipv4ToInt,
   isLoopbackAddress,
   parseCidr,
-} from '../../../../scripts/lib/ip-ranges.js';
+} from '../../../../appliance/demo/ip-ranges.js';
 
 describe('ip ranges', () => {
   it('parses IPv4 CIDRs and single addresses, and refuses the rest', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HUMAN_PROFILES, TCP_SIGNATURES, TOOL_PROFILES } from '../../../../scripts/lib/client-profiles.js';
-import { TLS_FINGERPRINTS } from '../../../../scripts/lib/tls-fingerprints.js';
+import { HUMAN_PROFILES, TCP_SIGNATURES, TOOL_PROFILES } from '../../../../appliance/demo/client-profiles.js';
+import { TLS_FINGERPRINTS } from '../../../../appliance/demo/tls-fingerprints.js';
 
 /** JA4T as FoxIO's ja4plus-mapping.csv writes it: window_options_mss_wscale. */
 const ja4t = (id: keyof typeof TCP_SIGNATURES) => {

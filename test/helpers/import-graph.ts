@@ -1,0 +1,71 @@
+/**
+ * The relative imports of the repository's source files, read as text (no compiler): enough to
+ * check which room imports which and to find import cycles.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const SOURCE = /\.(?:ts|tsx|js|mjs|cjs)$/;
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'build']);
+
+/** Source files under `dir` (repository-relative, '/'-separated), skipping build output. */
+export function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(REPO_ROOT, rel))) {
+      const child = `${rel}/${name}`;
+      if (statSync(path.join(REPO_ROOT, child)).isDirectory()) {
+        if (!SKIP_DIRS.has(name)) walk(child);
+      } else if (SOURCE.test(name) && !name.endsWith('.d.ts')) out.push(child);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export interface ImportEdge {
+  /** The importing file, repository-relative. */
+  from: string;
+  /** The specifier as written. */
+  specifier: string;
+  /** The imported file, repository-relative (the .js of a NodeNext specifier mapped to .ts). */
+  to: string;
+  /** `import type` / `export type`: erased at compile time, no runtime edge. */
+  typeOnly: boolean;
+}
+
+// `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`, across line breaks.
+const IMPORT_RE =
+  /(?:^|[;\s])(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+const DYNAMIC_RE = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+function resolveTarget(from: string, specifier: string): string {
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
+  const ts = joined.replace(/\.js$/, '.ts');
+  for (const candidate of [ts, joined.replace(/\.js$/, '.tsx'), joined, `${joined}/index.ts`]) {
+    try {
+      if (statSync(path.join(REPO_ROOT, candidate)).isFile()) return candidate;
+    } catch {
+      // try the next spelling
+    }
+  }
+  return joined;
+}
+
+/** Every relative import of the given files. Comments are stripped first so prose is not read as code. */
+export function relativeImports(files: readonly string[]): ImportEdge[] {
+  const edges: ImportEdge[] = [];
+  for (const from of files) {
+    const text = readFileSync(path.join(REPO_ROOT, from), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    for (const m of text.matchAll(IMPORT_RE))
+      edges.push({ from, specifier: m[3], to: resolveTarget(from, m[3]), typeOnly: Boolean(m[2]) });
+    for (const m of text.matchAll(DYNAMIC_RE))
+      edges.push({ from, specifier: m[1], to: resolveTarget(from, m[1]), typeOnly: false });
+  }
+  return edges;
+}
