@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STAGE, stageApp } from '../../scripts/stage-app.js';
 import { CHROMIUM, chromiumMissing } from '../helpers/browser.js';
 import { type BaseImages, baseImages } from './lib/base-images.js';
 import { login, requestsWithJa4 } from './lib/dashboard-api.js';
 import { exec, podman, podmanUnavailable } from './lib/podman.js';
-import { type ProgramRun, programSpecs, REPO_ROOT } from './lib/pulumi-specs.js';
+import { type ProgramRun, programSpecs } from './lib/pulumi-specs.js';
 import { report } from './lib/report.js';
 import { type DeployTimings, deploy, teardown } from './lib/stack-runner.js';
+import { suiteStage } from './lib/stage.js';
 
 // The single-box stack (stacks/Pulumi.single.yaml) run for real: base images from Debian and
 // this host's Node, both images built with podman from the repository as the components pass
@@ -36,8 +35,8 @@ describe.skipIf(skip !== '')(`containers from the Pulumi specs${skip ? ` (skippe
 
   beforeAll(async () => {
     bases = baseImages();
-    const staged = await stageApp({ root: REPO_ROOT, dest: join(REPO_ROOT, DEFAULT_STAGE), log: () => {} });
-    stageSeconds = staged.seconds;
+    // The Dockerfile COPYs dist/stage/ja4-platform: the suite's stage is made there.
+    stageSeconds = (await suiteStage()).seconds;
     run = await programSpecs({
       stack: 'single',
       deployment: {

@@ -4,7 +4,6 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildRpmResult, buildRpms, defaultOptions } from '../../scripts/build-rpm.js';
-import { stageApp } from '../../scripts/stage-app.js';
 import {
   type Booted,
   boot,
@@ -17,6 +16,7 @@ import {
 } from './lib/boot-root.js';
 import { REPO_ROOT } from './lib/pulumi-specs.js';
 import { report } from './lib/report.js';
+import { suiteStage } from './lib/stage.js';
 
 // The RPMs of a single box (ja4-common, -sentinel, -correlator, -analysis, -chdb,
 // ja4-mod-reqin-log) installed into a Debian root and booted with systemd as PID 1
@@ -86,9 +86,9 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
 
   beforeAll(async () => {
     work = mkdtempSync('/var/tmp/ja4-rpm-boot-');
-    const stage = join(work, 'stage');
-    await timed('stage_s', () => stageApp({ root: REPO_ROOT, dest: stage, log: () => {} }));
-    const common = { stageDir: stage, withChdb: true, payload: 'w1T.zstdio', log: () => {} };
+    const stage = await suiteStage();
+    times.stage_s = stage.seconds;
+    const common = { stageDir: stage.dir, withChdb: true, payload: 'w1T.zstdio', log: () => {} };
     // Two releases of the same version: the upgrade an operator gets from a rebuilt package.
     [v1, v2] = await timed('rpmbuild_two_releases_s', () =>
       Promise.all([
@@ -119,10 +119,7 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
     chroot(['a2ensite', '-q', 'default-ssl']);
     chroot(['systemctl', 'enable', '-q', ...UNITS]);
     booted = await timed('boot_s', () => boot(root));
-    await timed('units_active_s', async () => {
-      for (let i = 0; i < 60 && !UNITS.every((u) => active(u) === 'active'); i++)
-        await new Promise((r) => setTimeout(r, 2000));
-    });
+    await timed('units_active_s', () => unitsUp());
     function chroot(argv: string[]) {
       const r = spawnChroot(root, argv);
       if (r.status !== 0) throw new Error(`${argv.join(' ')} in the root failed: ${r.stderr}${r.stdout}`);
@@ -130,8 +127,13 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
   });
 
   afterAll(async () => {
+    // JA4_DEPLOY_KEEP=1 leaves the root booted for a look (nsenter -t <leader> -a bash).
+    if (process.env.JA4_DEPLOY_KEEP) {
+      console.log(`kept: root ${root}, systemd leader pid ${booted?.leader}`);
+      return;
+    }
     if (booted) await shutdown(booted);
-    if (work && !process.env.JA4_DEPLOY_KEEP) rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('runs ja4-up, the sentinel and Apache with the packaged module, each active', () => {
@@ -199,8 +201,7 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
     });
     expect(inRoot(b, ['rpm', '-q', '--qf', '%{RELEASE}', 'ja4-common']).stdout).toBe('2');
     expect(readFileSync(join(root, 'etc/ja4/ja4.yaml'), 'utf8')).toContain(EDIT);
-    for (let i = 0; i < 60 && !UNITS.every((u) => active(u) === 'active'); i++)
-      await new Promise((r) => setTimeout(r, 2000));
+    await unitsUp();
     for (const unit of UNITS) expect(active(unit), unit).toBe('active');
     // The requests of release 1 are still there, and a new one arrives through release 2.
     expect(

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/deploy/**/*.test.ts'],
+    globalSetup: ['test/deploy/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 1_200_000,
     pool: 'forks',
