@@ -112,6 +112,13 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
     // The operator's part: Apache's layout mapped for Debian (rpm/README.md), TLS on 443 with
     // the snakeoil pair, the admin password, an edit to ja4.yaml, and the units enabled.
     writeFileSync(join(root, 'etc/sysconfig/ja4-up'), `JA4_DASHBOARD_ADMIN_PASSWORD=${ADMIN_PASSWORD}\n`);
+    // A host name that resolves, as Debian's installer writes it: the embedded engine looks its
+    // own name up, and an unresolvable one fails every insert (DNS error, code 1001).
+    writeFileSync(join(root, 'etc/hostname'), 'ja4-box\n');
+    writeFileSync(
+      join(root, 'etc/hosts'),
+      '127.0.0.1\tlocalhost\n127.0.1.1\tja4-box\n::1\tlocalhost ip6-localhost\n',
+    );
     const yaml = join(root, 'etc/ja4/ja4.yaml');
     writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}\n${EDIT}\n`);
     chroot(['sh', '/usr/share/ja4-mod-reqin-log/map-httpd-layout.sh']);

@@ -174,7 +174,9 @@ describe.skipIf(!ready)('npm run rpm (scripts/build-rpm.ts)', () => {
     cpSync(join(work, 'stage'), bare, { recursive: true, filter: (src) => !src.includes('/node_modules/') });
     rmSync(join(bare, 'dist/appliance/dashboard/web/dist'), { recursive: true });
     await expect(
-      buildRpms(defaultOptions(ROOT, { stageDir: bare, withChdb: false, outDir: join(work, 'v0'), log: () => {} })),
+      buildRpms(
+        defaultOptions(ROOT, { stageDir: bare, withChdb: false, outDir: join(work, 'v0'), log: () => {} }),
+      ),
     ).rejects.toThrow(/no dashboard bundle/);
   });
 
