@@ -8,7 +8,7 @@ import { ClickHouse } from './clickhouse.js';
 import { Correlator } from './correlator.js';
 import { Dashboard } from './dashboard.js';
 import type { Deployment } from './deployment-config.js';
-import { Detector } from './detector.js';
+import { Detector, derivedDetectorToken } from './detector.js';
 import { Dictionaries } from './dictionaries.js';
 import type { FileSet } from './file-set.js';
 import { migrationTarget } from './file-set.js';
@@ -40,6 +40,11 @@ export interface ApplianceArgs {
   dashboardSessionSecret?: pulumi.Input<string>;
   /** First admin's password. Default: generated on first start and logged once. */
   dashboardAdminPassword?: pulumi.Input<string>;
+  /**
+   * The detector API's bearer token. Default: the config's detector.api_token when set, else one
+   * derived from the ClickHouse password (see derivedDetectorToken).
+   */
+  detectorApiToken?: pulumi.Input<string>;
   /** PEM certificate and key for Apache. Default: self-signed, made at first start. */
   tls?: { certificatePem: pulumi.Input<string>; privateKeyPem: pulumi.Input<string> };
   /** Repository root: the Docker build context. Required. */
@@ -151,12 +156,23 @@ export class Appliance extends pulumi.ComponentResource {
       },
       child,
     );
+    const configured = checked.config.detector.api_token;
+    const detectorApiToken = pulumi.secret(
+      args.detectorApiToken ??
+        (configured !== '' ? configured : derivedDetectorToken(args.clickhousePassword)),
+    );
     this.detector = new Detector(
       `${name}-detector`,
-      { ...common, dependsOn: ready, port: config.detector.port, limits: dep.detector.limits },
+      {
+        ...common,
+        dependsOn: ready,
+        port: config.detector.port,
+        apiToken: detectorApiToken,
+        limits: dep.detector.limits,
+      },
       child,
     );
-    this.dashboard = this.deployDashboard(name, common, ready, config, dep);
+    this.dashboard = this.deployDashboard(name, { ...common, detectorApiToken }, ready, config, dep);
     this.apache = this.deployApache(name, common, sockets.name, config, args);
 
     this.dashboardUrl = this.dashboard.url;
@@ -177,7 +193,7 @@ export class Appliance extends pulumi.ComponentResource {
 
   private deployDashboard(
     name: string,
-    common: CommonServiceArgs,
+    common: CommonServiceArgs & { detectorApiToken: pulumi.Input<string> },
     ready: pulumi.Resource[],
     config: Config,
     dep: Deployment,

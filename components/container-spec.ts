@@ -36,6 +36,8 @@ export interface ServiceSecrets {
   sessionSecret?: pulumi.Input<string>;
   /** First admin's password. Default: none (generated on first run and logged once). */
   adminPassword?: pulumi.Input<string>;
+  /** The detector API's bearer token; only the detector and the dashboard get it. Default: none. */
+  detectorApiToken?: pulumi.Input<string>;
 }
 
 /** `KEY=value` entries for the secrets that are set, each wrapped with pulumi.secret(). */
@@ -44,6 +46,7 @@ export function secretEnvs(secrets: ServiceSecrets): pulumi.Output<string>[] {
     ['JA4_CLICKHOUSE_PASSWORD', secrets.clickhousePassword],
     ['JA4_DASHBOARD_SESSION_SECRET', secrets.sessionSecret],
     ['JA4_DASHBOARD_ADMIN_PASSWORD', secrets.adminPassword],
+    ['JA4_DETECTOR_API_TOKEN', secrets.detectorApiToken],
   ];
   return pairs
     .filter((p): p is [string, pulumi.Input<string>] => p[1] !== undefined)

@@ -14,6 +14,8 @@ export interface DashboardArgs extends ServiceArgs {
   replicas?: number;
   /** Host name in the output URLs. Default: `localhost`. */
   publicHost?: string;
+  /** The detector API's bearer token (the dashboard proxies status and run), a secret. Required. */
+  detectorApiToken: pulumi.Input<string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class Dashboard extends pulumi.ComponentResource {
             mounts: [{ type: 'volume', source: this.stateVolume.name, target: `${STATE_DIR}/dashboard` }],
             ports: [{ internal: containerPort, external: hostPort + i, ip: bindAddress }],
           },
-          args,
+          { ...args, secrets: { ...args.secrets, detectorApiToken: args.detectorApiToken } },
           this,
         ),
       );

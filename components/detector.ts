@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeHttpHealthcheck, STATE_DIR } from './container-spec.js';
@@ -6,11 +7,30 @@ import { type ServiceArgs, serviceContainer, stateVolume } from './service-conta
 export interface DetectorArgs extends ServiceArgs {
   /** The config's detector.port, probed at /health. Default: 8080. */
   port?: number;
+  /**
+   * Bearer token of the detector API (JA4_DETECTOR_API_TOKEN), handled as a secret. The API
+   * listens on the appliance network, so it is always set. Required.
+   */
+  apiToken: pulumi.Input<string>;
+}
+
+/**
+ * A stable detector API token derived from the ClickHouse password (HMAC-SHA256, base64url), for
+ * deployments that set none: the same on every `pulumi up` (no container is replaced), secret,
+ * and not computable without that password, which already grants more than the detector API.
+ */
+export function derivedDetectorToken(clickhousePassword: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi
+      .output(clickhousePassword)
+      .apply((pw) => createHmac('sha256', pw).update('ja4-platform detector api token').digest('base64url')),
+  );
 }
 
 /**
  * `ja4 detector`: the Isolation Forest scoring cycle, with its models on a volume of its own and
- * its API (/health, /ready, /metrics, /status) on the appliance network only.
+ * its API (/health, /ready, /metrics, /status, POST /run) on the appliance network only, where
+ * the dashboard reaches it; every route but /health and /ready needs the API token.
  */
 export class Detector extends pulumi.ComponentResource {
   public readonly container: docker.Container;
@@ -31,7 +51,7 @@ export class Detector extends pulumi.ComponentResource {
         healthcheck: nodeHttpHealthcheck(`http://127.0.0.1:${port}/health`),
         mounts: [{ type: 'volume', source: this.modelVolume.name, target: `${STATE_DIR}/models` }],
       },
-      args,
+      { ...args, secrets: { ...args.secrets, detectorApiToken: args.apiToken } },
       this,
     );
     this.endpoint = pulumi.output(`http://detector:${port}`);

@@ -6,7 +6,8 @@
  *   deployment            object  Docker layout, parsed by components/deployment-config.ts
  *   appliance             object  the appliance config, validated by appliance/common/config/schema.ts
  *   clickhousePassword    secret  required with a server (deployment.engine: server, the default)
- *   dashboardSessionSecret, dashboardAdminPassword, tlsCertificate, tlsPrivateKey   secrets, optional
+ *   dashboardSessionSecret, dashboardAdminPassword, detectorApiToken, tlsCertificate, tlsPrivateKey
+ *                         secrets, optional
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ const common = {
   config: config.getObject<ApplianceConfigInput>('appliance') ?? {},
   dashboardSessionSecret: config.getSecret('dashboardSessionSecret'),
   dashboardAdminPassword: config.getSecret('dashboardAdminPassword'),
+  detectorApiToken: config.getSecret('detectorApiToken'),
   tls:
     tlsCertificate && tlsPrivateKey
       ? { certificatePem: tlsCertificate, privateKeyPem: tlsPrivateKey }

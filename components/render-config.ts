@@ -41,7 +41,18 @@ export function containerConfig(config: Config, endpoint: ClickHouseEndpoint): C
   out.correlator.spool_dir = `${STATE_DIR}/spool`;
   out.correlator.file_path = `${STATE_DIR}/log/ja4-correlated.jsonl`;
   out.detector.model_dir = `${STATE_DIR}/models`;
+  // The dashboard container reaches the detector over the appliance network, so the API listens
+  // there; its token arrives as JA4_DETECTOR_API_TOKEN in those two containers only.
   out.detector.host = '0.0.0.0';
+  out.detector.api_token = '';
+  // Where a detector without a given token generates one (api.token), inside the state volume.
+  out.detector.state_dir = `${STATE_DIR}/detector`;
+  out.dashboard.detector_url = `http://detector:${config.detector.port}`;
+  if ('embeddedDir' in endpoint) {
+    // One process: the dashboard calls the detector in-process, so its API stays on loopback.
+    out.detector.host = '127.0.0.1';
+    out.dashboard.detector_url = `http://127.0.0.1:${config.detector.port}`;
+  }
   out.dashboard.state_dir = `${STATE_DIR}/dashboard`;
   out.dashboard.host = '0.0.0.0';
   out.dashboard.session_secret = '';
@@ -59,7 +70,7 @@ export function renderConfigYaml(config: Config, version: string): string {
   return header + stringify(config, { lineWidth: 0 });
 }
 
-/** True when the rendered YAML carries anything sensitive (dashboard user hashes). */
+/** True when the rendered YAML carries anything sensitive (dashboard user hashes, the metrics token). */
 export function configHasSecrets(config: Config): boolean {
-  return config.dashboard.users.length > 0;
+  return config.dashboard.users.length > 0 || config.dashboard.metrics_token !== '';
 }

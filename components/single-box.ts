@@ -25,6 +25,8 @@ export interface SingleBoxArgs {
   dashboardSessionSecret?: pulumi.Input<string>;
   /** First admin's password. Default: generated on first start and logged once. */
   dashboardAdminPassword?: pulumi.Input<string>;
+  /** The detector API's bearer token. Default: generated on first start into the state volume. */
+  detectorApiToken?: pulumi.Input<string>;
   /** PEM certificate and key for Apache. Default: self-signed, made at first start. */
   tls?: { certificatePem: pulumi.Input<string>; privateKeyPem: pulumi.Input<string> };
   /** Repository root: the Docker build context. Required. */
@@ -75,7 +77,11 @@ export class SingleBox extends pulumi.ComponentResource {
       {
         image: this.applianceImage,
         configYaml,
-        secrets: { sessionSecret: args.dashboardSessionSecret, adminPassword: args.dashboardAdminPassword },
+        secrets: {
+          sessionSecret: args.dashboardSessionSecret,
+          adminPassword: args.dashboardAdminPassword,
+          detectorApiToken: args.detectorApiToken,
+        },
         network: network.name,
         dependsOn: [],
         socketsVolume: sockets.name,

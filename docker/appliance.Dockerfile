@@ -41,7 +41,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 ja4 \
  && useradd --system --uid 10001 --gid ja4 --home-dir /var/lib/ja4 --shell /usr/sbin/nologin ja4 \
  && install -d -o ja4 -g ja4 -m 0750 /var/lib/ja4 /var/lib/ja4/spool /var/lib/ja4/models \
-      /var/lib/ja4/dashboard /var/lib/ja4/log /var/lib/ja4/clickhouse \
+      /var/lib/ja4/dashboard /var/lib/ja4/log /var/lib/ja4/clickhouse /var/lib/ja4/detector \
  && install -d -o ja4 -g ja4 -m 0770 /run/ja4 \
  && install -d -m 0755 /etc/ja4
 WORKDIR /opt/ja4

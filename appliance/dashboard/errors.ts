@@ -28,3 +28,12 @@ export const notFound = (what: string) =>
   new DashboardError('JA4_ERR_DASH_NOT_FOUND', 404, `${what} not found`);
 export const actionUnavailable = (what: string) =>
   new DashboardError('JA4_ERR_DASH_UNAVAILABLE', 503, `${what} is not available in this process`);
+export const badNumber = (param: string, value: string) =>
+  new DashboardError(
+    'JA4_ERR_DASH_INPUT',
+    400,
+    `bad request: querystring/${param} = ${JSON.stringify(value.slice(0, 40))} is not a plain decimal number`,
+  );
+export const badPasswordChange = (why: string) => new DashboardError('JA4_ERR_DASH_PASSWORD', 400, why);
+export const detectorUnavailable = (why: string) =>
+  new DashboardError('JA4_ERR_DASH_DETECTOR', 502, `the detector API cannot be reached: ${why}`);

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient, Config, Logger } from '../common/index.js';
 import { buildApp } from './server/app.js';
 import type { FirstAdmin } from './server/auth/users.js';
+import { type DetectorLink, detectorUrl } from './server/detector-link.js';
 import type { Probe } from './server/routes/status.js';
 
 export interface DashboardHandle {
@@ -16,6 +17,8 @@ export interface DashboardOptions {
   log: Logger;
   probes?: Record<string, Probe>;
   adminActions?: Record<string, () => Promise<unknown>>;
+  /** The detector API (default: over HTTP at dashboard.detector_url with the detector's token). */
+  detector?: DetectorLink;
 }
 
 /** Starts the dashboard (API + built web app) on dashboard.host:dashboard.port. */
@@ -36,9 +39,7 @@ export function remoteProbes(config: Config): Record<string, Probe> {
       const res = await fetch(url, { signal: AbortSignal.timeout(2500) });
       return { ok: res.ok, detail: `${url} answered ${res.status}` };
     };
-  const probes: Record<string, Probe> = {
-    detector: probe(`http://${config.detector.host}:${config.detector.port}/health`),
-  };
+  const probes: Record<string, Probe> = { detector: probe(`${detectorUrl(config)}/health`) };
   if (config.correlator.metrics_port > 0) {
     probes.correlator = probe(`http://127.0.0.1:${config.correlator.metrics_port}/metrics`);
   }

@@ -1,34 +1,65 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { APPLIANCE_VERSION, type Logger, type Registry } from '../common/index.js';
+import { APPLIANCE_VERSION, bearerMatches, type Logger, type Registry } from '../common/index.js';
 import type { Scheduler } from './scheduler.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Detector routes answered without the API token (liveness and readiness probes). */
+    public?: boolean;
+  }
+}
+
 /**
- * The detector's HTTP API (detector.host:detector.port):
- *   GET  /health   the process is up
- *   GET  /ready    ClickHouse answers and the detector's tables exist (503 otherwise)
+ * The detector's HTTP API (detector.host:detector.port). Every route but /health and /ready
+ * needs `Authorization: Bearer <detector.api_token>` (RFC 6750); so does any unknown path:
+ *   GET  /health   the process is up (public)
+ *   GET  /ready    ClickHouse answers and the detector's tables exist, 503 otherwise (public;
+ *                  the reason only with the token, since it may name hosts)
  *   GET  /metrics  Prometheus text
  *   GET  /status   last cycle, baseline size, rows scored, anomalies, durations, next cycle
- *   POST /run      start a cycle now: 202 with its id, or 409 naming the cycle already running
+ *   POST /run      202 `started` with the cycle id; while a cycle runs, 202 `queued` (one more
+ *                  cycle will follow it) or 200 `already_queued` (that one is already waiting)
  */
 export interface DetectorApiDeps {
   scheduler: Scheduler;
   registry: Registry;
   /** Resolves { ready: true } or { ready: false, reason }. */
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
+  /** The bearer token every non-public route needs. */
+  token: string;
   log: Logger;
 }
+
+const ROUTES = 'try /health, /ready, /metrics, /status, POST /run';
 
 export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
   });
+  const authorized = (header: string | undefined) => bearerMatches(header, deps.token);
 
-  app.get('/health', async () => ({ status: 'ok', service: 'detector', version: APPLIANCE_VERSION }));
+  // Deny by default, from the matched route: before any body is read, so a cross-site no-cors
+  // POST (which cannot carry an Authorization header) starts nothing.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.is404 && req.routeOptions.config.public) return;
+    if (authorized(req.headers.authorization)) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="ja4-detector"')
+      .send({ message: 'the detector API needs Authorization: Bearer <detector.api_token>' });
+  });
 
-  app.get('/ready', async (_req, reply) => {
+  app.get('/health', { config: { public: true } }, async () => ({
+    status: 'ok',
+    service: 'detector',
+    version: APPLIANCE_VERSION,
+  }));
+
+  app.get('/ready', { config: { public: true } }, async (req, reply) => {
     const r = await deps.readiness();
-    return reply.code(r.ready ? 200 : 503).send(r);
+    const body = authorized(req.headers.authorization) ? r : { ready: r.ready };
+    return reply.code(r.ready ? 200 : 503).send(body);
   });
 
   app.get('/metrics', async (_req, reply) => {
@@ -39,18 +70,20 @@ export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
 
   app.post('/run', async (_req, reply) => {
     const r = deps.scheduler.trigger();
-    if (r.started) return reply.code(202).send({ started: true, cycle_id: r.cycle_id });
-    return reply.code(409).send({
-      started: false,
-      message: `a detector cycle is already running (cycle ${r.running.cycle_id}, started ${r.running.started_at})`,
-      running: r.running,
-    });
+    if (r.state === 'started')
+      return reply.code(202).send({ started: true, state: r.state, cycle_id: r.cycle_id });
+    const running = `cycle ${r.running.cycle_id}, started ${r.running.started_at}`;
+    const message =
+      r.state === 'queued'
+        ? `a detector cycle is running (${running}); one more will start when it ends`
+        : `a detector cycle is running (${running}) and one more is already queued`;
+    return reply
+      .code(r.state === 'queued' ? 202 : 200)
+      .send({ started: false, state: r.state, message, running: r.running });
   });
 
   app.setNotFoundHandler(async (req, reply) =>
-    reply.code(404).send({
-      message: `no route ${req.method} ${req.url}: try /health, /ready, /metrics, /status, POST /run`,
-    }),
+    reply.code(404).send({ message: `no route ${req.method} ${req.url.split('?')[0]}: ${ROUTES}` }),
   );
   app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
     req.log.error({ err, method: req.method, url: req.url }, 'detector API error');

@@ -7,7 +7,10 @@ import { type RotationResult, rotate } from './rotation.js';
 
 /**
  * Runs cycles one at a time: every detector.interval_minutes, and on demand (POST /run,
- * `ja4 detector --once`). A request while a cycle runs is refused with what is running.
+ * `ja4 detector --once`). On-demand requests coalesce: while a cycle runs, the first request
+ * queues one more cycle, to start when the running one ends (it then sees the data that arrived
+ * meanwhile), and every further request joins that queued cycle. However many requests arrive,
+ * at most one cycle runs and one waits.
  */
 export interface RunningCycle {
   cycle_id: string;
@@ -24,12 +27,19 @@ export interface DetectorStatus {
   next_cycle_at: string | null;
   interval_minutes: number;
   cycles_run: number;
+  /** Whether a cycle waits to start when the running one ends (one at most). */
+  queued: boolean;
 }
 
-export type TriggerResult = { started: true; cycle_id: string } | { started: false; running: RunningCycle };
+export type TriggerResult =
+  | { state: 'started'; cycle_id: string }
+  | { state: 'queued' | 'already_queued'; running: RunningCycle };
 
 export interface Scheduler {
-  /** Starts a cycle now unless one runs; does not wait for it. */
+  /**
+   * Starts a cycle now when none runs; otherwise queues one (`queued`), or reports that one is
+   * queued already (`already_queued`). Does not wait for the cycle.
+   */
   trigger(): TriggerResult;
   /** Runs one cycle (and rotation) and waits; throws CycleBusyError if one is running. */
   runOnce(): Promise<CycleResult>;
@@ -58,6 +68,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     next_cycle_at: null,
     interval_minutes: deps.config.detector.interval_minutes,
     cycles_run: 0,
+    queued: false,
   };
   let current: Promise<CycleResult | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -93,6 +104,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } finally {
       state.cycles_run++;
       state.running = null;
+      // The queued cycle starts in the same turn, so no request can slip a third one in between.
+      if (state.queued && !stopped) {
+        state.queued = false;
+        launch().promise.catch((err) => deps.log.error({ err }, 'detector cycle failed'));
+      }
     }
   };
 
@@ -119,10 +135,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   return {
     trigger() {
-      if (state.running) return { started: false, running: state.running };
+      if (state.running) {
+        const was = state.queued;
+        state.queued = true;
+        return { state: was ? 'already_queued' : 'queued', running: state.running };
+      }
       const { cycleId, promise } = launch();
       promise.catch((err) => deps.log.error({ err }, 'detector cycle failed'));
-      return { started: true, cycle_id: cycleId };
+      return { state: 'started', cycle_id: cycleId };
     },
     async runOnce() {
       if (state.running) throw new CycleBusyError(state.running.cycle_id, state.running.started_at);
@@ -135,6 +155,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     status: () => structuredClone(state),
     async stop() {
       stopped = true;
+      state.queued = false;
       if (timer) clearTimeout(timer);
       state.next_cycle_at = null;
       await current;

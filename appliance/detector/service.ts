@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   type ClickHouseClient,
   type Config,
   createMetricsRegistry,
+  detectorTokenFile,
   type Logger,
   type Registry,
+  resolveDetectorToken,
 } from '../common/index.js';
 import { buildDetectorApi } from './api.js';
 import { createDetectorMetrics } from './metrics.js';
@@ -22,6 +25,8 @@ export interface DetectorHandle {
   registry: Registry;
   /** http://host:port the API listens on, when it listens. */
   address?: string;
+  /** The bearer token the API wants (the host process hands it to the dashboard). */
+  apiToken: string;
   /** Stops the timer, waits for a running cycle, closes the API. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -51,17 +56,25 @@ export async function startDetector(opts: StartDetectorOptions): Promise<Detecto
   const registry = opts.registry ?? createMetricsRegistry('detector');
   const metrics = createDetectorMetrics(registry);
   const scheduler = createScheduler({ client: opts.client, config: opts.config, log, metrics });
+  const listen = opts.listen !== false;
+  // An API that listens gets a lasting token (configured, or generated into the state directory
+  // where the dashboard on this host finds it); one that only answers inject() needs none on disk.
+  const apiToken =
+    resolveDetectorToken(opts.config.detector, { create: listen }) ?? randomBytes(32).toString('base64url');
   const app = buildDetectorApi({
     scheduler,
     registry,
     log,
+    token: apiToken,
     readiness: () => readiness(opts.client),
   });
   await app.ready();
   let address: string | undefined;
-  if (opts.listen !== false) {
+  if (listen) {
     address = await app.listen({ port: opts.config.detector.port, host: opts.config.detector.host });
-    log.info({ address }, 'detector API listening');
+    const token =
+      opts.config.detector.api_token !== '' ? 'detector.api_token' : detectorTokenFile(opts.config.detector);
+    log.info({ address, token }, 'detector API listening (bearer token required)');
   }
   if (opts.schedule !== false) scheduler.start(opts.config.detector.first_cycle_delay_seconds * 1000);
   let closing: Promise<void> | undefined;
@@ -70,6 +83,7 @@ export async function startDetector(opts: StartDetectorOptions): Promise<Detecto
     app,
     registry,
     address,
+    apiToken,
     close() {
       closing ??= (async () => {
         await scheduler.stop();

@@ -41,6 +41,7 @@ const REQUESTS = 500;
 /** Requests sent just before SIGTERM. */
 const BURST = 100;
 const PASSWORD = 'e2e-admin-password-13';
+const DETECTOR_TOKEN = 'e2e-detector-token-0123456789-abcdefghijkl';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const missing =
@@ -116,6 +117,7 @@ describe.skipIf(Boolean(missing))(
           JA4_DASHBOARD_STATE_DIR: `${dir}/var/dashboard`,
           JA4_DASHBOARD_ADMIN_PASSWORD: PASSWORD,
           JA4_DETECTOR_PORT: String(ports.detector),
+          JA4_DETECTOR_API_TOKEN: DETECTOR_TOKEN,
           JA4_DETECTOR_MODEL_DIR: `${dir}/var/models`,
           JA4_DETECTOR_FIRST_CYCLE_DELAY_SECONDS: '1',
           JA4_CORRELATOR_METRICS_PORT: String(ports.correlatorMetrics),
@@ -192,13 +194,21 @@ describe.skipIf(Boolean(missing))(
     it('runs a detector cycle on demand (POST /run) over the seeded and the live rows', async () => {
       const api = `http://127.0.0.1:${ports.detector}`;
       const t = Date.now();
-      cycleId = await until('the detector to accept POST /run', 60_000, async () => {
-        const res = await fetch(`${api}/run`, { method: 'POST' });
-        // 409: the scheduled first cycle is still running; ask again once it is done.
-        return res.status === 202 ? ((await res.json()) as { cycle_id: string }).cycle_id : undefined;
+      const headers = { authorization: `Bearer ${DETECTOR_TOKEN}` };
+      cycleId = await until('the detector to start a cycle on POST /run', 60_000, async () => {
+        // While the scheduled first cycle runs, a POST would queue one whose id it does not
+        // learn: ask once the detector is idle.
+        const idle = (await (await fetch(`${api}/status`, { headers })).json()) as {
+          running: unknown;
+          queued: boolean;
+        };
+        if (idle.running || idle.queued) return undefined;
+        const res = await fetch(`${api}/run`, { method: 'POST', headers });
+        const body = (await res.json()) as { state: string; cycle_id?: string };
+        return res.status === 202 && body.state === 'started' ? body.cycle_id : undefined;
       });
       const cycle = await until('the detector cycle to finish', 90_000, async () => {
-        const s = (await (await fetch(`${api}/status`)).json()) as {
+        const s = (await (await fetch(`${api}/status`, { headers })).json()) as {
           last_cycle: { cycle_id: string; status: string; reason?: string } | null;
           last_error: { cycle_id: string; message: string } | null;
         };

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createLogger, createShutdown, openClickHouse } from '../../common/index.js';
+import { createLogger, createShutdown, maskUrl, openClickHouse } from '../../common/index.js';
 import { applyRetention, loadDictionaries, migrateUp } from '../../common/migrate/index.js';
 import { startCorrelator } from '../../correlator/index.js';
-import { firstAdminMessage, startDashboard } from '../../dashboard/index.js';
+import { type DetectorLink, firstAdminMessage, startDashboard } from '../../dashboard/index.js';
 import { startDetector } from '../../detector/index.js';
 import { action, type CliContext } from '../context.js';
 import { canCapture, HOW_TO_CAPTURE } from '../up/capture-rights.js';
@@ -36,7 +36,7 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
         await applyRetention(ch.client, config.retention, { cluster: config.clickhouse.cluster });
         await loadDictionaries(ch.client, { ifEmpty: true, cluster: config.clickhouse.cluster, log });
         ready(
-          `clickhouse  ${config.clickhouse.url} (schema ${current}${applied.length ? `, applied ${applied.length}` : ''})`,
+          `clickhouse  ${maskUrl(config.clickhouse.url)} (schema ${current}${applied.length ? `, applied ${applied.length}` : ''})`,
         );
 
         // Loaded here, not at CLI start: the seeder lives in scripts/ and only `up` needs it.
@@ -58,6 +58,17 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
         const detector = await startDetector({ config, client: ch.client, log });
         shutdown.register('detector', () => detector.close());
         ready(`detector    ${detector.address ?? '(no API)'}`);
+        // The dashboard reaches the detector in-process, with the detector's own token.
+        const detectorLink: DetectorLink = {
+          async request(method, path) {
+            const res = await detector.app.inject({
+              method,
+              url: path,
+              headers: { authorization: `Bearer ${detector.apiToken}` },
+            });
+            return { status: res.statusCode, body: res.json() };
+          },
+        };
 
         const dashboard = await startDashboard({
           config,
@@ -72,10 +83,11 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
               };
             },
             detector: async () => {
-              const res = await detector.app.inject({ method: 'GET', url: '/status' });
-              return { ok: res.statusCode === 200, detail: res.body.slice(0, 300) };
+              const res = await detectorLink.request('GET', '/status');
+              return { ok: res.status === 200, detail: JSON.stringify(res.body).slice(0, 300) };
             },
           },
+          detector: detectorLink,
           adminActions: {
             seed: () => seedDemo(ch.client, String(Date.now())),
             'dict-load': () => loadDictionaries(ch.client, { cluster: config.clickhouse.cluster, log }),

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, ConfigUnknownKeyError, ConfigValueError } from '../errors.js';
 import { type LeafKind, leafKind, leafPaths, objectShape } from './introspect.js';
+import { maskTree } from './print.js';
 import { type Config, configSchema } from './schema.js';
 
 /** Where the config file is looked for when no --config is given. */
@@ -35,7 +36,7 @@ const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null &&
 /**
  * Loads the effective config: defaults < YAML file < JA4_* environment < overrides.
  * Throws a ConfigUnknownKeyError, ConfigValueError or ConfigFileError whose message is one line
- * naming the key, the value, where it came from and what is allowed.
+ * naming the key, the value (masked when secret), where it came from and what is allowed.
  */
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
@@ -67,7 +68,9 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     const path = issue.path.map(String);
     const key = path.join('.');
     const leafKey = leafPathOf(path);
-    throw new ConfigValueError(key, getPath(merged, path), issue.message, sources[leafKey] ?? 'defaults');
+    // The value shown is taken from a masked copy: a secret (or a URL's password) is never echoed.
+    const shown = getPath(maskTree(merged), path);
+    throw new ConfigValueError(key, shown, issue.message, sources[leafKey] ?? 'defaults');
   }
   return { config: result.data, file, sources };
 }

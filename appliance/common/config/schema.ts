@@ -35,6 +35,8 @@ export const SECRET_KEYS: readonly string[] = [
   'dashboard.session_secret',
   'dashboard.admin_password',
   'dashboard.users.password_hash',
+  'dashboard.metrics_token',
+  'detector.api_token',
 ];
 
 /** The config with every default applied. */

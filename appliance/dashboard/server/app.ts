@@ -1,24 +1,35 @@
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  LogController,
-} from 'fastify';
-import { APPLIANCE_VERSION, type ClickHouseClient, type Config, type Logger } from '../../common/index.js';
-import { DashboardError } from '../errors.js';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import {
+  APPLIANCE_VERSION,
+  type ClickHouseClient,
+  type Config,
+  createMetricsRegistry,
+  type Logger,
+  type Registry,
+} from '../../common/index.js';
 import { createAuditLog } from './auth/audit.js';
+import { RevocationDir } from './auth/revocations.js';
 import { sessionSecret } from './auth/session-secret.js';
 import { SessionStore } from './auth/sessions.js';
 import { type FirstAdmin, openUserStore } from './auth/users.js';
-import { authPlugin } from './plugins/auth.js';
+import { type DetectorLink, httpDetectorLink } from './detector-link.js';
+import { errorHandler } from './error-handler.js';
+import { createDashboardMetrics } from './metrics.js';
+import { authPlugin, cookieWriter } from './plugins/auth.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { numericQueryPlugin } from './plugins/numeric-query.js';
 import { securityPlugin } from './plugins/security.js';
 import { staticPlugin } from './plugins/static.js';
+import { type RouteRule, recordRoutes } from './route-rules.js';
 import { adminRoutes } from './routes/admin.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
+import { detectorRoutes } from './routes/detector.js';
 import { fingerprintRoutes } from './routes/fingerprints.js';
 import { ipRoutes } from './routes/ips.js';
 import { overviewRoutes } from './routes/overview.js';
 import { searchRoutes } from './routes/search.js';
+import { sessionRoutes } from './routes/session.js';
 import { type Probe, statusRoutes } from './routes/status.js';
 
 export interface DashboardDeps {
@@ -31,12 +42,16 @@ export interface DashboardDeps {
   adminActions?: Record<string, () => Promise<unknown>>;
   /** Directory of the built web app (default: web/dist next to this package). */
   webRoot?: string;
+  /** The detector API, for the status and run routes (default: over HTTP, see detector-link.ts). */
+  detector?: DetectorLink;
+  /** Registry /metrics serves (default: a new one with the process metrics). */
+  registry?: Registry;
 }
 
 /** Builds the dashboard's fastify app (no listen): tests drive it with app.inject(). */
 export async function buildApp(
   deps: DashboardDeps,
-): Promise<{ app: FastifyInstance; firstAdmin?: FirstAdmin }> {
+): Promise<{ app: FastifyInstance; firstAdmin?: FirstAdmin; routes: RouteRule[] }> {
   const cfg = deps.config.dashboard;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -49,38 +64,44 @@ export async function buildApp(
     // Refuse unknown query keys instead of silently dropping them (fastify's default).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
+  const routes = recordRoutes(app);
   const { store, firstAdmin } = await openUserStore(cfg);
   const ttlMs = cfg.session_ttl_minutes * 60_000;
+  const metrics = createDashboardMetrics(deps.registry ?? createMetricsRegistry('dashboard'));
+  const sessions = new SessionStore(
+    sessionSecret(cfg.session_secret, cfg.state_dir),
+    ttlMs,
+    new RevocationDir(join(cfg.state_dir, 'revocations')),
+  );
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof DashboardError) {
-      return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message } });
-    }
-    if (err.validation) {
-      return reply
-        .code(400)
-        .send({ error: { code: 'JA4_ERR_DASH_INPUT', message: `bad request: ${err.message}` } });
-    }
-    if (err.statusCode === 429) {
-      return reply
-        .code(429)
-        .send({ error: { code: 'JA4_ERR_DASH_RATE_LIMIT', message: 'too many attempts: wait a minute' } });
-    }
-    req.log.error({ err, url: req.url }, 'dashboard request failed');
-    return reply
-      .code(500)
-      .send({ error: { code: 'JA4_ERR_DASH_INTERNAL', message: 'internal error: see the dashboard log' } });
-  });
+  app.setErrorHandler(errorHandler);
 
-  await app.register(securityPlugin);
+  await app.register(securityPlugin, { secureCookies: cfg.secure_cookies });
+  await app.register(metricsPlugin, { metrics });
   await app.register(authPlugin, {
-    users: store,
-    sessions: new SessionStore(sessionSecret(cfg.session_secret, cfg.state_dir), ttlMs),
-    audit: createAuditLog(cfg.state_dir, deps.log),
-    loginPerMinute: cfg.login_rate_limit_per_minute,
+    sessions,
     secureCookies: cfg.secure_cookies,
     ttlMs,
+    scrapeToken: cfg.metrics_token,
+    metrics,
   });
+  await app.register(numericQueryPlugin);
+  await app.register(sessionRoutes, {
+    users: store,
+    sessions,
+    audit: createAuditLog(cfg.state_dir, deps.log),
+    loginPerMinute: cfg.login_rate_limit_per_minute,
+    ttlMs,
+    setCookie: cookieWriter(cfg.secure_cookies),
+    metrics,
+  });
+  await registerRoutes(app, deps);
+  await app.register(staticPlugin, { root: deps.webRoot });
+  return { app, firstAdmin, routes: routes() };
+}
+
+/** The API's data, status, admin and detector routes (each needs a session: none is public but health). */
+async function registerRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   app.get('/api/health', { config: { public: true } }, async () => ({
     ok: true,
     version: APPLIANCE_VERSION,
@@ -93,6 +114,5 @@ export async function buildApp(
   await app.register(searchRoutes, ctx);
   await app.register(statusRoutes, { ...ctx, probes: deps.probes ?? {} });
   await app.register(adminRoutes, { actions: deps.adminActions ?? {} });
-  await app.register(staticPlugin, { root: deps.webRoot });
-  return { app, firstAdmin };
+  await app.register(detectorRoutes, { link: deps.detector ?? httpDetectorLink(deps.config) });
 }

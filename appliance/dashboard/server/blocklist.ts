@@ -1,13 +1,14 @@
-import ipaddr from 'ipaddr.js';
+import { canonicalIp } from './canonical-ip.js';
 import type { AnomalyRow } from './queries/anomalies.js';
 
 export const BLOCKLIST_FORMATS = ['nginx', 'ipset', 'plain', 'ja4', 'json'] as const;
 export type BlocklistFormat = (typeof BLOCKLIST_FORMATS)[number];
 
 /**
- * Renders blocklists for the tools that take them. Only addresses that parse as IPs are ever
- * written (the values come from our own tables, but a blocklist is executable config for
- * nginx or ipset, so nothing else may slip into it). JA4s must match the JA4 shape.
+ * Renders blocklists for the tools that take them. Only canonical addresses are ever written
+ * (see canonical-ip.ts): the values come from our own tables, but a blocklist is executable
+ * config for nginx or ipset, so nothing else may slip into it, and an address must mean the
+ * same to them as to us. Anything else is left out. JA4s must match the JA4 shape.
  */
 export function renderBlocklist(
   format: BlocklistFormat,
@@ -15,16 +16,14 @@ export function renderBlocklist(
   ja4s: string[],
   header: string,
 ): string {
-  const safeIps = [
-    ...new Set(ips.filter((ip) => ipaddr.isValid(ip)).map((ip) => ipaddr.process(ip).toString())),
-  ].sort();
+  const safeIps = [...new Set(ips.map(canonicalIp).filter((ip): ip is string => ip !== undefined))].sort();
   const safeJa4s = [...new Set(ja4s.filter((j) => JA4_SHAPE.test(j)))].sort();
   switch (format) {
     case 'nginx':
       return `# ${header}\n${safeIps.map((ip) => `deny ${ip};`).join('\n')}\n`;
     case 'ipset': {
-      const v4 = safeIps.filter((ip) => ipaddr.parse(ip).kind() === 'ipv4');
-      const v6 = safeIps.filter((ip) => ipaddr.parse(ip).kind() === 'ipv6');
+      const v4 = safeIps.filter((ip) => !ip.includes(':'));
+      const v6 = safeIps.filter((ip) => ip.includes(':'));
       return [
         `# ${header}`,
         '# load with: ipset restore < this-file',
@@ -46,6 +45,20 @@ export function renderBlocklist(
 
 /** FoxIO JA4: a_b_c with a = proto, version, SNI flag, 2-digit counts, 2-char ALPN. */
 export const JA4_SHAPE = /^[tqd][0-9a-z]{2}[di]\d{4}[0-9A-Za-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/;
+
+/**
+ * Export rows with their address in canonical text; a row whose stored address has no canonical
+ * form is left out (and counted by the caller), so an export never carries an address a tool
+ * downstream could read differently.
+ */
+export function canonicalRows(rows: AnomalyRow[]): { rows: AnomalyRow[]; dropped: number } {
+  const out: AnomalyRow[] = [];
+  for (const row of rows) {
+    const ip = canonicalIp(row.src_ip);
+    if (ip !== undefined) out.push(ip === row.src_ip ? row : { ...row, src_ip: ip });
+  }
+  return { rows: out, dropped: rows.length - out.length };
+}
 
 const CSV_COLUMNS: (keyof AnomalyRow)[] = [
   'src_ip',

@@ -19,10 +19,17 @@ const PRESETS: Record<string, number> = {
 /** The longest range a query may cover: the default retention. */
 export const MAX_RANGE_S = 31 * 86400;
 
+/** The latest instant a range may name: 2100-01-01T00:00:00Z, well inside ClickHouse's DateTime. */
+export const MAX_TIME_S = 4_102_444_800;
+
+/**
+ * `to` is at least one day after the epoch so the default `from` (`to` - 24 h) is never negative;
+ * both stay inside ClickHouse's DateTime and JavaScript's Date.
+ */
 export const rangeQuerySchema = {
   range: { type: 'string', enum: Object.keys(PRESETS) },
-  from: { type: 'integer', minimum: 0 },
-  to: { type: 'integer', minimum: 0 },
+  from: { type: 'integer', minimum: 0, maximum: MAX_TIME_S },
+  to: { type: 'integer', minimum: 86_400, maximum: MAX_TIME_S },
 } as const;
 
 /** Picks a bucket so a series has at most ~200 points, on round steps (1m, 5m, 15m, 1h, 6h, 1d). */

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from '../../../appliance/common/config/schema.js';
 import { parseDeployment } from '../../../components/deployment-config.js';
+import { derivedDetectorToken } from '../../../components/detector.js';
 
 // Runs the real program entry (components/index.ts) once per stack file against Pulumi's mock
 // monitor and asserts on the resource graph it registers: types, names, inputs, dependencies.
@@ -273,6 +274,27 @@ describe.each(STACKS)('resource graph of stack %s', (stack) => {
     expect(JSON.stringify(plain(server.inputs.envs))).toContain(SECRETS.clickhousePassword);
     expect(JSON.stringify(plain(one('-migrations-job').inputs.envs))).toContain(SECRETS.clickhousePassword);
     expect(JSON.stringify(plain(one('-apache-sentinel').inputs))).not.toContain(SECRETS.clickhousePassword);
+  });
+
+  it('gives the detector API token to the detector and the dashboards only, as a secret', async () => {
+    const token = await unwrap(derivedDetectorToken(SECRETS.clickhousePassword));
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toContain(SECRETS.clickhousePassword);
+    for (const r of run.resources) expect(leaks(r.inputs, [token]), `${r.type} ${r.name}`).toEqual([]);
+    const services = run.resources.filter((r) => r.type === CONTAINER && Array.isArray(plain(r.inputs.envs)));
+    const holders = services
+      .filter((r) => (plain(r.inputs.envs) as string[]).includes(`JA4_DETECTOR_API_TOKEN=${token}`))
+      .map((r) => r.name.replace(/^.*?-(detector|dashboard)-service.*$/, '$1'));
+    const dep = parseDeployment(run.file[`${PROJECT}:deployment`]);
+    expect(holders.sort()).toEqual(
+      ['dashboard', ...Array(dep.dashboard.replicas - 1).fill('dashboard'), 'detector'].sort(),
+    );
+    // The detector listens on the appliance network, where the dashboard finds it.
+    const upload = (one('-dashboard-service').inputs.uploads as { content: unknown }[])[0];
+    const parsed = configSchema.parse(parseYaml(plain(upload.content) as string));
+    expect(parsed.detector.host).toBe('0.0.0.0');
+    expect(parsed.detector.api_token).toBe('');
+    expect(parsed.dashboard.detector_url).toBe(`http://detector:${parsed.detector.port}`);
   });
 
   it('keeps `default` for the dictionaries: a loopback-only users.d file on the server, no secret in it', () => {

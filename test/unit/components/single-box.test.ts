@@ -46,9 +46,14 @@ describe('stacks/Pulumi.single.yaml (embedded engine)', () => {
     expect(app.ports).toEqual([{ internal: 8000, external: 8000, ip: '127.0.0.1' }]);
     expect(app.envs).toEqual(['JA4_DASHBOARD_ADMIN_PASSWORD=admin-pass-1']);
     const [upload] = app.uploads as { file: string; content: string }[];
-    const config = parseYaml(upload.content) as { clickhouse: { url: string } };
+    const config = parseYaml(upload.content) as {
+      clickhouse: { url: string };
+      detector: { host: string; state_dir: string };
+    };
     expect(upload.file).toBe('/etc/ja4/ja4.yaml');
     expect(config.clickhouse.url).toBe('embedded:/var/lib/ja4/clickhouse');
+    // In-process dashboard: the detector API stays on loopback, its token in the state volume.
+    expect(config.detector).toMatchObject({ host: '127.0.0.1', state_dir: '/var/lib/ja4/detector' });
   });
 
   it('starts httpd after ja4 up and puts the sentinel in httpd’s network namespace with NET_RAW only', () => {

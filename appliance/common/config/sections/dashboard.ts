@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bearerToken } from './bearer-token.js';
 
 const user = z
   .object({
@@ -26,8 +27,20 @@ export const dashboardSection = z
     state_dir: z.string().default('./var/dashboard'),
     session_ttl_minutes: z.number().int().min(5).max(10_080).default(480),
     login_rate_limit_per_minute: z.number().int().min(1).max(1000).default(10),
-    /** Set when the dashboard is served over HTTPS (behind a TLS proxy): cookies get Secure. */
+    /**
+     * Set when the dashboard is served over HTTPS (behind a TLS proxy): cookies get Secure and
+     * responses carry Strict-Transport-Security.
+     */
     secure_cookies: z.boolean().default(false),
+    /** Secret: lets a scraper read /metrics with `Authorization: Bearer <token>`; empty: admins only. */
+    metrics_token: bearerToken,
+    /** The detector API the dashboard proxies (status, run); empty: detector.host:detector.port. */
+    detector_url: z
+      .string()
+      .refine((v) => v === '' || /^https?:\/\/[^/@\s]+(\/[^\s]*)?$/.test(v), {
+        message: 'empty or an http(s)://host:port URL without credentials',
+      })
+      .default(''),
   })
   .strict()
   .prefault({});

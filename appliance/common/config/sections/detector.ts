@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bearerToken } from './bearer-token.js';
 
 /** The bot detector (appliance/detector): scoring cycle, Isolation Forest and HTTP API. */
 export const detectorSection = z
@@ -40,7 +41,15 @@ export const detectorSection = z
       .default(42),
     /** The detector API (/health, /ready, /metrics, /status, POST /run). */
     port: z.number().int().min(0).max(65535).default(8080),
+    /** Loopback by default: set another address only where the network requires it. */
     host: z.string().default('127.0.0.1'),
+    /**
+     * Secret: `Authorization: Bearer <token>` on every API route but /health and /ready. Empty: one
+     * is generated into state_dir/api.token (0600), where `ja4 up` and `ja4 dashboard` find it.
+     */
+    api_token: bearerToken,
+    /** Where the generated API token is kept. */
+    state_dir: z.string().default('./var/detector'),
     /** Where trained models are saved as JSON (latest.json and the last few versions); '' = not saved. */
     model_dir: z.string().default('./var/models'),
   })

@@ -2,11 +2,17 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../../common/index.js';
 
-export type AuditEvent = 'login_ok' | 'login_failed' | 'login_rate_limited' | 'logout';
+export type AuditEvent =
+  | 'login_ok'
+  | 'login_failed'
+  | 'login_rate_limited'
+  | 'logout'
+  | 'logout_all'
+  | 'password_changed';
 
 export type AuditLog = (event: AuditEvent, fields: { username?: string; ip: string }) => void;
 
-/** Appends one JSON line per login event to <state_dir>/audit.log and logs it. */
+/** Appends one JSON line per session event to <state_dir>/audit.log and logs it. */
 export function createAuditLog(stateDir: string, log: Logger): AuditLog {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, 'audit.log');

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Revocations } from './revocations.js';
 
 export interface Session {
   /** The cookie value: the signed session. */
@@ -18,33 +19,36 @@ interface Payload {
   u: string;
   r: Session['role'];
   exp: number;
+  /** Issued at (ms): kept through renewals, so "log out everywhere" reaches renewed cookies too. */
+  iat: number;
 }
 
 /**
  * Sessions as HMAC-SHA256-signed cookies (`payload.signature`, base64url), so every dashboard
  * replica holding the same dashboard.session_secret accepts them: no shared session store is
  * needed behind a load balancer. The expiry slides: a session used after half its lifetime is
- * re-issued. Logout revokes the session id in this process and clears the cookie; another
- * replica honours the cookie until it expires (at most the TTL), the usual trade-off of
- * signed sessions.
+ * re-issued. Revocation is persistent and shared (see revocations.ts): logout revokes the
+ * session id, "log out everywhere" and a password change revoke every session of the user issued
+ * before that moment; every replica and every restart checks them on each request.
  */
 export class SessionStore {
-  private readonly revoked = new Map<string, number>();
-
   constructor(
     private readonly secret: Buffer,
     private readonly ttlMs: number,
+    private readonly revocations: Revocations,
     private readonly now: () => number = Date.now,
   ) {
     if (secret.length < 32) throw new Error('session secret must be at least 32 bytes');
   }
 
-  create(username: string, role: Session['role']): Session {
+  /** A new session; `issuedAt` lets a session made right after destroyAll() outlive it. */
+  create(username: string, role: Session['role'], issuedAt = this.now()): Session {
     const payload: Payload = {
       sid: randomBytes(16).toString('base64url'),
       u: username,
       r: role,
       exp: this.now() + this.ttlMs,
+      iat: issuedAt,
     };
     return this.toSession(payload, this.sign(payload));
   }
@@ -52,7 +56,8 @@ export class SessionStore {
   /** The live session for a cookie value; undefined when absent, forged, expired or revoked. */
   get(cookie: string | undefined): Session | undefined {
     const payload = cookie ? this.verify(cookie) : undefined;
-    if (!payload || payload.exp <= this.now() || this.revoked.has(payload.sid)) return undefined;
+    if (!payload || payload.exp <= this.now()) return undefined;
+    if (this.revocations.isRevoked(payload.sid, payload.u, payload.iat)) return undefined;
     const session = this.toSession(payload, cookie as string);
     if (payload.exp - this.now() < this.ttlMs / 2) {
       const fresh: Payload = { ...payload, exp: this.now() + this.ttlMs };
@@ -62,12 +67,22 @@ export class SessionStore {
     return session;
   }
 
+  /** Revokes the session of this cookie (logout). */
   destroy(cookie: string | undefined): void {
     const payload = cookie ? this.verify(cookie) : undefined;
-    if (!payload) return;
-    const now = this.now();
-    for (const [sid, exp] of this.revoked) if (exp <= now) this.revoked.delete(sid);
-    this.revoked.set(payload.sid, payload.exp);
+    if (!payload || payload.exp <= this.now()) return;
+    // A renewed cookie of the same session may live up to a full TTL from now.
+    this.revocations.revokeSession(payload.sid, Math.max(payload.exp, this.now() + this.ttlMs));
+  }
+
+  /**
+   * Revokes every session of `username` issued until now (log out everywhere, password change).
+   * Returns the instant from which sessions are valid again.
+   */
+  destroyAll(username: string): number {
+    const before = this.now() + 1;
+    this.revocations.revokeUser(username, before, before + this.ttlMs);
+    return before;
   }
 
   private toSession(p: Payload, id: string): Session {
@@ -98,7 +113,8 @@ export class SessionStore {
         typeof p.sid === 'string' &&
         typeof p.u === 'string' &&
         (p.r === 'admin' || p.r === 'analyst') &&
-        typeof p.exp === 'number';
+        typeof p.exp === 'number' &&
+        typeof p.iat === 'number';
       return valid ? p : undefined;
     } catch {
       return undefined;

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { APPLIANCE_VERSION } from '../../../common/index.js';
-import { BLOCKLIST_FORMATS, type BlocklistFormat, renderBlocklist, toCsv } from '../blocklist.js';
+import {
+  BLOCKLIST_FORMATS,
+  type BlocklistFormat,
+  canonicalRows,
+  renderBlocklist,
+  toCsv,
+} from '../blocklist.js';
 import {
   ANOMALY_SORTS,
   type AnomalyFilter,
@@ -63,7 +69,9 @@ export async function anomaliesRoutes(app: FastifyInstance, ctx: RouteContext): 
       },
     },
     async (req, reply) => {
-      const rows = await exportAnomalies(ctx.ch, parseRange(req.query), req.query, EXPORT_CAP);
+      const exported = await exportAnomalies(ctx.ch, parseRange(req.query), req.query, EXPORT_CAP);
+      const { rows, dropped } = canonicalRows(exported);
+      if (dropped > 0) req.log.warn({ dropped }, 'export: rows with a non-canonical address left out');
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       reply.header(
         'content-disposition',

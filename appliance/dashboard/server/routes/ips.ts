@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import ipaddr from 'ipaddr.js';
 import { badQuery } from '../../errors.js';
+import { canonicalIp } from '../canonical-ip.js';
 import { ipDetail } from '../queries/ip-detail.js';
 import { parseRange, rangeQuerySchema } from '../time-range.js';
 import type { RouteContext } from './overview.js';
@@ -15,8 +15,11 @@ export async function ipRoutes(app: FastifyInstance, ctx: RouteContext): Promise
       },
     },
     async (req) => {
-      if (!ipaddr.isValid(req.params.ip)) throw badQuery(`"${req.params.ip}" is not an IPv4 or IPv6 address`);
-      const ip = ipaddr.process(req.params.ip).toString();
+      const ip = canonicalIp(req.params.ip);
+      if (ip === undefined)
+        throw badQuery(
+          `"${req.params.ip}" is not an IPv4 address in dotted decimal or an IPv6 address without a zone`,
+        );
       const range = parseRange(req.query);
       return { ip, range, ...(await ipDetail(ctx.ch, ip, range)) };
     },

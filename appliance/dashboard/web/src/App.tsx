@@ -9,7 +9,7 @@ import { Search } from './pages/Search';
 import { Status } from './pages/Status';
 import { href, useRoute } from './router';
 
-function Page() {
+function Page({ admin }: { admin: boolean }) {
   const route = useRoute();
   switch (route.page) {
     case 'anomalies':
@@ -21,7 +21,7 @@ function Page() {
     case 'search':
       return <Search key={route.params.get('q') ?? ''} q={route.params.get('q') ?? ''} />;
     case 'status':
-      return <Status />;
+      return <Status admin={admin} />;
     default:
       return <Overview />;
   }
@@ -85,7 +85,7 @@ export function App() {
         </button>
       </header>
       <main>
-        <Page />
+        <Page admin={session.role === 'admin'} />
       </main>
       {footer}
     </>

@@ -33,15 +33,30 @@ function fakeClient(rows: FeatureRow[], tables: string[], gate: Promise<void> = 
 
 const ALL_TABLES = ['view_ai_features_1h', 'ml_all_scores', 'ml_detected_anomalies', 'view_ip_recurrence'];
 const log = pino({ level: 'silent' });
+const TOKEN = 'detector-test-token-0123456789-abcdefghij';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const config = (() => {
   const c = defaultConfig();
   c.detector.model_dir = '';
+  c.detector.api_token = TOKEN;
   return c;
 })();
 const rows = syntheticRows(1200, 5).map((s) => s.row);
 
+/** A gate that holds a cycle open until released; afterEach releases any left closed. */
+const gates: (() => void)[] = [];
+function heldGate(): { gate: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  gates.push(release);
+  return { gate, release };
+}
+
 let handle: DetectorHandle | undefined;
 afterEach(async () => {
+  for (const release of gates.splice(0)) release();
   await handle?.close();
   handle = undefined;
 });
@@ -58,7 +73,7 @@ describe('detector API', () => {
     const health = await handle.app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toMatchObject({ status: 'ok', service: 'detector' });
-    const metrics = await handle.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await handle.app.inject({ method: 'GET', url: '/metrics', headers: AUTH });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('ja4_detector_cycles_total');
   });
@@ -80,32 +95,54 @@ describe('detector API', () => {
       listen: false,
       schedule: false,
     });
-    const r = await handle.app.inject({ method: 'GET', url: '/ready' });
+    const r = await handle.app.inject({ method: 'GET', url: '/ready', headers: AUTH });
     expect(r.statusCode).toBe(503);
     expect(r.json().reason).toContain('view_ai_features_1h');
+    const anonymous = await handle.app.inject({ method: 'GET', url: '/ready' });
+    expect(anonymous.statusCode).toBe(503);
+    expect(anonymous.json()).toEqual({ ready: false });
   });
 
-  it('POST /run starts a cycle, a second POST while it runs says so, /status reports the result', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+  it('POST /run starts a cycle; a second POST while it runs queues one more, which follows it', async () => {
+    const { gate, release } = heldGate();
     const fake = fakeClient(rows, ALL_TABLES, gate);
     handle = await startDetector({ config, client: fake.client, log, listen: false, schedule: false });
-    const first = await handle.app.inject({ method: 'POST', url: '/run' });
+    const first = await handle.app.inject({ method: 'POST', url: '/run', headers: AUTH });
     expect(first.statusCode).toBe(202);
+    expect(first.json().state).toBe('started');
     const { cycle_id } = first.json();
-    const second = await handle.app.inject({ method: 'POST', url: '/run' });
-    expect(second.statusCode).toBe(409);
-    expect(second.json().message).toContain(`already running (cycle ${cycle_id}`);
-    const during = (await handle.app.inject({ method: 'GET', url: '/status' })).json();
+    const second = await handle.app.inject({ method: 'POST', url: '/run', headers: AUTH });
+    expect(second.statusCode).toBe(202);
+    expect(second.json()).toMatchObject({ started: false, state: 'queued' });
+    expect(second.json().message).toContain(`running (cycle ${cycle_id}`);
+    const during = (await handle.app.inject({ method: 'GET', url: '/status', headers: AUTH })).json();
     expect(during.running.cycle_id).toBe(cycle_id);
+    expect(during.queued).toBe(true);
 
     release();
+    const status = async () =>
+      (await handle!.app.inject({ method: 'GET', url: '/status', headers: AUTH })).json();
+    await expect.poll(async () => (await status()).cycles_run).toBe(2);
+    await expect.poll(async () => (await status()).running).toBeNull();
+    const after = await status();
+    expect(after.queued).toBe(false);
+    expect(after.last_cycle.cycle_id).not.toBe(cycle_id);
+    expect(fake.inserted['ja4_processing.ml_all_scores']).toBe(2 * rows.length);
+  });
+
+  it('the result of a cycle is on /status and /metrics', async () => {
+    const { gate, release } = heldGate();
+    const fake = fakeClient(rows, ALL_TABLES, gate);
+    handle = await startDetector({ config, client: fake.client, log, listen: false, schedule: false });
+    const { cycle_id } = (await handle.app.inject({ method: 'POST', url: '/run', headers: AUTH })).json();
+    release();
     await expect
-      .poll(async () => (await handle!.app.inject({ method: 'GET', url: '/status' })).json().running)
+      .poll(
+        async () =>
+          (await handle!.app.inject({ method: 'GET', url: '/status', headers: AUTH })).json().running,
+      )
       .toBeNull();
-    const status = (await handle.app.inject({ method: 'GET', url: '/status' })).json();
+    const status = (await handle.app.inject({ method: 'GET', url: '/status', headers: AUTH })).json();
     expect(status.last_cycle).toMatchObject({
       cycle_id,
       status: 'ok',
@@ -117,8 +154,75 @@ describe('detector API', () => {
     expect(status.last_cycle.durations_ms).toHaveProperty('total');
     expect(fake.inserted['ja4_processing.ml_all_scores']).toBe(rows.length);
     expect(fake.inserted['ja4_processing.ml_detected_anomalies']).toBe(status.last_cycle.anomalies);
-    const metrics = (await handle.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await handle.app.inject({ method: 'GET', url: '/metrics', headers: AUTH })).body;
     expect(metrics).toMatch(/ja4_detector_cycles_total\{status="ok",service="detector"\} 1/);
+  });
+
+  it('50 concurrent POST /run start at most two cycles: one running, one queued', async () => {
+    const { gate, release } = heldGate();
+    handle = await startDetector({
+      config,
+      client: fakeClient(rows, ALL_TABLES, gate).client,
+      log,
+      listen: false,
+      schedule: false,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => handle!.app.inject({ method: 'POST', url: '/run', headers: AUTH })),
+    );
+    const states = answers.map((a) => `${a.statusCode} ${a.json().state}`);
+    expect(states.filter((s) => s === '202 started')).toHaveLength(1);
+    expect(states.filter((s) => s === '202 queued')).toHaveLength(1);
+    expect(states.filter((s) => s === '200 already_queued')).toHaveLength(48);
+    release();
+    const status = async () =>
+      (await handle!.app.inject({ method: 'GET', url: '/status', headers: AUTH })).json();
+    await expect.poll(async () => (await status()).cycles_run).toBe(2);
+    await expect.poll(async () => (await status()).running).toBeNull();
+    expect((await status()).cycles_run).toBe(2);
+  });
+
+  it('refuses every route but /health and /ready without the token, and starts nothing', async () => {
+    handle = await startDetector({
+      config,
+      client: fakeClient(rows, ALL_TABLES).client,
+      log,
+      listen: false,
+      schedule: false,
+    });
+    const wrong = [
+      {},
+      { authorization: 'Bearer wrong-token-0123456789-abcdefghijklmn' },
+      { authorization: TOKEN },
+      { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` },
+    ];
+    for (const headers of wrong) {
+      for (const [method, url] of [
+        ['GET', '/metrics'],
+        ['GET', '/status'],
+        ['POST', '/run'],
+        ['GET', '/nope'],
+        ['POST', '/%72un'],
+      ] as const) {
+        const res = await handle.app.inject({ method, url, headers });
+        expect(res.statusCode, `${method} ${url}`).toBe(401);
+        expect(res.headers['www-authenticate']).toBe('Bearer realm="ja4-detector"');
+      }
+    }
+    // What a page on another site can send: a no-cors POST, text/plain, no Authorization header.
+    const crossSite = await handle.app.inject({
+      method: 'POST',
+      url: '/run',
+      headers: {
+        origin: 'https://evil.example',
+        'content-type': 'text/plain;charset=UTF-8',
+        'sec-fetch-mode': 'no-cors',
+        'sec-fetch-site': 'cross-site',
+      },
+      payload: 'x',
+    });
+    expect(crossSite.statusCode).toBe(401);
+    expect(handle.scheduler.status()).toMatchObject({ running: null, cycles_run: 0, queued: false });
   });
 
   it('unknown routes get a 404 that lists the real ones', async () => {
@@ -129,7 +233,7 @@ describe('detector API', () => {
       listen: false,
       schedule: false,
     });
-    const r = await handle.app.inject({ method: 'GET', url: '/nope' });
+    const r = await handle.app.inject({ method: 'GET', url: '/nope', headers: AUTH });
     expect(r.statusCode).toBe(404);
     expect(r.json().message).toContain('POST /run');
   });

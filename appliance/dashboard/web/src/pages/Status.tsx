@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { api } from '../api';
 import { Table } from '../components/Table';
 import { useApi } from '../use-api';
 
@@ -6,7 +8,37 @@ interface StatusData {
   services: { name: string; ok: boolean; detail: string }[];
 }
 
-export function Status() {
+interface DetectorRun {
+  state: 'started' | 'queued' | 'already_queued';
+  message?: string;
+}
+
+/** "Run the detector now" for admins: the dashboard proxies it to the detector API. */
+function RunDetector() {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const r = await api.post<DetectorRun>('/api/detector/run');
+      setNote(r.state === 'started' ? 'detector cycle started' : (r.message ?? r.state));
+    } catch (e) {
+      setNote((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p>
+      <button type="button" onClick={run} disabled={busy} data-testid="run-detector">
+        Run the detector now
+      </button>{' '}
+      <span className="muted small">{note}</span>
+    </p>
+  );
+}
+
+export function Status({ admin }: { admin: boolean }) {
   const { data, error } = useApi<StatusData>('/api/status', {}, 15_000);
   return (
     <div>
@@ -28,6 +60,7 @@ export function Status() {
           ]}
         />
       )}
+      {admin && <RunDetector />}
     </div>
   );
 }

@@ -136,6 +136,61 @@ describe('config print', () => {
   });
 });
 
+describe('secrets never leave the loader or config print', () => {
+  it('masks the password inside clickhouse.url, in its user information and its query', () => {
+    const { config } = loadConfig({
+      ...noFile,
+      env: { JA4_CLICKHOUSE_URL: 'http://ja4:pa55-word@ch.example:8123/?user=ja4&password=q5ecret' },
+    });
+    const out = renderConfig(config);
+    expect(out).toContain('url: http://ja4:********@ch.example:8123/?user=ja4&password=********');
+    expect(out).not.toContain('pa55-word');
+    expect(out).not.toContain('q5ecret');
+  });
+
+  it('masks every secret key, the detector and metrics tokens included', () => {
+    const token = 'T'.repeat(40);
+    const { config } = loadConfig({
+      ...noFile,
+      env: { JA4_DETECTOR_API_TOKEN: token, JA4_DASHBOARD_METRICS_TOKEN: `M${token}` },
+    });
+    const out = renderConfig(config);
+    expect(out).not.toContain(token);
+    expect(out).toMatch(/api_token: "\*+"/);
+    expect(out).toMatch(/metrics_token: "\*+"/);
+  });
+
+  it.each([
+    ['JA4_DASHBOARD_SESSION_SECRET', 'short-sekrit-value', 'dashboard.session_secret'],
+    ['JA4_DETECTOR_API_TOKEN', 'bad token with spaces but long enough to count', 'detector.api_token'],
+    ['JA4_DASHBOARD_METRICS_TOKEN', 'tiny-tok3n', 'dashboard.metrics_token'],
+    ['JA4_CLICKHOUSE_URL', 'ftp://ja4:url-pa55@ch.example/', 'clickhouse.url'],
+  ])('a bad %s names the key and never echoes the value', (name, value, key) => {
+    const err = captureError(() => loadConfig({ ...noFile, env: { [name]: value } }));
+    expect(err).toBeInstanceOf(ConfigValueError);
+    expect(err.message).toContain(key);
+    const secret = value.includes('@') ? 'url-pa55' : value;
+    expect(err.message).not.toContain(secret);
+  });
+
+  it("never echoes a user's password hash when the user entry is refused", () => {
+    const file = yamlFile(
+      'bad-user.yaml',
+      'dashboard:\n  users:\n    - username: ana\n      password_hash: scrypt$hash-value-x\n      extra: 1\n',
+    );
+    const err = captureError(() => loadConfig({ file, env: {} }));
+    expect(err.message).toContain('dashboard.users.0');
+    expect(err.message).not.toContain('hash-value-x');
+  });
+
+  it('never echoes a secret given with the wrong type', () => {
+    const file = yamlFile('secret-number.yaml', 'clickhouse:\n  password: 123456789\n');
+    const err = captureError(() => loadConfig({ file, env: {} }));
+    expect(err.message).toContain('clickhouse.password');
+    expect(err.message).not.toContain('123456789');
+  });
+});
+
 describe('parseEnvValue', () => {
   it('reads numbers, booleans and lists, and leaves garbage for the schema to refuse', () => {
     expect(parseEnvValue('42', 'number')).toBe(42);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderBlocklist, toCsv } from '../../../../../appliance/dashboard/server/blocklist.js';
 import type { AnomalyRow } from '../../../../../appliance/dashboard/server/queries/anomalies.js';
+import { ipsetAddresses, nginxAddresses, plainAddresses } from '../../../../helpers/blocklist-grammar.js';
 
 const ips = ['45.155.205.10', '2001:db8::1', '45.155.205.10', 'not-an-ip; rm -rf /', '::ffff:193.32.162.5'];
 const ja4s = ['t13d1516h2_8daaf6152771_e5627efa2ab1', 'evil\ninjected'];
@@ -32,6 +33,35 @@ describe('renderBlocklist', () => {
     const json = JSON.parse(renderBlocklist('json', ips, ja4s, 'h'));
     expect(json.ips).toHaveLength(3);
     expect(json.ja4s).toEqual(['t13d1516h2_8daaf6152771_e5627efa2ab1']);
+  });
+});
+
+describe("blocklists write only canonical addresses, in each consumer's grammar", () => {
+  const odd = [
+    '0x7f.1',
+    '127.1',
+    '0177.0.0.1',
+    'fe80::1%eth0',
+    '01.02.03.04',
+    '1.2.3.4/24',
+    '2001:DB8::A',
+    '2001:db8:0:0:0:0:0:2',
+    '::ffff:10.1.2.3',
+    '45.155.205.10',
+  ];
+  const expected = ['10.1.2.3', '2001:db8::2', '2001:db8::a', '45.155.205.10'];
+
+  it('nginx', () => {
+    expect(nginxAddresses(renderBlocklist('nginx', odd, [], 'h')).sort()).toEqual(expected);
+  });
+  it('ipset', () => {
+    expect(ipsetAddresses(renderBlocklist('ipset', odd, [], 'h')).sort()).toEqual(expected);
+  });
+  it('plain', () => {
+    expect(plainAddresses(renderBlocklist('plain', odd, [], 'h')).sort()).toEqual(expected);
+  });
+  it('json', () => {
+    expect(JSON.parse(renderBlocklist('json', odd, [], 'h')).ips.sort()).toEqual(expected);
   });
 });
 
