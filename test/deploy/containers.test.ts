@@ -96,6 +96,17 @@ describe.skipIf(skip !== '')(`containers from the Pulumi specs${skip ? ` (skippe
     expect(p.NoNewPrivs).toBe('1');
     const netns = (c: string) => exec(c, ['readlink', '/proc/1/ns/net']).trim();
     expect(netns(`${NAME}-apache-sentinel`)).toBe(netns(`${NAME}-apache-httpd`));
+    // The image's cap is the patched build: capture timestamps and counters come from libpcap.
+    const logs = podman(['logs', `${NAME}-apache-sentinel`]);
+    expect(`${logs.stdout}${logs.stderr}`).toContain('"timestamps":"libpcap"');
+  });
+
+  it('serves the dashboard bundle from the image', async () => {
+    const res = await fetch(`http://127.0.0.1:${PORTS.dashboard}/`);
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body).toMatch(/<script[^>]+src="\/assets\/[^"]+\.js"/);
+    expect(body).not.toContain('not built');
   });
 
   it('runs httpd as www-data in group 10001 with no capability', () => {
