@@ -22,6 +22,10 @@ export interface ClientHelloRecord {
   proxy_client_ip: string | null;
   proxy_client_port: number | null;
   syn: SynInfo | null;
+  /** Capture time of the client's SYN, µs since the Unix epoch (null: not captured, or not TCP). */
+  syn_ts_us: number | null;
+  /** The SYN's sequence number, the client's initial sequence number (null as syn_ts_us). */
+  syn_seq: number | null;
   /** Raw material for spotting impersonators: extension types in wire order, GREASE included. */
   extensions: number[];
   grease_positions: number[];
@@ -51,31 +55,7 @@ export function toTlsEvent(r: ClientHelloRecord): TlsEvent {
     proxy_client_ip: r.proxy_client_ip,
     proxy_client_port: r.proxy_client_port,
     syn: r.syn,
+    syn_ts_us: r.syn_ts_us,
+    syn_seq: r.syn_seq,
   };
-}
-
-/** "1.3", "1.2", "1.1", "1.0", "ssl3", "ssl2", "dtls1.0", "dtls1.2", "dtls1.3", else "0x…". */
-export function versionName(v: number): string {
-  switch (v) {
-    case 0x0304:
-      return '1.3';
-    case 0x0303:
-      return '1.2';
-    case 0x0302:
-      return '1.1';
-    case 0x0301:
-      return '1.0';
-    case 0x0300:
-      return 'ssl3';
-    case 0x0002:
-      return 'ssl2';
-    case 0xfeff:
-      return 'dtls1.0';
-    case 0xfefd:
-      return 'dtls1.2';
-    case 0xfefc:
-      return 'dtls1.3';
-    default:
-      return `0x${v.toString(16).padStart(4, '0')}`;
-  }
 }
