@@ -1,6 +1,7 @@
 export { buildApp, type DashboardDeps } from './server/app.js';
 export { hashPassword } from './server/auth/passwords.js';
 export type { DetectorAnswer, DetectorLink } from './server/detector-link.js';
+export { WEB_DIST } from './server/plugins/static.js';
 export type { RouteRule } from './server/route-rules.js';
 export type { Probe, ProbeResult } from './server/routes/status.js';
 export { type DashboardHandle, firstAdminMessage, remoteProbes, startDashboard } from './service.js';

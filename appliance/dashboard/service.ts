@@ -19,6 +19,8 @@ export interface DashboardOptions {
   adminActions?: Record<string, () => Promise<unknown>>;
   /** The detector API (default: over HTTP at dashboard.detector_url with the detector's token). */
   detector?: DetectorLink;
+  /** Directory of the built web app (default: dashboard.web_root, else web/dist beside the server). */
+  webRoot?: string;
 }
 
 /** Starts the dashboard (API + built web app) on dashboard.host:dashboard.port. */

@@ -40,7 +40,7 @@ export interface DashboardDeps {
   probes?: Record<string, Probe>;
   /** Work that needs the database while this process holds it (embedded mode under `ja4 up`). */
   adminActions?: Record<string, () => Promise<unknown>>;
-  /** Directory of the built web app (default: web/dist next to this package). */
+  /** Directory of the built web app (default: dashboard.web_root, else web/dist next to this package). */
   webRoot?: string;
   /** The detector API, for the status and run routes (default: over HTTP, see detector-link.ts). */
   detector?: DetectorLink;
@@ -96,7 +96,7 @@ export async function buildApp(
     metrics,
   });
   await registerRoutes(app, deps);
-  await app.register(staticPlugin, { root: deps.webRoot });
+  await app.register(staticPlugin, { root: deps.webRoot ?? (cfg.web_root || undefined) });
   return { app, firstAdmin, routes: routes() };
 }
 

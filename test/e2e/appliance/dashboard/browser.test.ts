@@ -21,9 +21,10 @@ describe.skipIf(Boolean(missing))(title, () => {
     page.screenshot({ path: join(SCREENSHOT_DIR, `dashboard-${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    buildWeb();
+    const webRoot = await buildWeb();
     env = await seededAppliance('ja4-dash-e2e-');
     dash = await startDashboard({
+      webRoot,
       config: env.config,
       clickhouse: env.ch.client,
       log: pino({ level: 'silent' }),
