@@ -31,4 +31,5 @@ export { type ApacheOptions, type ApacheServer, startApache, waitForPort } from 
 export { type ApacheLocations, apacheMissing, locateApache, moduleSourceDir } from './locate.js';
 export { accepts, freePort, httpOk } from './ports.js';
 export { blockedDirectory, type RunAs, runAsIdentity } from './run-as.js';
+export { reclaimStaleHttpd } from './stale.js';
 export { fetchModuleStatus, parseModuleCounters, STATUS_PATH } from './status.js';

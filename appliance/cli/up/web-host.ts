@@ -7,6 +7,7 @@ import {
   blockedDirectory,
   locateApache,
   moduleSourceDir,
+  reclaimStaleHttpd,
   type RunAs,
   runAsIdentity,
   startApplianceHost,
@@ -35,6 +36,8 @@ export async function planWebHost(config: Config, enabled: boolean): Promise<Web
   const missing = apacheMissing(locateApache());
   if (missing)
     return { run: false, off: false, reason: `${missing.replace(/ \(.*\)$/, '')}: ${HOW_TO_INSTALL_APACHE}` };
+  // A web host a killed `ja4 up` left behind would hold the port: it is ours to stop.
+  await reclaimStaleHttpd(wh.dir);
   if (await accepts(wh.port)) {
     return {
       run: false,
