@@ -7,8 +7,8 @@ import {
   blockedDirectory,
   locateApache,
   moduleSourceDir,
-  reclaimStaleHttpd,
   type RunAs,
+  reclaimStaleHttpd,
   runAsIdentity,
   startApplianceHost,
 } from '../../web-host/index.js';
