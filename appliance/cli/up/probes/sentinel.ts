@@ -17,11 +17,14 @@ export function sentinelReport(h: SentinelHealth | Absent, now = Date.now()): Se
   for (const b of h.beats)
     w.add(b.at, { ...b, pcap_dropped: b.pcap_dropped ?? 0 } as unknown as Record<string, number>);
   const last = h.beats[h.beats.length - 1];
+  // Rates of a sentinel that stopped beating would describe the past as the present.
+  const live = !h.exited && last !== undefined && now - last.at <= SILENT_AFTER_MS;
+  const rate = (key: string) => perSecond(live ? w.rate(key) : null);
   const where = `${h.iface} port${h.ports.length > 1 ? 's' : ''} ${h.ports.join(',')}`;
   const values = [
     { label: 'capturing', value: where },
-    { label: 'packets', value: perSecond(w.rate('packets')) },
-    { label: 'handshakes', value: perSecond(w.rate('client_hellos')) },
+    { label: 'packets', value: rate('packets') },
+    { label: 'handshakes', value: rate('client_hellos') },
     { label: 'last handshake', value: ago(iso(last?.last_hello_at ?? null), now) },
     {
       label: 'pcap drops',

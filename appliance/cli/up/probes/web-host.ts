@@ -66,7 +66,7 @@ export function watchWebHost(url: string, statusPort: number, version: string): 
       if (!c.EventsSent) return report('idle', `no request yet: curl -k ${url}`, values, iso(lastOk));
       return report(
         'ok',
-        `Apache with mod_reqin_log, ${count(c.EventsSent)} requests logged`,
+        `Apache with mod_reqin_log; ${count(c.EventsSent)} requests sent to the correlator`,
         values,
         iso(lastOk),
       );

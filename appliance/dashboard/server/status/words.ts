@@ -46,12 +46,12 @@ export function duration(ms: number): string {
   return `${Math.round(s / 86_400)} days`;
 }
 
-/** How long until `iso`: "in 40 s", "in 12 min", "now" (past or due). */
+/** How long until `iso`: "in 40 s", "in 12 min", "due now" (past or due). */
 export function until(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'not scheduled';
   const s = Math.round((Date.parse(iso) - now) / 1000);
   if (!Number.isFinite(s)) return 'not scheduled';
-  if (s <= 0) return 'now';
+  if (s <= 0) return 'due now';
   if (s < 120) return `in ${s} s`;
   if (s < 7200) return `in ${Math.round(s / 60)} min`;
   return `in ${Math.round(s / 3600)} h`;

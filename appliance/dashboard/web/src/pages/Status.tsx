@@ -106,10 +106,10 @@ export function Status({ admin }: { admin: boolean }) {
         <table data-testid="status" className="status-table">
           <thead>
             <tr>
-              <th>Service</th>
-              <th>State</th>
+              <th className="nowrap">Service</th>
+              <th className="nowrap">State</th>
               <th>Detail</th>
-              <th>Last heard from</th>
+              <th className="nowrap">Last seen</th>
             </tr>
           </thead>
           <tbody>
