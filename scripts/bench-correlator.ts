@@ -10,12 +10,11 @@
  *      (the producers, in this process, write ~64 KiB at a time; see benchEndToEnd).
  * Writes bench/results/correlator.json. BENCH_ROWS (rows per case) and BENCH_ROUNDS tune the embedded part.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { httpEventSchema, tlsEventSchema } from '../appliance/common/events/index.js';
 import {
@@ -30,15 +29,13 @@ import { Batcher } from '../appliance/correlator/domain/batcher.js';
 import { ConnectionJoin } from '../appliance/correlator/domain/join.js';
 import { buildRow } from '../appliance/correlator/domain/row.js';
 import { startCorrelator } from '../appliance/correlator/service.js';
+import { cpuLabel, load1m, median, rate, writeResult } from './lib/bench.js';
+import { isEntryPoint, runMain } from './lib/cli.js';
 import { httpEvent, tlsEvent } from './lib/sample-events.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EMBEDDED_ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const REQUESTS_PER_CONN = 10;
-
-const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** `conns` handshakes with REQUESTS_PER_CONN keep-alive requests each, interleaved as on a server. */
 function workload(conns: number, run: string) {
@@ -269,7 +266,7 @@ async function writeAll(path: string, chunks: string[]): Promise<void> {
 }
 
 async function main() {
-  const loadBefore = loadavg()[0];
+  const loadBefore = load1m();
   console.log('domain …');
   const domain = benchDomain();
   console.log(domain);
@@ -310,7 +307,10 @@ async function main() {
     await ch.close();
   }
   const embedded = Object.fromEntries(
-    Object.entries(runs).map(([name, rates]) => [name, { rows_per_s: median(rates), rounds: rates }]),
+    Object.entries(runs).map(([name, rates]) => [
+      name,
+      { rows_per_s: Math.round(median(rates)), rounds: rates },
+    ]),
   ) as Record<keyof typeof runs, { rows_per_s: number; rounds: number[] }>;
   // Each round's correlator cases against that round's bare JSONEachRow, measured minutes apart at
   // most: steadier than a ratio of medians when the machine's load drifts during the run.
@@ -325,9 +325,9 @@ async function main() {
     benchmark: 'correlator',
     date: new Date().toISOString(),
     node: process.version,
-    cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+    cpu: cpuLabel(),
     // The machine is shared: the 1-minute load average before and after says how much.
-    load_avg_1m: { before: Number(loadBefore.toFixed(1)), after: Number(loadavg()[0].toFixed(1)) },
+    load_avg_1m: { before: loadBefore, after: load1m() },
     schema,
     domain,
     decode,
@@ -345,9 +345,8 @@ async function main() {
       },
     },
   };
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/correlator.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('correlator', result);
   console.log(JSON.stringify(result.goals));
 }
 
-await main();
+if (isEntryPoint(import.meta.url)) runMain('bench-correlator', main);

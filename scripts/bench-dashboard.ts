@@ -18,8 +18,8 @@
  * Writes bench/results/dashboard.json. Goals: p95 < 150 ms for overview and anomalies; first load < 1 s.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -33,6 +33,7 @@ import {
 import { loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
 import { buildApp } from '../appliance/dashboard/server/app.js';
 import { runCycle } from '../appliance/detector/index.js';
+import { cpuLabel, load1m, writeResult } from './lib/bench.js';
 import { backfillAggregates } from './lib/bench-dashboard-backfill.js';
 import { bundleSize, measureFirstLoad } from './lib/bench-dashboard-browser.js';
 import { buildDataSet, type DataSetInfo, readDataSetInfo } from './lib/bench-dashboard-data.js';
@@ -145,7 +146,7 @@ async function prepareData(config: Config, o: ReturnType<typeof parseArgs>, log:
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const log = (m: string) => console.log(`[bench:dashboard] ${m}`);
-  const loadBefore = loadavg()[0];
+  const loadBefore = load1m();
   execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
   const base = defaultConfig();
   const config: Config = {
@@ -272,8 +273,8 @@ async function main() {
     benchmark: 'dashboard',
     date: new Date().toISOString(),
     node: process.version,
-    cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
-    load_avg_1m: { before: Number(loadBefore.toFixed(1)), after: Number(loadavg()[0].toFixed(1)) },
+    cpu: cpuLabel(),
+    load_avg_1m: { before: loadBefore, after: load1m() },
     transport: 'embedded (chDB in-process, same process as the dashboard)',
     data: { dir: o.dir, ...info },
     detector_cycle: cycle,
@@ -282,8 +283,7 @@ async function main() {
     ...results,
     bundle,
   };
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/dashboard.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('dashboard', result);
   log('wrote bench/results/dashboard.json');
 }
 

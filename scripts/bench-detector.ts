@@ -11,10 +11,9 @@
  * ml-isolation-forest 0.1.0 as published. Writes bench/results/detector.json.
  * BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about half a minute).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
 import { defaultConfig, openClickHouse } from '../appliance/common/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
@@ -32,12 +31,12 @@ import {
 } from '../appliance/detector/model/isolation-forest.js';
 import { type FeatureMatrix, selectRows } from '../appliance/detector/model/matrix.js';
 import { readFeatureRows } from '../appliance/detector/store.js';
+import { writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CFG = defaultConfig().detector;
 const OPTS = { trees: CFG.trees, sampleSize: CFG.sample_size, seed: CFG.seed };
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -258,8 +257,7 @@ async function main(): Promise<void> {
     speed,
     ml_isolation_forest_0_1_0: mlIsolationForestCriteria(seeded),
   };
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/detector.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('detector', result);
   echo('wrote bench/results/detector.json');
 }
 

@@ -7,20 +7,27 @@
  * ClientHello packets of tls-sni.pcapng, plus the QUIC and TLS 1.0/1.2 singles) with each
  * replica's addresses rewritten, so every replica is a new connection: ≥ 50k ClientHellos.
  * Writes bench/results/fingerprint.json. BENCH_CLIENT_HELLOS sets the target count.
+ *
+ * `--baseline DIR [--rounds 20]` instead times this checkout's pipeline against the one in DIR
+ * side by side (scripts/lib/bench-fingerprint-baseline.ts) and prints the ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { walkCapture } from '../appliance/sentinel/capture-file.js';
 import { setFingerprintCache } from '../appliance/sentinel/fingerprint-cache.js';
 import { fingerprintBuffer } from '../appliance/sentinel/fingerprint-file.js';
-import { decodeFrame } from '../appliance/sentinel/link-layer.js';
+import { decodeFrame } from '../appliance/sentinel/packet-decoder.js';
 import { newPacketInfo } from '../appliance/sentinel/packet-info.js';
 import { recordLine } from '../appliance/sentinel/record-line.js';
+import { bestOf, REPO_ROOT, rate, writeResult } from './lib/bench.js';
+import { compareWithBaseline } from './lib/bench-fingerprint-baseline.js';
+import { isEntryPoint, runMain } from './lib/cli.js';
+import { ScriptOptionError } from './lib/errors.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const fixtures = path.resolve(root, 'test/fixtures/ja4');
+const fixtures = path.resolve(REPO_ROOT, 'test/fixtures/ja4');
 const SOURCES = [
   'tls-sni.pcapng',
   'quic-with-several-tls-frames.pcapng',
@@ -28,7 +35,6 @@ const SOURCES = [
   'https3-301-get.pcap',
   'ipv6.pcapng',
 ];
-const target = Number(process.env.BENCH_CLIENT_HELLOS ?? 50_000);
 
 interface Frame {
   linkType: number;
@@ -92,84 +98,108 @@ function buildCapture(frames: Frame[], replicas: number): Buffer {
   return Buffer.concat(parts);
 }
 
-function best<T>(runs: number, fn: () => T): { ms: number; value: T } {
-  let bestMs = Number.POSITIVE_INFINITY;
-  let value!: T;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    value = fn();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms < bestMs) bestMs = ms;
-  }
-  return { ms: bestMs, value };
+interface Timings {
+  walk: { ms: number };
+  core: { ms: number; value: number };
+  cold: { ms: number };
+  json: { ms: number };
+  cli: { ms: number };
 }
 
-const frames = loadFrames();
-// ClientHellos per replica, counted on one replica (a QUIC Initial present twice counts once).
-const hellos = fingerprintBuffer('one', buildCapture(frames, 1), () => {}).stats.clientHellos;
-const replicas = Math.ceil(target / hellos);
-const capture = buildCapture(frames, replicas);
-const packets = frames.length * replicas;
+/** Times each stage on the same capture, best of several runs each. */
+function measure(capture: Buffer, keep?: string): Timings {
+  // 1. plain walk over the packet records (what reading the file costs at minimum)
+  const walk = bestOf(5, () => {
+    let bytes = 0;
+    walkCapture(capture, (_lt, d) => {
+      bytes += d.length;
+    });
+    return bytes;
+  });
+  // 2. the pipeline alone (decode, reassembly, QUIC decryption, parse, JA4 + JA3)
+  fingerprintBuffer('warm-up', capture, () => {});
+  const core = bestOf(5, () => fingerprintBuffer('bench', capture, () => {}).stats.clientHellos);
+  // 2b. the same with the fingerprint memo off: every ClientHello hashed from scratch (no digest is
+  // cached anywhere: all four JA4 SHA-256s and the JA3 MD5 are computed for every hello)
+  setFingerprintCache(false);
+  const cold = bestOf(5, () => fingerprintBuffer('bench', capture, () => {}).stats.clientHellos);
+  setFingerprintCache(true);
+  // 3. what `ja4 fingerprint --json` does in process: the pipeline plus one JSON line per ClientHello
+  const json = bestOf(5, () => {
+    let chars = 0;
+    const res = fingerprintBuffer('bench', capture, (r) => {
+      chars += recordLine(r).length;
+    });
+    return res.stats.clientHellos + chars * 0;
+  });
+  // 4. the CLI end to end (process start and tsx included), output to /dev/null
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-bench-'));
+  const file = path.join(dir, 'bench.pcapng');
+  writeFileSync(file, capture);
+  if (keep) writeFileSync(keep, capture);
+  const cli = bestOf(2, () => {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin/ja4.js'), 'fingerprint', '--json', file], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    return 0;
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return { walk, core, cold, json, cli };
+}
 
-// 1. plain walk over the packet records (what reading the file costs at minimum)
-const walk = best(5, () => {
-  let bytes = 0;
-  walkCapture(capture, (_lt, d) => {
-    bytes += d.length;
-  });
-  return bytes;
-});
-// 2. the pipeline alone (decode, reassembly, QUIC decryption, parse, JA4 + JA3)
-fingerprintBuffer('warm-up', capture, () => {});
-const core = best(5, () => fingerprintBuffer('bench', capture, () => {}).stats.clientHellos);
-// 2b. the same with the fingerprint memo off: every ClientHello hashed from scratch (no digest is
-// cached anywhere: all four JA4 SHA-256s and the JA3 MD5 are computed for every hello)
-setFingerprintCache(false);
-const cold = best(5, () => fingerprintBuffer('bench', capture, () => {}).stats.clientHellos);
-setFingerprintCache(true);
-// 3. what `ja4 fingerprint --json` does in process: the pipeline plus one JSON line per ClientHello
-const json = best(5, () => {
-  let chars = 0;
-  const res = fingerprintBuffer('bench', capture, (r) => {
-    chars += recordLine(r).length;
-  });
-  return res.stats.clientHellos + chars * 0;
-});
-// 4. the CLI end to end (process start and tsx included), output to /dev/null
-const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-bench-'));
-const file = path.join(dir, 'bench.pcapng');
-writeFileSync(file, capture);
-if (process.env.BENCH_KEEP) writeFileSync(process.env.BENCH_KEEP, capture);
-const cli = best(2, () => {
-  execFileSync(process.execPath, [path.join(root, 'bin/ja4.js'), 'fingerprint', '--json', file], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return 0;
-});
-rmSync(dir, { recursive: true, force: true });
+/** The benchmark capture: the fixtures' frames replicated to at least `target` ClientHellos. */
+function benchCapture(target: number): { capture: Buffer; packets: number; replicas: number } {
+  const frames = loadFrames();
+  // ClientHellos per replica, counted on one replica (a QUIC Initial present twice counts once).
+  const hellos = fingerprintBuffer('one', buildCapture(frames, 1), () => {}).stats.clientHellos;
+  const replicas = Math.ceil(target / hellos);
+  return { capture: buildCapture(frames, replicas), packets: frames.length * replicas, replicas };
+}
 
-const seen = core.value;
-const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
-const result = {
-  benchmark: 'fingerprint',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: os.cpus()[0]?.model ?? 'unknown',
-  cores: os.cpus().length,
-  capture: { bytes: capture.length, packets, client_hellos: seen, replicas, sources: SOURCES },
-  plain_walk: { ms: Math.round(walk.ms), packets_per_s: rate(packets, walk.ms) },
-  pipeline: {
-    ms: Math.round(core.ms),
-    client_hellos_per_s: rate(seen, core.ms),
-    packets_per_s: rate(packets, core.ms),
-  },
-  pipeline_no_memo: { ms: Math.round(cold.ms), client_hellos_per_s: rate(seen, cold.ms) },
-  fingerprint_json: { ms: Math.round(json.ms), client_hellos_per_s: rate(seen, json.ms) },
-  cli_end_to_end: { ms: Math.round(cli.ms), client_hellos_per_s: rate(seen, cli.ms) },
-  /** The issue's yardstick: fingerprinting rate as a fraction of the plain walk's packet rate. */
-  ratio_fingerprint_json_to_walk: Number((rate(seen, json.ms) / rate(packets, walk.ms)).toFixed(3)),
-  goal_client_hellos_per_s: 100_000,
-};
-mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-writeFileSync(path.join(root, 'bench/results/fingerprint.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+/** Builds a capture of at least `target` ClientHellos and measures it; the bench/results/fingerprint.json shape. */
+export function benchFingerprint(target: number, keep?: string) {
+  const { capture, packets, replicas } = benchCapture(target);
+  const { walk, core, cold, json, cli } = measure(capture, keep);
+  const seen = core.value;
+  return {
+    benchmark: 'fingerprint',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    capture: { bytes: capture.length, packets, client_hellos: seen, replicas, sources: SOURCES },
+    plain_walk: { ms: Math.round(walk.ms), packets_per_s: rate(packets, walk.ms) },
+    pipeline: {
+      ms: Math.round(core.ms),
+      client_hellos_per_s: rate(seen, core.ms),
+      packets_per_s: rate(packets, core.ms),
+    },
+    pipeline_no_memo: { ms: Math.round(cold.ms), client_hellos_per_s: rate(seen, cold.ms) },
+    fingerprint_json: { ms: Math.round(json.ms), client_hellos_per_s: rate(seen, json.ms) },
+    cli_end_to_end: { ms: Math.round(cli.ms), client_hellos_per_s: rate(seen, cli.ms) },
+    /** The issue's yardstick: fingerprinting rate as a fraction of the plain walk's packet rate. */
+    ratio_fingerprint_json_to_walk: Number((rate(seen, json.ms) / rate(packets, walk.ms)).toFixed(3)),
+    goal_client_hellos_per_s: 100_000,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { baseline: { type: 'string' }, rounds: { type: 'string', default: '20' } },
+  });
+  const target = Number(process.env.BENCH_CLIENT_HELLOS ?? 50_000);
+  if (values.baseline) {
+    const rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new ScriptOptionError('rounds', values.rounds, 'a positive integer');
+    const log = (line: string) => process.stderr.write(`bench:fingerprint: ${line}\n`);
+    const comparison = await compareWithBaseline(values.baseline, benchCapture(target).capture, rounds, log);
+    process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+    return;
+  }
+  const result = benchFingerprint(target, process.env.BENCH_KEEP);
+  writeResult('fingerprint', result);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+if (isEntryPoint(import.meta.url)) runMain('bench-fingerprint', main);

@@ -24,7 +24,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import {
@@ -37,7 +37,10 @@ import {
   startApache as startWebHost,
 } from '../appliance/web-host/index.js';
 import { APACHE, MODULE_DIR } from './lib/apache-host.js';
+import { median } from './lib/bench.js';
 import { type CallgrindCost, callgrindCost, hasValgrind } from './lib/callgrind-httpd.js';
+import { isEntryPoint, runMain } from './lib/cli.js';
+import { BenchPrerequisiteError, ScriptOptionError } from './lib/errors.js';
 import { type ModuleProfile, parseProfileStatus, profileBetween } from './lib/module-profile.js';
 
 export interface BenchOptions {
@@ -92,12 +95,6 @@ export interface BenchResult {
   /** The same for --baseline-so (another build of the module). */
   callgrind_baseline?: { so: string; costs: CallgrindCost[] };
 }
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Parses wrk's "Requests/sec:" and "N requests in" lines. */
 export function parseWrk(out: string): { rps: number; requests: number } {
@@ -155,10 +152,10 @@ const startApache = (o: ApacheOptions) => startWebHost({ apache: APACHE, ...o })
 
 export async function benchModule(o: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
   const missing = apacheMissing(APACHE);
-  if (missing) throw new Error(missing);
+  if (missing) throw new BenchPrerequisiteError(missing);
   await $({ quiet: true })`wrk --version`.nothrow().then((r) => {
     if (!/wrk/.test(r.stdout + r.stderr))
-      throw new Error('wrk not found (scripts/setup-system.sh installs it)');
+      throw new BenchPrerequisiteError('wrk not found (scripts/setup-system.sh installs it)');
   });
   const cpus = os.availableParallelism();
   const pinned = cpus >= 2;
@@ -327,8 +324,7 @@ async function main(): Promise<void> {
     baselineSo: values['baseline-so'] ? path.resolve(values['baseline-so']) : undefined,
   };
   for (const k of ['rounds', 'seconds', 'connections'] as const) {
-    if (!Number.isInteger(o[k]) || o[k] < 1)
-      throw new Error(`--${k} must be a positive integer, got ${o[k]}`);
+    if (!Number.isInteger(o[k]) || o[k] < 1) throw new ScriptOptionError(k, values[k], 'a positive integer');
   }
   const result = await benchModule(o, (line) => console.log(`bench:module: ${line}`));
   mkdirSync(path.dirname(o.out), { recursive: true });
@@ -359,9 +355,4 @@ async function main(): Promise<void> {
     );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`bench:module: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (isEntryPoint(import.meta.url)) runMain('bench-module', main);

@@ -14,6 +14,7 @@ import { parseClientHello } from '../appliance/sentinel/client-hello.js';
 import { PARSE_CODES, type ParseCode } from '../appliance/sentinel/errors.js';
 import { FingerprintPipeline } from '../appliance/sentinel/pipeline.js';
 import { clientInitialKeys, QUIC_V1 } from '../appliance/sentinel/quic-crypto.js';
+import { isEntryPoint, runMain } from './lib/cli.js';
 
 export interface FuzzReport {
   seed: number;
@@ -251,10 +252,10 @@ function mutateMaybe(b: Buffer, r: () => number): Buffer {
   return r() < 0.3 ? mutate(b, r) : b;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+async function main(argv = process.argv): Promise<void> {
   const arg = (name: string, def: number) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? Number(process.argv[i + 1]) : def;
+    const i = argv.indexOf(name);
+    return i > 0 ? Number(argv[i + 1]) : def;
   };
   const report = runFuzz({
     seed: arg('--seed', Date.now() % 1_000_000),
@@ -263,3 +264,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (report.escaped.length > 0 || (report.errors.internal ?? 0) > 0) process.exitCode = 1;
 }
+
+if (isEntryPoint(import.meta.url)) runMain('fuzz-fingerprint', main);

@@ -9,9 +9,9 @@
  * does not yield Cap#stats, fails the install.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg) => console.log(`ja4 postinstall: ${msg}`);
@@ -30,7 +30,7 @@ function patchedBuild() {
   return probe.status === 0;
 }
 
-function main() {
+export function main() {
   if (!existsSync(path.join(root, 'node_modules', 'cap', 'package.json'))) {
     say('cap is not installed (optional; it needs libpcap-dev / libpcap-devel): nothing to patch');
     return 0;
@@ -68,4 +68,7 @@ function main() {
   return 0;
 }
 
-process.exitCode = main();
+// The entry-point test of scripts/lib/cli.ts's isEntryPoint, inline: this file runs at npm
+// postinstall with plain node, before tsx could load a TypeScript helper.
+const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (entry === import.meta.url) process.exitCode = main();

@@ -24,8 +24,6 @@ export const badCredentials = () =>
 export const badRange = (why: string) =>
   new DashboardError('JA4_ERR_DASH_RANGE', 400, `bad time range: ${why}`);
 export const badQuery = (why: string) => new DashboardError('JA4_ERR_DASH_QUERY', 400, why);
-export const notFound = (what: string) =>
-  new DashboardError('JA4_ERR_DASH_NOT_FOUND', 404, `${what} not found`);
 export const actionUnavailable = (what: string) =>
   new DashboardError('JA4_ERR_DASH_UNAVAILABLE', 503, `${what} is not available in this process`);
 export const badNumber = (param: string, value: string) =>

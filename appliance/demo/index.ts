@@ -19,7 +19,6 @@ export {
   parseCidr,
   TOR_RANGE,
 } from './ip-ranges.js';
-export { createRng, hashParts, type Rng } from './prng.js';
 export {
   type BotLists,
   generateSeed,

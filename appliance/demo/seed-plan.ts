@@ -1,4 +1,5 @@
 import type { CorrelatedRow } from '../common/events/correlated-row.js';
+import { createRng, hashParts, type Rng } from '../common/prng.js';
 import { BotListError } from './errors.js';
 import {
   addressInRange,
@@ -8,7 +9,6 @@ import {
   type ParsedCidr,
   parseCidr,
 } from './ip-ranges.js';
-import { createRng, hashParts, type Rng } from './prng.js';
 import { sessionRows } from './seed-rows.js';
 import {
   type BotJa4,

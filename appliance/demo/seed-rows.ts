@@ -1,7 +1,7 @@
 import type { CorrelatedRow } from '../common/events/correlated-row.js';
+import type { Rng } from '../common/prng.js';
 import { TCP_SIGNATURES } from './client-profiles.js';
 import { buildHeaders } from './http-headers.js';
-import type { Rng } from './prng.js';
 import { SERVER_IP, type SessionScript } from './seed-sessions.js';
 
 /** Apache's default KeepAliveTimeout: a longer pause means a new connection and handshake. */

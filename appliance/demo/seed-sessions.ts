@@ -1,3 +1,4 @@
+import type { Rng } from '../common/prng.js';
 import { BOT_LABEL_CLIENTS, SCANNER_TOOLS } from './bot-clients.js';
 import {
   type ClientProfile,
@@ -7,7 +8,6 @@ import {
   TOOL_PROFILES,
 } from './client-profiles.js';
 import type { RequestKind } from './http-headers.js';
-import type { Rng } from './prng.js';
 import {
   ASSETS,
   ATTACK_PROBES,

@@ -17,10 +17,6 @@ import {
   type ScoreRow,
 } from './store.js';
 
-/**
- * One scoring cycle: read the window's feature rows, train an Isolation Forest on the human
- * baseline, score every row, write all scores and the anomalies (with reasons) back.
- */
 export type CycleStatus = 'ok' | 'no_rows' | 'insufficient_baseline' | 'failed';
 
 export interface CycleResult {
@@ -52,7 +48,11 @@ export interface CycleDeps {
   cycleId?: string;
 }
 
-/** Runs one cycle. Resolves with the result for every outcome except a ClickHouse failure, which throws. */
+/**
+ * One scoring cycle: read the window's feature rows, train an Isolation Forest on the human
+ * baseline, score every row, write all scores and the anomalies (with reasons) back. Resolves with
+ * the result for every outcome except a ClickHouse failure, which throws.
+ */
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const cfg = deps.config.detector;
   const started = deps.now ?? new Date();

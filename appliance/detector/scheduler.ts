@@ -5,13 +5,6 @@ import { CycleBusyError } from './errors.js';
 import type { DetectorMetrics } from './metrics.js';
 import { type RotationResult, rotate } from './rotation.js';
 
-/**
- * Runs cycles one at a time: every detector.interval_minutes, and on demand (POST /run,
- * `ja4 detector --once`). On-demand requests coalesce: while a cycle runs, the first request
- * queues one more cycle, to start when the running one ends (it then sees the data that arrived
- * meanwhile), and every further request joins that queued cycle. However many requests arrive,
- * at most one cycle runs and one waits.
- */
 export interface RunningCycle {
   cycle_id: string;
   started_at: string;
@@ -57,6 +50,13 @@ export interface SchedulerDeps {
   metrics?: DetectorMetrics;
 }
 
+/**
+ * Runs cycles one at a time: every detector.interval_minutes, and on demand (POST /run,
+ * `ja4 detector --once`). On-demand requests coalesce: while a cycle runs, the first request
+ * queues one more cycle, to start when the running one ends (it then sees the data that arrived
+ * meanwhile), and every further request joins that queued cycle. However many requests arrive,
+ * at most one cycle runs and one waits.
+ */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const intervalMs = deps.config.detector.interval_minutes * 60_000;
   const state: DetectorStatus = {

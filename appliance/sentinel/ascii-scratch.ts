@@ -20,25 +20,6 @@ export function scratchOf(n: number): Buffer {
   return scratch;
 }
 
-/** ASCII codes of the two lower-case hex digits of every byte value. */
-const HEX_BYTES = new Uint8Array(512);
-const DIGITS = '0123456789abcdef';
-for (let i = 0; i < 256; i++) {
-  HEX_BYTES[2 * i] = DIGITS.charCodeAt(i >> 4);
-  HEX_BYTES[2 * i + 1] = DIGITS.charCodeAt(i & 15);
-}
-
-/** Writes a 16-bit value as 4 lower-case hex digits at `pos`; returns the next position. */
-export function putHex4(b: Buffer, pos: number, v: number): number {
-  const hi = (v >> 8) << 1;
-  const lo = (v & 0xff) << 1;
-  b[pos] = HEX_BYTES[hi];
-  b[pos + 1] = HEX_BYTES[hi + 1];
-  b[pos + 2] = HEX_BYTES[lo];
-  b[pos + 3] = HEX_BYTES[lo + 1];
-  return pos + 4;
-}
-
 /** Writes a non-negative integer below 100,000 in decimal at `pos`; returns the next position. */
 export function putDec(b: Buffer, pos: number, v: number): number {
   if (v >= 10_000) b[pos++] = 0x30 + ((v / 10_000) | 0);

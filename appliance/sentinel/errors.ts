@@ -57,17 +57,6 @@ export class CaptureUnreadableError extends Ja4Error {
   }
 }
 
-/** A damaged or truncated record inside an otherwise readable capture file. */
-export class CaptureDamagedError extends Ja4Error {
-  constructor(
-    file: string,
-    readonly offset: number,
-    reason: string,
-  ) {
-    super('JA4_ERR_CAPTURE_DAMAGED', `${file}: ${reason} at offset ${offset}`);
-  }
-}
-
 /** Live capture could not start (issue 5). */
 export class CaptureStartError extends Ja4Error {
   constructor(message: string, exitCode = 2) {

@@ -1,6 +1,7 @@
 import type { ClientHello } from './client-hello.js';
 import { computeJa3, type Ja3Fingerprint } from './ja3.js';
-import { computeJa4, type Ja4Fingerprints, type Ja4Transport } from './ja4.js';
+import { computeJa4, type Ja4Fingerprints } from './ja4.js';
+import type { Ja4Transport } from './ja4-parts.js';
 
 export type Fingerprints = Ja4Fingerprints & Ja3Fingerprint;
 

@@ -1,208 +1,123 @@
-import { digestHex, putAscii, putHex4, scratchOf } from './ascii-scratch.js';
-import { type ClientHello, EXT_ALPN, EXT_SERVER_NAME, isGrease } from './client-hello.js';
-import { hex2 } from './hash.js';
+import { digestHex, putAscii, scratchOf } from './ascii-scratch.js';
+import { type ClientHello, isGrease } from './client-hello.js';
+import { putHex4 } from './hex.js';
+import { type Ja4Parts, type Ja4Transport, ja4Parts } from './ja4-parts.js';
 
-/** JA4 first character: "QUIC=q, DTLS=d, or TLS over TCP=t" (JA4.md, JA4 Algorithm). */
-export type Ja4Transport = 't' | 'q' | 'd';
-
+/** The four JA4 forms (FoxIO technical_details/JA4.md). */
 export interface Ja4Fingerprints {
+  /** Sorted lists, hashed. */
   ja4: string;
+  /** Sorted lists, raw. */
   ja4_r: string;
+  /** Lists in wire order, hashed. */
   ja4_o: string;
+  /** Lists in wire order, raw. */
   ja4_ro: string;
 }
 
+/** 'sorted' gives ja4 and ja4_r; 'original' (wire order) gives ja4_o and ja4_ro. */
+export type Ja4Order = 'sorted' | 'original';
+
+/** One order of a JA4, rendered raw and hashed. */
+export interface Ja4Rendering {
+  raw: string;
+  hashed: string;
+}
+
+const UNDERSCORE = 0x5f;
+const COMMA = 0x2c;
 const EMPTY_HASH = '000000000000'; // JA4.md: "makes it clear to the user when a field has no values"
 
-/** JA4.md "TLS and DTLS Version": 2-character code; "Unknown = 00". */
-export function versionCode(v: number): string {
-  switch (v) {
-    case 0x0304:
-      return '13';
-    case 0x0303:
-      return '12';
-    case 0x0302:
-      return '11';
-    case 0x0301:
-      return '10';
-    case 0x0300:
-      return 's3';
-    case 0x0002:
-      return 's2';
-    case 0xfeff:
-      return 'd1';
-    case 0xfefd:
-      return 'd2';
-    case 0xfefc:
-      return 'd3';
-    default:
-      return '00';
-  }
-}
+// Reused across calls, grown on demand: the sorted copies of a Ja4Parts' lists.
+let sortedCiphers: Uint16Array = new Uint16Array(256);
+let sortedExtensions: Uint16Array = new Uint16Array(256);
 
-/** Orders versions by age; DTLS counts downwards (0xfeff = 1.0 < 0xfefd = 1.2 < 0xfefc = 1.3). */
-function versionRank(v: number): number {
-  return v >= 0xfe00 ? 0x10000 + (0xffff - v) : v;
-}
-
-/**
- * JA4.md: "If extension 0x002b exists (supported_versions), then the version is the highest value
- * in the extension. Remember to ignore GREASE values. If the extension doesn't exist, then the TLS
- * version is the value of the Protocol Version." We read "highest" as the newest version, so
- * DTLS 1.3 (0xfefc) beats DTLS 1.2 (0xfefd) although its number is lower.
- */
-export function offeredVersion(ch: ClientHello): number {
-  let best = -1;
-  for (const v of ch.supportedVersions) {
-    if (isGrease(v)) continue;
-    if (best < 0 || versionRank(v) > versionRank(best)) best = v;
-  }
-  return best < 0 ? ch.legacyVersion : best;
-}
-
-function isAlnum(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-}
-
-/**
- * JA4.md "ALPN Extension Value": first and last characters of the first ALPN value, "00" when
- * absent or empty; "If the first or last byte of the first ALPN is not an ASCII alphanumeric
- * character … we print the first and last characters of the hex representation … instead".
- */
-export function alpnCode(first: Buffer | null): string {
-  if (first === null || first.length === 0) return '00';
-  const a = first[0];
-  const z = first[first.length - 1];
-  if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a, z);
-  return hex2(a)[0] + hex2(z)[1];
-}
-
-function twoDigits(n: number): string {
-  const c = Math.min(n, 99); // JA4.md: "If there's > 99 … then output 99"
-  return c < 10 ? `0${c}` : `${c}`;
-}
-
-// Reusable sort space for the GREASE-free cipher and extension lists (grown on demand).
-let sortCiphers: Uint16Array = new Uint16Array(256);
-let sortExts: Uint16Array = new Uint16Array(256);
-
-function room(a: Uint16Array, n: number): Uint16Array {
-  return a.length >= n ? a : new Uint16Array(Math.max(n, 2 * a.length));
-}
-
-/** Ascending in place over a[0, n): insertion sort for the usual short lists, else the native sort. */
-function sortPrefix(a: Uint16Array, n: number): void {
+/** list[0, n) copied into `into` (grown when short) and sorted ascending. */
+function sortedCopy(list: Uint16Array, n: number, into: Uint16Array): Uint16Array {
+  const out = into.length >= n ? into : new Uint16Array(Math.max(n, 2 * into.length));
+  for (let i = 0; i < n; i++) out[i] = list[i];
   if (n > 48) {
-    a.subarray(0, n).sort();
-    return;
+    out.subarray(0, n).sort();
+    return out;
   }
+  // Insertion sort: ClientHello lists are short, and it beats the native sort's call overhead.
   for (let i = 1; i < n; i++) {
-    const v = a[i];
+    const v = out[i];
     let j = i - 1;
-    while (j >= 0 && a[j] > v) {
-      a[j + 1] = a[j];
+    while (j >= 0 && out[j] > v) {
+      out[j + 1] = out[j];
       j--;
     }
-    a[j + 1] = v;
+    out[j + 1] = v;
   }
+  return out;
 }
 
 /** Writes list[0, n) as comma-separated hex at `pos`; returns the next position. */
-function putHexList(b: Buffer, pos: number, list: Uint16Array | number[], n: number): number {
+function putHexList(b: Buffer, pos: number, list: Uint16Array, n: number): number {
   for (let i = 0; i < n; i++) {
-    if (i !== 0) b[pos++] = 0x2c; // ','
+    if (i !== 0) b[pos++] = COMMA;
     pos = putHex4(b, pos, list[i]);
   }
   return pos;
 }
 
 /** Writes "_" and the GREASE-free signature algorithms, or nothing when there are none. */
-function putSigTail(b: Buffer, pos: number, sigs: number[]): number {
+function putSignatureTail(b: Buffer, pos: number, algorithms: readonly number[]): number {
   let first = true;
-  for (let i = 0; i < sigs.length; i++) {
-    const v = sigs[i];
+  for (let i = 0; i < algorithms.length; i++) {
+    const v = algorithms[i];
     if (isGrease(v)) continue;
-    b[pos++] = first ? 0x5f : 0x2c; // '_' then ','
+    b[pos++] = first ? UNDERSCORE : COMMA;
     first = false;
     pos = putHex4(b, pos, v);
   }
   return pos;
 }
 
+/** The first 12 hex digits of the SHA-256 of scratch bytes [from, to) (JA4.md "truncated SHA256"). */
+function hash12(b: Buffer, from: number, to: number): string {
+  return digestHex('sha256', b, from, to).slice(0, 12);
+}
+
 /**
- * JA4, JA4_r, JA4_o and JA4_ro of one ClientHello (FoxIO technical_details/JA4.md). The raw
- * strings are written once into a scratch buffer and the hashes taken over their parts in place.
+ * Renders one order of the parts: the raw string "prefix_ciphers_extensions[_signatures]" is
+ * written once into the scratch buffer and both hashes are taken over its pieces in place. JA4.md:
+ * "If there are no signature algorithms in the hello packet, then the string ends without an
+ * underscore and is hashed"; an empty list hashes to twelve zeros.
  */
+export function renderJa4(parts: Ja4Parts, order: Ja4Order): Ja4Rendering {
+  const cipherCount = parts.cipherCount;
+  let ciphers = parts.ciphers;
+  let extensions = parts.extensions;
+  let extensionCount = parts.extensionCount;
+  if (order === 'sorted') {
+    sortedCiphers = sortedCopy(parts.ciphers, cipherCount, sortedCiphers);
+    sortedExtensions = sortedCopy(parts.sortableExtensions, parts.sortableCount, sortedExtensions);
+    ciphers = sortedCiphers;
+    extensions = sortedExtensions;
+    extensionCount = parts.sortableCount;
+  }
+  const { prefix, signatureAlgorithms } = parts;
+  const b = scratchOf(prefix.length + 2 + 5 * (cipherCount + extensionCount + signatureAlgorithms.length));
+  let p = putAscii(b, 0, prefix);
+  b[p++] = UNDERSCORE;
+  const ciphersFrom = p;
+  p = putHexList(b, p, ciphers, cipherCount);
+  const ciphersTo = p;
+  b[p++] = UNDERSCORE;
+  const extensionsFrom = p;
+  p = putHexList(b, p, extensions, extensionCount);
+  const end = putSignatureTail(b, p, signatureAlgorithms);
+  const cipherHash = cipherCount === 0 ? EMPTY_HASH : hash12(b, ciphersFrom, ciphersTo);
+  const extensionHash = extensionCount === 0 ? EMPTY_HASH : hash12(b, extensionsFrom, end);
+  return { raw: b.toString('latin1', 0, end), hashed: `${prefix}_${cipherHash}_${extensionHash}` };
+}
+
+/** JA4, JA4_r, JA4_o and JA4_ro of one ClientHello. */
 export function computeJa4(ch: ClientHello, transport: Ja4Transport): Ja4Fingerprints {
-  const chs = ch.ciphers;
-  const exs = ch.extensions;
-  sortCiphers = room(sortCiphers, chs.length);
-  sortExts = room(sortExts, exs.length);
-  const sc = sortCiphers;
-  const se = sortExts;
-  let nc = 0;
-  for (let i = 0; i < chs.length; i++) if (!isGrease(chs[i])) sc[nc++] = chs[i];
-  let ne = 0; // GREASE-free extensions ("Include SNI and ALPN" in the count)
-  let ns = 0; // of which sortable: "Ignore the SNI extension (0000) and the ALPN extension (0010)"
-  let sni = false;
-  for (let i = 0; i < exs.length; i++) {
-    const e = exs[i];
-    if (isGrease(e)) continue;
-    ne++;
-    if (e === EXT_SERVER_NAME) sni = true;
-    else if (e !== EXT_ALPN) se[ns++] = e;
-  }
-  const a =
-    transport +
-    versionCode(offeredVersion(ch)) +
-    (sni ? 'd' : 'i') +
-    twoDigits(nc) +
-    twoDigits(ne) +
-    alpnCode(ch.alpnFirst);
-
-  // Two strings of at most a + 2 separators + 5 bytes per list item each.
-  const b = scratchOf(2 * (a.length + 2 + 5 * (chs.length + exs.length + ch.signatureAlgorithms.length)));
-  // ja4_ro: a _ ciphers (wire order) _ extensions (wire order) [_ sigs]
-  let p = putAscii(b, 0, a);
-  b[p++] = 0x5f;
-  const coFrom = p;
-  p = putHexList(b, p, sc, nc);
-  const coTo = p;
-  b[p++] = 0x5f;
-  const eoFrom = p;
-  let first = true;
-  for (let i = 0; i < exs.length; i++) {
-    const e = exs[i];
-    if (isGrease(e)) continue;
-    if (!first) b[p++] = 0x2c;
-    first = false;
-    p = putHex4(b, p, e);
-  }
-  const roEnd = putSigTail(b, p, ch.signatureAlgorithms);
-  // "If there are no signature algorithms in the hello packet, then the string ends without an
-  // underscore and is hashed."
-  const boHash = nc === 0 ? EMPTY_HASH : digestHex('sha256', b, coFrom, coTo).slice(0, 12);
-  const coHash = ne === 0 ? EMPTY_HASH : digestHex('sha256', b, eoFrom, roEnd).slice(0, 12);
-  const ja4_ro = b.toString('latin1', 0, roEnd);
-
-  // ja4_r: a _ sorted ciphers _ sorted extensions without SNI/ALPN [_ sigs in wire order]
-  sortPrefix(sc, nc);
-  sortPrefix(se, ns);
-  p = putAscii(b, roEnd, a);
-  b[p++] = 0x5f;
-  const cFrom = p;
-  p = putHexList(b, p, sc, nc);
-  const cTo = p;
-  b[p++] = 0x5f;
-  const eFrom = p;
-  p = putHexList(b, p, se, ns);
-  const rEnd = putSigTail(b, p, ch.signatureAlgorithms);
-  const bHash = nc === 0 ? EMPTY_HASH : digestHex('sha256', b, cFrom, cTo).slice(0, 12);
-  const cHash = ns === 0 ? EMPTY_HASH : digestHex('sha256', b, eFrom, rEnd).slice(0, 12);
-  return {
-    ja4: `${a}_${bHash}_${cHash}`,
-    ja4_r: b.toString('latin1', roEnd, rEnd),
-    ja4_o: `${a}_${boHash}_${coHash}`,
-    ja4_ro,
-  };
+  const parts = ja4Parts(ch, transport);
+  const original = renderJa4(parts, 'original');
+  const sorted = renderJa4(parts, 'sorted');
+  return { ja4: sorted.hashed, ja4_r: sorted.raw, ja4_o: original.hashed, ja4_ro: original.raw };
 }

@@ -5,13 +5,28 @@ import { findDtlsHello } from './dtls.js';
 import { newErrorCounts, type ParseCode } from './errors.js';
 import { fingerprints } from './fingerprint-cache.js';
 import { DEFAULT_LIMITS, type FlowLimits } from './flow-table.js';
-import { IPPROTO_TCP } from './ip.js';
-import { type Ja4Transport, offeredVersion } from './ja4.js';
-import { decodeFrame } from './link-layer.js';
+import type { Ja4Transport } from './ja4-parts.js';
+import { decodeFrame, IPPROTO_TCP } from './packet-decoder.js';
 import { newPacketInfo, type PacketInfo } from './packet-info.js';
 import { QuicReassembler } from './quic-reassembly.js';
-import { type ClientHelloRecord, versionName } from './record.js';
+import type { ClientHelloRecord } from './record.js';
 import { TcpReassembler } from './tcp-reassembly.js';
+import { offeredVersion, versionName } from './tls-versions.js';
+
+/** Where a ClientHello was seen: everything its record needs besides the hello itself. */
+interface HelloOrigin {
+  transport: Ja4Transport;
+  /** The decoded packet (addresses) the hello ended in. */
+  packet: PacketInfo;
+  srcPort: number;
+  dstPort: number;
+  tsUs: number;
+  /** The connection's SYN, for TLS over TCP when it was seen. */
+  syn: SynInfo | null;
+  /** The client address a PROXY protocol header gave, if any. */
+  proxyIp: string | null;
+  proxyPort: number | null;
+}
 
 export interface PipelineStats {
   packets: number;
@@ -41,14 +56,32 @@ export class FingerprintPipeline {
     };
     this.tcp = new TcpReassembler(
       lim,
-      (flow, body, from, to, pi, sport, dport, ts) =>
-        this.hello(body, from, to, pi, sport, dport, ts, 't', flow.syn, flow.proxyIp || null, flow.proxyPort),
+      (flow, body, from, to, packet, srcPort, dstPort, tsUs) =>
+        this.hello(body, from, to, {
+          transport: 't',
+          packet,
+          srcPort,
+          dstPort,
+          tsUs,
+          syn: flow.syn,
+          proxyIp: flow.proxyIp || null,
+          proxyPort: flow.proxyPort,
+        }),
       onError,
     );
     this.quic = new QuicReassembler(
       lim,
-      (body, from, to, pi, sport, dport, ts) =>
-        this.hello(body, from, to, pi, sport, dport, ts, 'q', null, null, null),
+      (body, from, to, packet, srcPort, dstPort, tsUs) =>
+        this.hello(body, from, to, {
+          transport: 'q',
+          packet,
+          srcPort,
+          dstPort,
+          tsUs,
+          syn: null,
+          proxyIp: null,
+          proxyPort: null,
+        }),
       onError,
     );
   }
@@ -79,9 +112,16 @@ export class FingerprintPipeline {
     if (this.quic.datagram(pi, tsUs)) return;
     const d = findDtlsHello(pi.buf, pi.l4Off + 8, pi.l4End);
     if (d !== null) {
-      const sport = pi.buf.readUInt16BE(pi.l4Off);
-      const dport = pi.buf.readUInt16BE(pi.l4Off + 2);
-      this.hello(pi.buf, d.bodyOff, d.bodyEnd, pi, sport, dport, tsUs, 'd', null, null, null);
+      this.hello(pi.buf, d.bodyOff, d.bodyEnd, {
+        transport: 'd',
+        packet: pi,
+        srcPort: pi.buf.readUInt16BE(pi.l4Off),
+        dstPort: pi.buf.readUInt16BE(pi.l4Off + 2),
+        tsUs,
+        syn: null,
+        proxyIp: null,
+        proxyPort: null,
+      });
     }
   }
 
@@ -90,48 +130,33 @@ export class FingerprintPipeline {
     return this.tcp.flows.map.size + this.quic.flows.map.size;
   }
 
-  private hello(
-    body: Buffer,
-    from: number,
-    to: number,
-    pi: PacketInfo,
-    sport: number,
-    dport: number,
-    tsUs: number,
-    transport: Ja4Transport,
-    syn: SynInfo | null,
-    proxyIp: string | null,
-    proxyPort: number | null,
-  ): void {
-    const parsed = parseClientHello(body, from, to, transport === 'd');
+  private hello(body: Buffer, from: number, to: number, origin: HelloOrigin): void {
+    const parsed = parseClientHello(body, from, to, origin.transport === 'd');
     if (!parsed.ok) {
       this.stats.errors[parsed.code]++;
       return;
     }
     this.stats.clientHellos++;
-    this.onRecord(buildRecord(parsed.value, pi, sport, dport, tsUs, transport, syn, proxyIp, proxyPort));
+    this.onRecord(buildRecord(parsed.value, origin));
   }
 }
 
-function buildRecord(
-  ch: ClientHello,
-  pi: PacketInfo,
-  sport: number,
-  dport: number,
-  tsUs: number,
-  transport: Ja4Transport,
-  syn: SynInfo | null,
-  proxyIp: string | null,
-  proxyPort: number | null,
-): ClientHelloRecord {
-  const fp = fingerprints(ch, transport);
+const TRANSPORT_NAMES: Readonly<Record<Ja4Transport, ClientHelloRecord['transport']>> = {
+  t: 'tcp',
+  q: 'quic',
+  d: 'dtls',
+};
+
+function buildRecord(ch: ClientHello, origin: HelloOrigin): ClientHelloRecord {
+  const fp = fingerprints(ch, origin.transport);
+  const { packet } = origin;
   return {
-    ts_us: tsUs,
-    src: ipToString(pi.buf, pi.srcOff, pi.addrLen),
-    srcport: sport,
-    dst: ipToString(pi.buf, pi.dstOff, pi.addrLen),
-    dstport: dport,
-    transport: transport === 't' ? 'tcp' : transport === 'q' ? 'quic' : 'dtls',
+    ts_us: origin.tsUs,
+    src: ipToString(packet.buf, packet.srcOff, packet.addrLen),
+    srcport: origin.srcPort,
+    dst: ipToString(packet.buf, packet.dstOff, packet.addrLen),
+    dstport: origin.dstPort,
+    transport: TRANSPORT_NAMES[origin.transport],
     sni: ch.sni,
     alpn: ch.alpn,
     tls_version: versionName(offeredVersion(ch)),
@@ -141,9 +166,9 @@ function buildRecord(
     ja4_ro: fp.ja4_ro,
     ja3: fp.ja3,
     ja3_full: fp.ja3_full,
-    proxy_client_ip: proxyIp,
-    proxy_client_port: proxyPort,
-    syn,
+    proxy_client_ip: origin.proxyIp,
+    proxy_client_port: origin.proxyPort,
+    syn: origin.syn,
     extensions: ch.extensions,
     grease_positions: ch.greasePositions,
     psk_offered: ch.pskOffered,

@@ -53,29 +53,3 @@ export function toTlsEvent(r: ClientHelloRecord): TlsEvent {
     syn: r.syn,
   };
 }
-
-/** "1.3", "1.2", "1.1", "1.0", "ssl3", "ssl2", "dtls1.0", "dtls1.2", "dtls1.3", else "0x…". */
-export function versionName(v: number): string {
-  switch (v) {
-    case 0x0304:
-      return '1.3';
-    case 0x0303:
-      return '1.2';
-    case 0x0302:
-      return '1.1';
-    case 0x0301:
-      return '1.0';
-    case 0x0300:
-      return 'ssl3';
-    case 0x0002:
-      return 'ssl2';
-    case 0xfeff:
-      return 'dtls1.0';
-    case 0xfefd:
-      return 'dtls1.2';
-    case 0xfefc:
-      return 'dtls1.3';
-    default:
-      return `0x${v.toString(16).padStart(4, '0')}`;
-  }
-}

@@ -1,15 +1,10 @@
 /**
- * Timing helpers of the dashboard benchmark: percentiles, and a ClickHouse client wrapper that
+ * Timing helpers of the dashboard benchmark: latency summaries, and a ClickHouse client wrapper that
  * records how long each SELECT of a route took (chDB has no system.query_log, so the split of a
  * slow route into its queries is measured here).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-
-/** Nearest-rank percentile (p in 0..100) of a non-empty sample. */
-export function percentile(xs: readonly number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
+import { percentile } from './bench.js';
 
 export function summary(xs: readonly number[]) {
   const r = (n: number) => Math.round(n * 10) / 10;

@@ -1,5 +1,5 @@
+import { createRng, type Rng } from '../../appliance/common/prng.js';
 import type { FeatureRow } from '../../appliance/detector/features.js';
-import { createPrng, type Prng } from '../../appliance/detector/model/prng.js';
 
 /**
  * A deterministic labelled set of detector feature rows (one per hour, host, IP, JA4), drawn from
@@ -89,7 +89,7 @@ const HUMANS: readonly (readonly [number, string, string, Stack, number])[] = [
 ];
 const HOSTS = ['shop.example.fr', 'www.example.fr', 'api.example.fr'];
 
-function weighted<T>(rng: Prng, items: readonly (readonly [number, ...unknown[]])[]): T {
+function weighted<T>(rng: Rng, items: readonly (readonly [number, ...unknown[]])[]): T {
   const total = items.reduce((s, i) => s + i[0], 0);
   let x = rng.next() * total;
   for (const item of items) {
@@ -98,17 +98,17 @@ function weighted<T>(rng: Prng, items: readonly (readonly [number, ...unknown[]]
   }
   return items[items.length - 1] as unknown as T;
 }
-const pick = <T>(rng: Prng, a: readonly T[]): T => a[rng.int(a.length)];
-const between = (rng: Prng, lo: number, hi: number) => lo + rng.next() * (hi - lo);
-const intBetween = (rng: Prng, lo: number, hi: number) => lo + rng.int(hi - lo + 1);
+const pick = <T>(rng: Rng, a: readonly T[]): T => a[rng.int(0, a.length - 1)];
+const between = (rng: Rng, lo: number, hi: number) => lo + rng.next() * (hi - lo);
+const intBetween = (rng: Rng, lo: number, hi: number) => rng.int(lo, hi);
 /** Log-normal around a median: exp(N(ln m, s)) via Box–Muller. */
-function around(rng: Prng, median: number, spread: number): number {
+function around(rng: Rng, median: number, spread: number): number {
   const u = Math.max(rng.next(), 1e-12);
   const n = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
   return median * Math.exp(n * spread);
 }
 
-function base(rng: Prng, i: number, ip: string, ja4: string, ua: string, stack: Stack | null): FeatureRow {
+function base(rng: Rng, i: number, ip: string, ja4: string, ua: string, stack: Stack | null): FeatureRow {
   const hops = intBetween(rng, 6, 22);
   return {
     hour: `2026-11-20 ${String(i % 24).padStart(2, '0')}:00:00`,
@@ -136,14 +136,14 @@ function base(rng: Prng, i: number, ip: string, ja4: string, ua: string, stack: 
   };
 }
 
-function human(rng: Prng, i: number): FeatureRow {
+function human(rng: Rng, i: number): FeatureRow {
   const [, ua, ja4, stack0, headers] = weighted<[number, string, string, Stack, number]>(rng, HUMANS);
   let stack: Stack | null = stack0;
   const noise = rng.next();
   if (noise < 0.03)
     stack = null; // SYN not captured
   else if (noise < 0.05) stack = { ...stack0, ttl: stack0.ttl === 64 ? 128 : 64, mss: 1380 }; // VPN / NAT box
-  const r = base(rng, i, `90.${rng.int(256)}.${rng.int(256)}.${rng.int(256)}`, ja4, ua, stack);
+  const r = base(rng, i, `90.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(0, 255)}`, ja4, ua, stack);
   const [asn, name] = pick(rng, [
     [16276, 'OVH'],
     [15557, 'SFR'],
@@ -162,7 +162,7 @@ function human(rng: Prng, i: number): FeatureRow {
   return r;
 }
 
-function datacenter(r: FeatureRow, rng: Prng): FeatureRow {
+function datacenter(r: FeatureRow, rng: Rng): FeatureRow {
   const [asn, name] = pick(rng, [
     [51167, 'Contabo'],
     [14061, 'DigitalOcean'],
@@ -172,11 +172,11 @@ function datacenter(r: FeatureRow, rng: Prng): FeatureRow {
   r.asn = asn;
   r.asn_name = name;
   r.asn_label = rng.next() < 0.15 ? 'tor' : 'datacenter';
-  r.src_ip = `45.155.${rng.int(256)}.${rng.int(256)}`;
+  r.src_ip = `45.155.${rng.int(0, 255)}.${rng.int(0, 255)}`;
   return r;
 }
 
-function scanner(rng: Prng, i: number): FeatureRow {
+function scanner(rng: Rng, i: number): FeatureRow {
   const kind = rng.next();
   const [ja4, ua, stack] =
     kind < 0.3
@@ -200,14 +200,14 @@ function scanner(rng: Prng, i: number): FeatureRow {
   return r;
 }
 
-function bruteforce(rng: Prng, i: number): FeatureRow {
+function bruteforce(rng: Rng, i: number): FeatureRow {
   const [ja4, ua] = pick(rng, [
     [JA4.python, 'python-requests/2.31.0'],
     [JA4.python, 'python-requests/2.28.2'],
     [JA4.curl, 'curl/7.88.1'],
     [JA4.go, 'Go-http-client/1.1'],
   ] as const);
-  let r = base(rng, i, `78.41.${rng.int(256)}.${rng.int(256)}`, ja4, ua, LINUX);
+  let r = base(rng, i, `78.41.${rng.int(0, 255)}.${rng.int(0, 255)}`, ja4, ua, LINUX);
   // A quarter come through residential proxies: a human ASN, so they are in the baseline.
   if (rng.next() >= 0.25) r = datacenter(r, rng);
   r.requests = intBetween(rng, 20, 50);
@@ -219,7 +219,7 @@ function bruteforce(rng: Prng, i: number): FeatureRow {
   return r;
 }
 
-function knownBot(rng: Prng, i: number): FeatureRow {
+function knownBot(rng: Rng, i: number): FeatureRow {
   const [ja4, ua, label] = pick(rng, [
     [JA4.python, 'python-requests/2.31.0', 'python-requests'],
     [JA4.go, 'Go-http-client/1.1', 'go-http-client'],
@@ -245,7 +245,7 @@ export const SYNTHETIC_MIX: readonly (readonly [number, SyntheticLabel])[] = [
 
 /** `n` labelled rows for a seed; the same (n, seed) always gives the same rows. */
 export function syntheticRows(n: number, seed = 1): LabelledRow[] {
-  const rng = createPrng(seed);
+  const rng = createRng(seed);
   const out: LabelledRow[] = [];
   for (let i = 0; i < n; i++) {
     const [, label] = weighted<[number, SyntheticLabel]>(rng, SYNTHETIC_MIX);

@@ -36,6 +36,13 @@ export class SeedSchemaError extends Ja4Error {
   }
 }
 
+/** A benchmark needs a tool this machine does not have (Apache, wrk, valgrind). */
+export class BenchPrerequisiteError extends Ja4Error {
+  constructor(reason: string) {
+    super('JA4_ERR_BENCH_PREREQUISITE', reason, { exitCode: 2 });
+  }
+}
+
 /** The traffic generator only targets loopback or hosts the user vouches for. */
 export class TrafficTargetError extends Ja4Error {
   constructor(host: string, addresses: readonly string[]) {

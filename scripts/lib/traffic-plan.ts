@@ -1,14 +1,12 @@
+import { createRng, hashParts, type Rng } from '../../appliance/common/prng.js';
 import {
   ATTACK_PROBES,
   addressInRange,
-  createRng,
   DATACENTER_RANGES,
   HUMAN_PAGES,
   HUMAN_RANGES,
-  hashParts,
   type ParsedCidr,
   parseCidr,
-  type Rng,
   SEARCH_TERMS,
   SLUGS,
   TOR_RANGE,

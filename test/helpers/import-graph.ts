@@ -69,3 +69,41 @@ export function relativeImports(files: readonly string[]): ImportEdge[] {
   }
   return edges;
 }
+
+/**
+ * The import cycles among `files`: each strongly connected component of more than one file
+ * (Tarjan's algorithm), files sorted. Type-only imports count: a cycle of types still ties the
+ * modules together for a reader.
+ */
+export function importCycles(files: readonly string[]): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const e of relativeImports(files)) graph.set(e.from, [...(graph.get(e.from) ?? []), e.to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v) as number);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const v of files) if (!index.has(v)) visit(v);
+  return cycles;
+}

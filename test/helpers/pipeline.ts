@@ -2,10 +2,11 @@
  * Steps of the end-to-end pipeline test that are not assertions: running the real traffic
  * generator, polling, reading Prometheus counters, and matching stored rows against the capture.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestResult } from '../../scripts/lib/traffic-client.js';
+import { selfSignedCertificate } from './tls.js';
 import type { TsharkHello } from './tshark-ja4.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -89,16 +90,12 @@ export function runTraffic(url: string, requests: number, seed: string): Promise
 
 /** A self-signed RSA certificate (rsa-cert.pem, rsa-key.pem) in `dir`, for a second SSLCertificateFile. */
 export function rsaCertificate(dir: string): void {
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=tls.test'].concat([
-      '-keyout',
-      path.join(dir, 'rsa-key.pem'),
-      '-out',
-      path.join(dir, 'rsa-cert.pem'),
-    ]),
-    { stdio: 'ignore' },
-  );
+  selfSignedCertificate(dir, {
+    name: 'tls.test',
+    key: 'rsa',
+    keyFile: 'rsa-key.pem',
+    certFile: 'rsa-cert.pem',
+  });
 }
 
 export interface LiveRow {

@@ -1,4 +1,4 @@
-import type { IsolationForestModel } from './isolation-forest.js';
+import type { IsolationForestModel } from './forest-model.js';
 import type { FeatureMatrix } from './matrix.js';
 
 /**

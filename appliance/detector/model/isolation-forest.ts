@@ -1,7 +1,10 @@
+import { createRng } from '../../common/prng.js';
 import { ModelEmptyError, ModelInputError, ModelShapeError } from '../errors.js';
 import { type CompiledForest, compiledPathSums, compileForest } from './compiled.js';
+import type { IsolationForestModel } from './forest-model.js';
 import type { FeatureMatrix } from './matrix.js';
-import { createPrng } from './prng.js';
+
+export type { IsolationForestModel } from './forest-model.js';
 
 /**
  * Isolation Forest (Liu, Ting & Zhou, "Isolation Forest", ICDM 2008).
@@ -23,10 +26,7 @@ import { createPrng } from './prng.js';
  *   coherence flag) is never split on. With 'bounds', cuts also fall in the empty space between
  *   the baseline and the box's edge, and a row out there ends in an empty leaf (c(0) = 0) early.
  *
- * The forest is stored as flat typed arrays over all trees so that scoring is a tight loop with
- * no objects: for node i, feature[i] is the split column (−1 for a leaf), value[i] the split
- * value (or, for a leaf, its depth + c(n)), and child[i] the left child (the right one is
- * child[i] + 1).
+ * The trained trees are stored flat (forest-model.ts).
  */
 export interface ForestOptions {
   /** Number of trees (t in the paper); default 100. */
@@ -39,20 +39,6 @@ export interface ForestOptions {
   splitRange?: 'sample' | 'bounds';
   /** Per-feature box for 'bounds'; widened to the training rows' own range where they exceed it. */
   bounds?: { min: ArrayLike<number>; max: ArrayLike<number> };
-}
-
-export interface IsolationForestModel {
-  readonly trees: number;
-  /** The effective ψ (min of the option and the training rows). */
-  readonly sampleSize: number;
-  readonly cols: number;
-  readonly seed: number;
-  readonly splitRange: 'sample' | 'bounds';
-  /** Index of each tree's root in the node arrays. */
-  readonly roots: Int32Array;
-  readonly feature: Int16Array;
-  readonly value: Float64Array;
-  readonly child: Int32Array;
 }
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -80,7 +66,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
   const value = new Float64Array(maxNodes);
   const child = new Int32Array(maxNodes);
   const roots = new Int32Array(trees);
-  const rng = createPrng(seed);
+  const rng = createRng(seed);
   const rootBox = byBounds ? boundingBox(x, opts.bounds) : new Float64Array(0);
 
   const pool = new Int32Array(x.rows);
@@ -99,7 +85,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
     // Partial Fisher–Yates: the first ψ entries of `pool` become a uniform sample without
     // replacement. The pool is not reset between trees; any permutation is as good a start.
     for (let i = 0; i < psi; i++) {
-      const j = i + rng.int(x.rows - i);
+      const j = rng.int(i, x.rows - 1);
       const tmp = pool[i];
       pool[i] = pool[j];
       pool[j] = tmp;
@@ -128,7 +114,7 @@ export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): 
       if (depth < heightLimit && size > 1) {
         // Draw features without replacement until one can be split here.
         for (let k = 0; k < cols && split < 0; k++) {
-          const pick = k + rng.int(cols - k);
+          const pick = rng.int(k, cols - 1);
           const q = featureOrder[pick];
           featureOrder[pick] = featureOrder[k];
           featureOrder[k] = q;

@@ -1,5 +1,5 @@
 import { ModelFileError } from '../errors.js';
-import type { IsolationForestModel } from './isolation-forest.js';
+import type { IsolationForestModel } from './forest-model.js';
 
 /** The saved form of a trained model: plain JSON, loadable by any later version that knows `format`. */
 export interface SavedModel {

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHttpdSite } from '../../../components/httpd-site.js';
 import { APACHE_BIN, APACHE_MODULES, apacheMissing, buildModule } from '../../helpers/apache.js';
+import { selfSignedCertificate } from '../../helpers/tls.js';
 
 // The httpd image's configuration (docker/httpd/ja4.conf + the site the program renders) checked
 // by a real httpd with the real mod_reqin_log: `httpd -t` parses every directive and binds nothing.
@@ -30,25 +31,7 @@ describe.skipIf(missing)('httpd image configuration', () => {
     }
     symlinkSync(so, join(root, 'modules', 'mod_reqin_log.so'));
     const tls = join(root, 'conf', 'ja4', 'tls');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(tls, 'server.key'),
-        '-out',
-        join(tls, 'server.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(tls, { keyFile: 'server.key', certFile: 'server.crt' });
     const ja4Conf = readFileSync(new URL('../../../docker/httpd/ja4.conf', import.meta.url), 'utf8');
     writeFileSync(join(root, 'conf', 'ja4.conf'), ja4Conf.replaceAll(IMAGE_ROOT, root));
     // The stock httpd.conf's essentials (Debian builds unixd in; the image's httpd.conf loads the MPM).

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../scripts/generate-traffic.js';
 import { buildPools, planTraffic } from '../../../scripts/lib/traffic-plan.js';
 import { TRAFFIC_TLS_PROFILES } from '../../../scripts/lib/traffic-profiles.js';
+import { selfSignedCertificate } from '../../helpers/tls.js';
 
 /**
  * A local HTTPS server (self-signed certificate made with openssl, HTTP/2 and HTTP/1.1) records
@@ -58,47 +58,26 @@ function helloShape(buf: Buffer): string {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ja4-traffic-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      join(tmp, 'key.pem'),
-      '-out',
-      join(tmp, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  server = http2.createSecureServer(
-    { key: readFileSync(join(tmp, 'key.pem')), cert: readFileSync(join(tmp, 'cert.pem')), allowHTTP1: true },
-    (req, res) => {
-      const socket = req.socket as unknown as {
-        alpnProtocol?: string | false;
-        getProtocol?: () => string | null;
-      };
-      received.push({
-        method: req.method,
-        path: req.url,
-        xff: String(req.headers['x-forwarded-for'] ?? ''),
-        ua: String(req.headers['user-agent'] ?? ''),
-        alpn: String(socket.alpnProtocol || 'none'),
-        tlsVersion: String(socket.getProtocol?.() ?? ''),
-      });
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/plain' });
-        res.end('ok\n');
-      });
-    },
-  );
+  const { key, cert } = selfSignedCertificate(tmp);
+  server = http2.createSecureServer({ key, cert, allowHTTP1: true }, (req, res) => {
+    const socket = req.socket as unknown as {
+      alpnProtocol?: string | false;
+      getProtocol?: () => string | null;
+    };
+    received.push({
+      method: req.method,
+      path: req.url,
+      xff: String(req.headers['x-forwarded-for'] ?? ''),
+      ua: String(req.headers['user-agent'] ?? ''),
+      alpn: String(socket.alpnProtocol || 'none'),
+      tlsVersion: String(socket.getProtocol?.() ?? ''),
+    });
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const backend = (server.address() as net.AddressInfo).port;
   // A TCP relay in front records each connection's first bytes (the ClientHello) on the way.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ipToString } from '../../../../appliance/sentinel/addr.js';
 import { type ClientHelloRecord, fingerprintFile } from '../../../../appliance/sentinel/index.js';
-import { decodeFrame } from '../../../../appliance/sentinel/link-layer.js';
+import { decodeFrame } from '../../../../appliance/sentinel/packet-decoder.js';
 import { newPacketInfo } from '../../../../appliance/sentinel/packet-info.js';
 
 // The reference fixtures (FoxIO's captures and expected values, test/fixtures/ja4/README.md).

@@ -14,6 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ClientHelloRecord, fingerprintFile } from '../../../../appliance/sentinel/index.js';
+import { selfSignedCertificate } from '../../../helpers/tls.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const fixtureFile = path.join(repoRoot, 'test/fixtures/pcap/loopback-clients.pcapng');
@@ -171,36 +172,11 @@ async function driveClients(port: number): Promise<void> {
 
 describe.skipIf(!canCapture)('live loopback capture of node, curl and openssl clients', () => {
   it('matches tshark on every ClientHello', async () => {
-    const key = path.join(tmp, 'key.pem');
-    const cert = path.join(tmp, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const server = tls.createServer(
-      { key: readFileSync(key), cert: readFileSync(cert), ALPNProtocols: ['h2', 'http/1.1'] },
-      (s) => {
-        s.on('error', () => {});
-        s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
-      },
-    );
+    const { key, cert } = selfSignedCertificate(tmp);
+    const server = tls.createServer({ key, cert, ALPNProtocols: ['h2', 'http/1.1'] }, (s) => {
+      s.on('error', () => {});
+      s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     const capture = path.join(tmp, 'lo.pcapng');

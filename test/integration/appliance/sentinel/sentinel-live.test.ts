@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import {
   type SentinelHandle,
   startSentinel,
 } from '../../../../appliance/sentinel/index.js';
+import { selfSignedCertificate } from '../../../helpers/tls.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ja4-sentinel-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -85,34 +86,11 @@ let server: tls.Server;
 let port = 0;
 beforeAll(async () => {
   if (skipReason) return;
-  const key = path.join(tmp, 'key.pem');
-  const cert = path.join(tmp, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-  server = tls.createServer(
-    { key: readFileSync(key), cert: readFileSync(cert), ALPNProtocols: ['h2', 'http/1.1'] },
-    (s) => {
-      s.on('error', () => {});
-      s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
-    },
-  );
+  const { key, cert } = selfSignedCertificate(tmp);
+  server = tls.createServer({ key, cert, ALPNProtocols: ['h2', 'http/1.1'] }, (s) => {
+    s.on('error', () => {});
+    s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as { port: number }).port;
 });

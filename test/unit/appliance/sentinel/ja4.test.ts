@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientHello } from '../../../../appliance/sentinel/client-hello.js';
-import { alpnCode, computeJa4, offeredVersion, versionCode } from '../../../../appliance/sentinel/ja4.js';
+import { computeJa4 } from '../../../../appliance/sentinel/ja4.js';
+import { alpnCode } from '../../../../appliance/sentinel/ja4-parts.js';
+import { offeredVersion, versionCode } from '../../../../appliance/sentinel/tls-versions.js';
 
 function hello(over: Partial<ClientHello>): ClientHello {
   return {

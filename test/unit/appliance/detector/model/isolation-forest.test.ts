@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../../../appliance/common/prng.js';
 import {
   averagePathLength,
   featureBounds,
@@ -11,12 +12,11 @@ import {
   type FeatureMatrix,
   matrixFromRows,
 } from '../../../../../appliance/detector/model/matrix.js';
-import { createPrng } from '../../../../../appliance/detector/model/prng.js';
 import { loadModel, saveModel } from '../../../../../appliance/detector/model/serialize.js';
 
 /** A Gaussian-ish cloud of `n` points around the origin (sum of uniforms), plus extra rows. */
 function cloud(n: number, cols: number, seed: number, extra: number[][] = []): FeatureMatrix {
-  const rng = createPrng(seed);
+  const rng = createRng(seed);
   const m = createMatrix(n + extra.length, cols);
   for (let i = 0; i < n * cols; i++) m.data[i] = rng.next() + rng.next() + rng.next() - 1.5;
   for (const [k, row] of extra.entries()) m.data.set(row, (n + k) * cols);

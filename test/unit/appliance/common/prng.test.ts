@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, hashParts } from '../../../../appliance/demo/prng.js';
+import { createRng, hashParts } from '../../../../appliance/common/prng.js';
 
 describe('createRng', () => {
   it('gives the same sequence for the same parts and another for other parts', () => {

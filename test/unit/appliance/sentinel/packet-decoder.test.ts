@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ipToString } from '../../../../appliance/sentinel/addr.js';
-import { decodeFrame } from '../../../../appliance/sentinel/link-layer.js';
+import { decodeFrame } from '../../../../appliance/sentinel/packet-decoder.js';
 import { newPacketInfo } from '../../../../appliance/sentinel/packet-info.js';
 import { ethernet, ipv4Packet, tcpSegment, udpDatagram } from './helpers.js';
 

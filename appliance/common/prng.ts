@@ -1,9 +1,10 @@
 /**
- * A small deterministic PRNG for the seeder and the traffic generator: the same seed gives the
- * same sessions, rows and traffic on every machine. sfc32 (Chris Doty-Humphrey's "small fast
- * counting" generator, PractRand-clean) seeded from a 128-bit hash of string parts, so each session
- * gets its own independent stream (`createRng(seed, 'human', 17)`) and rows can be generated in any
- * order, or in parallel, without materialising a global sequence.
+ * The one deterministic PRNG of the project: the detector's trees, the demo data and the traffic
+ * generator draw from it, so the same seed gives the same model, rows and traffic on every
+ * machine (nothing that must be reproducible draws from Math.random). sfc32 (Chris
+ * Doty-Humphrey's "small fast counting" generator, PractRand-clean) seeded from a 128-bit hash of
+ * string parts, so each stream is independent (`createRng(seed, 'human', 17)`) and rows can be
+ * generated in any order, or in parallel, without materialising a global sequence.
  */
 export interface Rng {
   /** Uniform in [0, 1). */
