@@ -70,7 +70,12 @@ export function detectorReport(s: DetectorStatusBody, now = Date.now()): Service
 
 /** The detector through the dashboard's link to it (in process under `ja4 up`, HTTP otherwise). */
 export async function detectorProbe(link: DetectorLink): Promise<ServiceReport> {
-  const res = await link.request('GET', '/status');
+  let res: Awaited<ReturnType<DetectorLink['request']>>;
+  try {
+    res = await link.request('GET', '/status');
+  } catch (err) {
+    return report('down', `its API does not answer (${(err as Error).message}): is the detector running?`);
+  }
   if (res.status !== 200) return report('down', `its API answered ${res.status}`);
   return detectorReport(res.body as DetectorStatusBody);
 }

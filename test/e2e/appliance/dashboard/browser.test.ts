@@ -110,7 +110,12 @@ describe.skipIf(Boolean(missing))(title, () => {
     expect(await page.textContent('main')).toContain('cidr');
     await page.goto(`${dash.url}#/status`);
     await page.waitForSelector('[data-testid=status] tbody tr');
-    expect(await page.textContent('[data-testid=status]')).toContain('healthy');
+    expect(await page.getAttribute('[data-testid=status] tr[data-service=clickhouse]', 'data-state')).toBe(
+      'ok',
+    );
+    expect(await page.textContent('[data-testid=status] tr[data-service=clickhouse]')).toContain(
+      'requests stored',
+    );
     await shot('status');
   });
 });
