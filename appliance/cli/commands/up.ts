@@ -15,7 +15,7 @@ import { type EdgeOptions, sentinelPorts, startSentinelChild, startWebHostStep }
 import { type LogFormat, upLogChoice } from '../up/logging.js';
 import { isAbsent } from '../up/probes/absent.js';
 import { type Edge, type UpProbes, upProbes } from '../up/probes/index.js';
-import { StepFailed, step } from '../up/steps.js';
+import { errorLine, StepFailed, step } from '../up/steps.js';
 import { planWebHost, withSocketGroup } from '../up/web-host.js';
 import { ensureBundle } from '../web/bundle.js';
 
@@ -53,7 +53,14 @@ async function startDashboardStep(
     'dashboard',
     `http://${o.config.dashboard.host}:${o.config.dashboard.port}/`,
     async () => {
-      const built = await web.bundle;
+      // A web app that does not build leaves the API and the previous bundle (if any) serving.
+      const note = await web.bundle.then(
+        (b) => (b.state === 'built' ? `web app built in ${(b.ms / 1000).toFixed(1)} s` : ''),
+        (err) => {
+          o.log.error({ err }, 'the web app did not build');
+          return `web app not rebuilt (${errorLine(err)}); serving what ${webRoot} holds`;
+        },
+      );
       const d = await startDashboard({
         config: o.config,
         clickhouse: core.ch.client,
@@ -64,7 +71,6 @@ async function startDashboardStep(
         adminActions: await adminActions(o, core),
       });
       o.shutdown.register('dashboard', () => d.close());
-      const note = built.state === 'built' ? `web app built in ${(built.ms / 1000).toFixed(1)} s` : '';
       return { value: d, note, address: d.url };
     },
     { portKey: 'dashboard.port (JA4_DASHBOARD_PORT)' },
