@@ -30,9 +30,14 @@ export interface ServiceStatus extends ServiceReport {
   name: string;
 }
 
+/** The correlator's join counters by group and label (correlator README, Metrics). */
+export type JoinCounts = Record<'joined' | 'basis' | 'unjoined' | 'rejected', Record<string, number>>;
+
 export interface StatusResponse {
   version: string;
   /** ISO time the probes ran. */
   checked_at: string;
   services: ServiceStatus[];
+  /** The correlator's join counters from its /metrics; null when they are not reachable from here. */
+  join: JoinCounts | null;
 }

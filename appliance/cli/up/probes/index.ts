@@ -35,7 +35,7 @@ const absentReport = (a: Absent, what: string) =>
  * heartbeats, the correlator's counters and socket files.
  */
 export function upProbes(config: Config, correlator: CorrelatorHandle, edge: Edge): UpProbes {
-  const cw = watchCorrelator(correlator.registry, config.sockets);
+  const cw = watchCorrelator(correlator, config.sockets);
   let ww: WebHostWatch | undefined;
   const sampleAll = () => Promise.all([cw.sample(), ww?.sample()]).catch(() => undefined);
   const timer = setInterval(sampleAll, SAMPLE_MS);

@@ -7,6 +7,7 @@ import { detectorProbe } from '../status/detector.js';
 import { type Probe, runProbe } from '../status/probe.js';
 import { dashboardReport } from '../status/self.js';
 import type { RouteContext } from './overview.js';
+import { joinCounters } from './status-join.js';
 
 export type { Probe, ProbeResult } from '../status/probe.js';
 
@@ -34,8 +35,11 @@ export async function statusRoutes(app: FastifyInstance, ctx: StatusContext) {
   const probes = { ...ctx.probes, ...own };
   app.get('/api/status', async (): Promise<StatusResponse> => {
     const names = Object.keys(probes);
-    const reports = await Promise.all(names.map((n) => runProbe(probes[n])));
+    const [reports, join] = await Promise.all([
+      Promise.all(names.map((n) => runProbe(probes[n]))),
+      joinCounters(ctx.config),
+    ]);
     const services: ServiceStatus[] = names.map((name, i) => ({ name, ...reports[i] }));
-    return { version: APPLIANCE_VERSION, checked_at: new Date().toISOString(), services };
+    return { version: APPLIANCE_VERSION, checked_at: new Date().toISOString(), services, join };
   });
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ServiceState, ServiceStatus, StatusResponse } from '../../../api/status';
 import { api } from '../api';
+import { Table } from '../components/Table';
 import { useApi } from '../use-api';
 
 /** Shorter than every heartbeat the services keep, so a silent one turns red within one. */
@@ -85,6 +86,35 @@ function ServiceRow({ s, now }: { s: ServiceStatus; now: number }) {
   );
 }
 
+const JOIN_ROWS = [
+  ['joined', 'Requests joined to their handshake'],
+  ['basis', 'Decided by'],
+  ['unjoined', 'Requests without fingerprints, by reason'],
+  ['rejected', 'Handshakes refused as another connection’s'],
+] as const;
+
+/** The correlator's join counters (read from its /metrics), one row per group. */
+function JoinCounters({ join }: { join: NonNullable<StatusResponse['join']> }) {
+  return (
+    <Table
+      rows={[...JOIN_ROWS]}
+      rowKey={(r) => r[0]}
+      testId="join-counters"
+      columns={[
+        { key: 'what', title: 'Join', render: (r) => r[1] },
+        {
+          key: 'counts',
+          title: 'Counts',
+          render: (r) =>
+            Object.entries(join[r[0]] ?? {})
+              .map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`)
+              .join(', '),
+        },
+      ]}
+    />
+  );
+}
+
 export function Status({ admin }: { admin: boolean }) {
   const { data, error } = useApi<StatusResponse>('/api/status', {}, REFRESH_MS);
   const [now, setNow] = useState(Date.now());
@@ -119,6 +149,7 @@ export function Status({ admin }: { admin: boolean }) {
           </tbody>
         </table>
       )}
+      {data?.join && <JoinCounters join={data.join} />}
       {admin && <RunDetector />}
     </div>
   );

@@ -123,7 +123,14 @@ describe("the correlator's row, from its counters and socket files", () => {
     const sockets = { http: path.join(dir, 'http.socket'), network: path.join(dir, 'network.socket') };
     const servers = [sockets.http, sockets.network].map((p) => net.createServer().listen(p));
     await Promise.all(servers.map((s) => new Promise((r) => s.once('listening', r))));
-    const w = watchCorrelator(registry, sockets);
+    const status = {
+      deadLetters: { rows: 0, bytes: 0, lastReason: '' },
+      log: { bytes: 2048, segments: 1 },
+    };
+    const w = watchCorrelator(
+      { registry, status: () => status as ReturnType<Parameters<typeof watchCorrelator>[0]['status']> },
+      sockets,
+    );
     await w.sample(T0);
     expect(w.report(T0).state).toBe('idle');
     requests.inc({ outcome: 'joined' }, 18);
@@ -137,6 +144,15 @@ describe("the correlator's row, from its counters and socket files", () => {
     expect(value(r, 'without a handshake')).toBe('2: late 2');
     expect(value(r, 'producers')).toBe('http 3, network 0');
     expect(value(r, 'last insert')).toBe('just now');
+    expect(value(r, 'log')).toBe('2.0 KiB in 1 segment');
+    status.deadLetters = { rows: 3, bytes: 900, lastReason: 'Cannot parse input' };
+    await w.sample(T0 + 5500);
+    const refused = w.report(T0 + 5500);
+    expect(refused.state).toBe('warn');
+    expect(refused.summary).toBe(
+      'ClickHouse refused 3 rows lately, kept in the dead-letter file: Cannot parse input',
+    );
+    expect(value(refused, 'dead letters')).toBe('3 rows (900 B); last: Cannot parse input');
     await new Promise((r) => servers[0].close(r));
     const gone = w.report(T0 + 6000);
     expect(gone.state).toBe('down');
