@@ -64,11 +64,16 @@ export class Ingest {
     this.noteEmitted();
   }
 
-  /** A line from an earlier run's log: straight to the join (it is in the log already). */
-  replay(ev: InputEvent, line: string, exact: boolean): void {
+  /**
+   * A line from an earlier run's log: straight to the join (it is in the log already). `through`:
+   * the log's request lines up to this point (recovery.ts). The ledger counted every request line
+   * of the log before the replay began, so only those up to here may be said to have left the
+   * join: the rest are still to come, and a batch confirmed meanwhile must not confirm them.
+   */
+  replay(ev: InputEvent, line: string, exact: boolean, through: number): void {
     if (ev.type === 'tls') this.opts.join.onTls(ev);
     else this.opts.join.onHttp(ev, exact ? line : undefined);
-    this.noteEmitted();
+    this.noteEmitted(through);
   }
 
   /**
@@ -93,7 +98,8 @@ export class Ingest {
     this.opts.log.ledger.emittedThrough(this.opts.log.ledger.requestLines);
   }
 
-  private noteEmitted(): void {
-    if (this.opts.join.pending === 0) this.opts.log.ledger.emittedThrough(this.opts.log.ledger.requestLines);
+  /** Nothing waits in the join: every request line up to `through` (default: all logged) has left it. */
+  private noteEmitted(through = this.opts.log.ledger.requestLines): void {
+    if (this.opts.join.pending === 0) this.opts.log.ledger.emittedThrough(through);
   }
 }

@@ -8,8 +8,12 @@ import type { InputEvent } from './ports/event-source.js';
 export interface RecoveryTarget {
   /** A batch recorded and never confirmed: to be sent again with its id. */
   batch(id: string, rows: number, ref: BatchRef): void;
-  /** An input line to go through the join again (a handshake, or a request with no row in any batch). */
-  line(event: InputEvent, line: string, exact: boolean): void;
+  /**
+   * An input line to go through the join again (a handshake, or a request with no row in any
+   * batch). `through`: the request lines read so far in log order, this one included (numbered
+   * as the ledger numbers them), whether replayed or found in a batch.
+   */
+  line(event: InputEvent, line: string, exact: boolean, through: number): void;
 }
 
 export interface RecoveryReport {
@@ -73,9 +77,11 @@ export async function recover(
   }
   for (const [id, { rows, ref }] of unconfirmed) target.batch(id, rows, ref);
   report.batches = unconfirmed.size;
+  let through = 0;
   for (const seq of log.segments) {
     await log.readSegment(seq, (rec, buf) => {
       if (rec.kind !== 'http' && rec.kind !== 'tls') return;
+      if (rec.kind === 'http') through++;
       const line = buf.toString('utf8', rec.offset, rec.offset + rec.length);
       const decoded = decodeLine(line, rec.kind);
       if (!decoded.ok) return;
@@ -88,7 +94,7 @@ export async function recover(
         }
         report.replayed++;
       }
-      target.line(decoded.event, line, decoded.exact);
+      target.line(decoded.event, line, decoded.exact, through);
     });
   }
   return report;

@@ -171,7 +171,7 @@ async function replayLog(dir: string, p: Pipeline, log: Logger): Promise<void> {
   const { segments, ledger, durable, delivery, ingest } = p;
   const report = await recover(segments, ledger, {
     batch: (id, rows, ref) => delivery.submitRecovered(id, rows, ref),
-    line: (ev, line, exact) => ingest.replay(ev, line, exact),
+    line: (ev, line, exact, through) => ingest.replay(ev, line, exact, through),
   });
   for (const t of report.torn)
     log.warn(t, 'log segment ends in a torn record (a crash mid-write); the bytes after it are ignored');

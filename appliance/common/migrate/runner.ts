@@ -6,6 +6,7 @@ import { renderForCluster } from './cluster.js';
 import { MigrationChecksumError, MigrationFailedError, MigrationMissingError } from './errors.js';
 import { type Migration, pad, readMigrations, splitStatements } from './files.js';
 import { acquireLock } from './lock.js';
+import { modifiedView, viewReload } from './view-reload.js';
 
 export interface MigrateOptions {
   /** Folder of NNNN_<verb>_<object>.(up|down).sql files; default: the repository's migrations/. */
@@ -144,7 +145,10 @@ export function checkApplied(migrations: Migration[], done: AppliedRow[], dir = 
 async function runStatements(client: ClickHouseClient, file: string, sql: string, cluster: string) {
   const statements = splitStatements(sql);
   for (const [i, statement] of statements.entries()) {
-    for (const query of renderForCluster(statement, cluster)) {
+    const view = modifiedView(statement);
+    // A view altered in place is reloaded at once (view-reload.ts: deduplication across restarts).
+    const reload = view ? viewReload(view, cluster) : { before: [], after: [] };
+    for (const query of [...reload.before, ...renderForCluster(statement, cluster), ...reload.after]) {
       try {
         await client.command({ query });
       } catch (err) {
