@@ -24,4 +24,10 @@ export {
 export { type ApacheOptions, type ApacheServer, startApache, waitForPort } from './httpd-process.js';
 export { type ApacheLocations, apacheMissing, locateApache, moduleSourceDir } from './locate.js';
 export { accepts, freePort, httpOk } from './ports.js';
-export { fetchModuleStatus, parseModuleCounters, STATUS_PATH } from './status.js';
+export {
+  fetchModuleStatus,
+  type ModuleChild,
+  parseModuleChildren,
+  parseModuleCounters,
+  STATUS_PATH,
+} from './status.js';
