@@ -43,7 +43,18 @@ async function records(file: string): Promise<{ records: ClientHelloRecord[]; pa
 }
 
 const key = (r: ClientHelloRecord) =>
-  JSON.stringify([r.transport, r.src, r.srcport, r.dst, r.dstport, r.ts_us, r.ja4, r.ja4_ro, r.ja3_full, r.syn]);
+  JSON.stringify([
+    r.transport,
+    r.src,
+    r.srcport,
+    r.dst,
+    r.dstport,
+    r.ts_us,
+    r.ja4,
+    r.ja4_ro,
+    r.ja3_full,
+    r.syn,
+  ]);
 
 describe.skipIf(missing)('the capture filter keeps every ClientHello of the reference captures', () => {
   it.each(captures.map((f) => [path.basename(f), f]))('%s', async (name, file) => {
@@ -61,7 +72,9 @@ describe.skipIf(missing)('the capture filter keeps every ClientHello of the refe
     expect(cut.records.map(key).sort()).toEqual(whole.records.map(key).sort());
     // Nothing the server sent is left.
     const fromServer = ports.map((p) => `src port ${p}`).join(' or ');
-    expect(execFileSync('tcpdump', ['-r', out, fromServer], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).toBe('');
+    expect(
+      execFileSync('tcpdump', ['-r', out, fromServer], { stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+    ).toBe('');
     expect(cut.packets).toBeLessThanOrEqual(whole.packets);
   });
 });

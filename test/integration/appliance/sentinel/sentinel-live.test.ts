@@ -228,7 +228,9 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
     const h = await sentinel(col.file, { metrics_port: await freePort() }, capture);
     expect(h.pcap, 'cap binding without patches/cap+*.patch: run npm install (postinstall)').not.toBeNull();
     // sentinel.block_ms (20 by default) keeps libpcap out of immediate mode: a TPACKET_V3 ring.
-    expect(h.ring, 'cap binding without patches/cap+*+002+tpacket-v3.patch: run npm install').toBe('TPACKET_V3');
+    expect(h.ring, 'cap binding without patches/cap+*+002+tpacket-v3.patch: run npm install').toBe(
+      'TPACKET_V3',
+    );
     await until(() => h.events.isConnected);
     await nodeClient();
     await nodeClient({ servername: 'a.test', ALPNProtocols: ['h2'] });
