@@ -250,8 +250,13 @@ apr_interval_time_t reqin_queue_stats(apr_time_t now, int final)
     if (!final && now < reqin_proc.next_stats) {
         return reqin_proc.next_stats - now;
     }
-    /* One stats line per queue, a whole line, on a connection. */
-    if (reqin_proc.in.stats_at || (reqin_proc.fd < 0 && !reqin_connect())
+    /* One stats line per queue, a whole line, on a connection (while there
+     * is none, asked again when the connect backoff ends). */
+    if (reqin_proc.fd < 0 && !reqin_connect()) {
+        return reqin_proc.next_attempt - now > REQIN_BACKOFF_MIN ? reqin_proc.next_attempt - now
+                                                                  : REQIN_BACKOFF_MIN;
+    }
+    if (reqin_proc.in.stats_at
         || !(len = reqin_stats_line(line, sizeof(line), reqin_proc.conn_lines, final))
         || reqin_proc.in.len + len > REQIN_BUF_SIZE) {
         return REQIN_BACKOFF_MIN;

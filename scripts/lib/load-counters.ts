@@ -54,6 +54,10 @@ export function account(answered: number, d: Counters) {
     dead_letter_rows: get(d, 'ja4_correlator_dead_letter_rows_total'),
     joined: sum(d, 'ja4_correlator_joined_total'),
     unjoined: sum(d, 'ja4_correlator_unjoined_total'),
+    /** Batches written to ClickHouse, and spooled to the log because it was not keeping up. */
+    batches_written: get(d, 'ja4_correlator_batches_total{result="written"}'),
+    batches_spooled: get(d, 'ja4_correlator_batches_total{result="spooled"}'),
+    insert_seconds: Math.round(get(d, 'ja4_correlator_insert_seconds_sum') * 1000) / 1000,
   };
   const sentinel = {
     pcap_received: get(d, 'ja4_sentinel_pcap_received_total'),
