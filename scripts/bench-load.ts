@@ -40,7 +40,15 @@ async function snapshot(stack: LoadStack): Promise<Counters> {
 async function wrk(url: string, connections: number, seconds: number, headers: string[]) {
   const { stdout: out } = await run(
     'wrk',
-    [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', ...headers, url],
+    [
+      `-t${Math.min(2, connections)}`,
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '10s',
+      ...headers,
+      url,
+    ],
     { encoding: 'utf8' },
   );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
