@@ -23,7 +23,7 @@ COPY dist/stage/ja4-platform/ ./
 RUN test -f dist/appliance/dashboard/web/dist/index.html \
    || { echo 'ja4-appliance: the stage has no dashboard bundle; run npm run stage' >&2; exit 1; } \
  && npm_config_nodedir=/usr/local npm rebuild cap --offline --no-audit --no-fund \
- && node -e "process.exit(typeof require('cap').Cap.prototype.stats === 'function' ? 0 : 1)" \
+ && node -e "const p = require('cap').Cap.prototype; process.exit(typeof p.stats === 'function' && typeof p.packetVersion === 'function' ? 0 : 1)" \
    || { echo 'ja4-appliance: cap is not the patched build (patches/cap+*.patch)' >&2; exit 1; }
 RUN rm -rf node_modules/cap/build/Release/obj.target node_modules/cap/build/Release/.deps
 

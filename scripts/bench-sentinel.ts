@@ -5,7 +5,11 @@
  * runs the TLS server (ECDSA P-256), the clients and a stand-in correlator socket. Each stage
  * raises client concurrency; a stage is loss-free when events == handshakes completed and
  * libpcap dropped nothing (ja4_sentinel_pcap_dropped_total, from the patched cap binding).
- * Needs cap (libpcap) and CAP_NET_RAW. Writes bench/results/sentinel.json.
+ * Needs cap (libpcap) and CAP_NET_RAW. Then the replay stage (lib/bench-sentinel-replay.ts): a
+ * realistic capture mix replayed onto a veth pair at rising rates, the wide filter against the
+ * fingerprinting filter with a TPACKET_V3 ring (root, tcpreplay). Writes bench/results/sentinel.json.
+ *
+ *   npm run bench:sentinel [-- --skip-handshakes] [--skip-replay]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { freePort, makeSelfSignedCertificate } from '../appliance/web-host/index.js';
-import { REPO_ROOT, writeResult } from './lib/bench.js';
+import { load1m, REPO_ROOT, writeResult } from './lib/bench.js';
+import { benchReplay, replayMissing } from './lib/bench-sentinel-replay.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 
 const LEVELS = [2, 8, 32, 64];
@@ -170,8 +175,32 @@ export async function benchSentinel(stageMs: number) {
   };
 }
 
+/** The replay stage, or why it was skipped. */
+async function replayStage(): Promise<unknown> {
+  const missing = replayMissing();
+  if (missing) {
+    process.stderr.write(`skipping the replay stage: ${missing}\n`);
+    return { skipped: missing };
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ja4-bench-replay-'));
+  try {
+    return await benchReplay(tmp, 64);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  const result = await benchSentinel(Number(process.env.BENCH_STAGE_MS ?? 5000));
+  const args = new Set(process.argv.slice(2));
+  const handshakes = args.has('--skip-handshakes')
+    ? null
+    : await benchSentinel(Number(process.env.BENCH_STAGE_MS ?? 5000));
+  const replay = args.has('--skip-replay') ? null : await replayStage();
+  const result = {
+    ...(handshakes ?? { benchmark: 'sentinel', date: new Date().toISOString(), node: process.version }),
+    load_1m: load1m(),
+    replay,
+  };
   writeResult('sentinel', result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   // undici's keep-alive sockets behind fetch() would hold the event loop open for seconds more.

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * npm postinstall: applies patches/cap+<version>.patch (libpcap's pcap_stats() as Cap#stats() and
- * the per-packet capture timestamp on the 'packet' event, for the sentinel) with patch-package,
+ * npm postinstall: applies patches/cap+<version>+NNN+<name>.patch in order (libpcap's pcap_stats()
+ * as Cap#stats(), the per-packet capture timestamp on the 'packet' event, and a block timeout that
+ * opens a TPACKET_V3 ring with Cap#packetVersion() to tell it, for the sentinel) with patch-package,
  * then rebuilds cap's native binding. cap is an optional dependency (it needs the libpcap
  * headers), so a missing cap, a missing patch or a missing patch-package (a devDependency, absent
  * with --omit=dev) is said in one line and is not an error: the sentinel then falls back to
@@ -20,11 +21,14 @@ const patchDir = path.join(root, 'patches');
 const patches = existsSync(patchDir) ? readdirSync(patchDir).filter((f) => f.startsWith('cap+')) : [];
 const patchPackage = path.join(root, 'node_modules', 'patch-package', 'index.js');
 
-/** True when the cap binding that `require('cap')` loads has the patched stats() method. */
+/** True when the cap binding that `require('cap')` loads has every patched method. */
 function patchedBuild() {
   const probe = spawnSync(
     process.execPath,
-    ['-e', "process.exit(typeof require('cap').Cap.prototype.stats === 'function' ? 0 : 1)"],
+    [
+      '-e',
+      "const p = require('cap').Cap.prototype; process.exit(typeof p.stats === 'function' && typeof p.packetVersion === 'function' ? 0 : 1)",
+    ],
     { cwd: root, stdio: 'ignore' },
   );
   return probe.status === 0;
@@ -52,7 +56,7 @@ export function main() {
     return 1;
   }
   if (patchedBuild()) {
-    say('cap is patched and its binding already has stats()');
+    say('cap is patched and its binding already has stats() and packetVersion()');
     return 0;
   }
   // npm sets npm_execpath to its CLI while running lifecycle scripts; plain `npm` otherwise.
@@ -64,7 +68,7 @@ export function main() {
     say(`npm rebuild cap did not produce the patched binding (exit ${rebuild.status})`);
     return 1;
   }
-  say('cap patched and rebuilt (Cap#stats(), packet timestamps)');
+  say('cap patched and rebuilt (Cap#stats(), packet timestamps, TPACKET_V3 block timeout)');
   return 0;
 }
 

@@ -93,8 +93,11 @@ async function installModules(opts: StageOptions): Promise<void> {
       cwd: opts.dest,
       quiet: true,
       nothrow: true,
-    })`node -e ${"process.exit(typeof require('cap').Cap.prototype.stats === 'function' ? 0 : 1)"}`;
-    check(probe.exitCode === 0, 'node_modules/cap is not the patched build (no Cap#stats): see patches/');
+    })`node -e ${"const p = require('cap').Cap.prototype; process.exit(typeof p.stats === 'function' && typeof p.packetVersion === 'function' ? 0 : 1)"}`;
+    check(
+      probe.exitCode === 0,
+      'node_modules/cap is not the patched build (no Cap#stats or Cap#packetVersion): see patches/',
+    );
   }
 }
 

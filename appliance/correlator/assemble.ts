@@ -11,6 +11,7 @@ import { DurableLog } from './durable-log.js';
 import { Ingest } from './ingest.js';
 import { LogLedger } from './log-ledger.js';
 import { type CorrelatorMetrics, createCorrelatorMetrics } from './metrics.js';
+import { ModuleCounters } from './module-counters.js';
 import { deliveryObserver, splitObserver } from './observers.js';
 import type { Clock, RowSink } from './ports/index.js';
 import { SplitWriter } from './split-writer.js';
@@ -44,6 +45,8 @@ export interface Pipeline {
   delivery: Delivery;
   ingest: Ingest;
   metrics: CorrelatorMetrics;
+  /** mod_reqin_log's counters from its stats lines, summed over Apache children. */
+  module: ModuleCounters;
   /** Rows the sink took since start. */
   rowsWritten(): number;
 }
@@ -73,7 +76,9 @@ export function assemble(o: AssembleOptions): Pipeline {
     o.clock,
     (row) => batcher.add(row),
   );
+  const module = new ModuleCounters();
   const metrics = createCorrelatorMetrics(o.registry, {
+    module,
     stats: join.stats,
     connections: () => join.connections,
     pending: () => join.pending,
@@ -135,6 +140,7 @@ export function assemble(o: AssembleOptions): Pipeline {
     delivery,
     ingest,
     metrics,
+    module,
     rowsWritten: () => rows,
   };
 }

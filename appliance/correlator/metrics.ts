@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from '../common/index.js';
 import type { JoinStats } from './domain/join-stats.js';
+import type { ModuleCounters } from './module-counters.js';
 import type { BadLineReason } from './ports/event-source.js';
 
 /** Live values read at scrape time (the domain keeps plain numbers; see JoinStats). */
@@ -13,6 +14,8 @@ export interface MetricSources {
   logSegments(): number;
   deadLetterBytes(): number;
   producers(source: 'http' | 'network'): number;
+  /** mod_reqin_log's stats lines, summed over Apache children. */
+  module?: ModuleCounters;
 }
 
 /** Counter whose value is read from a source at scrape time. */
@@ -96,6 +99,34 @@ function createJoinMetrics(registry: Registry, s: JoinStats) {
   );
 }
 
+/**
+ * What mod_reqin_log says of itself in its stats lines, summed over Apache children: every request
+ * it built was sent or dropped (by reason) or is still queued in a child; and what was sent but
+ * never arrived here.
+ */
+function createModuleMetrics(registry: Registry, m: ModuleCounters) {
+  readCounter(
+    registry,
+    'ja4_module_events_total',
+    "mod_reqin_log's HTTP events by outcome, from its children's stats lines: built = sent + dropped_* + still queued in a child",
+    'outcome',
+    () => ({ ...m.totals() }),
+  );
+  readCounter(
+    registry,
+    'ja4_module_events_missing_total',
+    'HTTP events a child sent on a connection that never arrived here (lost between the module and the correlator)',
+    'source',
+    () => ({ http: m.missing }),
+  );
+  readGauge(
+    registry,
+    'ja4_module_children',
+    'Apache children whose stats lines are current (not yet gone)',
+    () => m.live,
+  );
+}
+
 /** The correlator's Prometheus metrics (README lists them). */
 export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
   const s = src.stats;
@@ -118,6 +149,7 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     }),
   );
   createJoinMetrics(registry, s);
+  if (src.module) createModuleMetrics(registry, src.module);
   readCounter(
     registry,
     'ja4_correlator_handshakes_retired_total',

@@ -143,6 +143,7 @@ async function listen(config: Config, p: Pipeline, warn: Warn, sources: UnixSock
     const handlers: SourceHandlers = {
       event: (ev, line, exact) => p.ingest.event(ev, line, exact),
       endOfRead: (readAt) => p.ingest.endOfRead(readAt),
+      stats: name === 'http' ? (ev, before) => p.module.onStats(ev, before) : undefined,
       bad(reason: BadLineReason | RefusalReason, detail: string) {
         if (REFUSALS.has(reason)) p.metrics.refused.inc({ source: name, reason });
         else p.metrics.badLines.inc({ source: name, reason });

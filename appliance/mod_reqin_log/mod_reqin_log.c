@@ -72,6 +72,26 @@ static const char *reqin_set_socket(cmd_parms *cmd, void *dummy, const char *arg
     return NULL;
 }
 
+/* A process-wide number of seconds from lo to hi (ReqinLogStats,
+ * ReqinLogDropReport), into the int cmd->info points at. */
+static const char *reqin_set_seconds(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    int lo = cmd->cmd->name[8] == 'D' ? 1 : 0;  /* ReqinLogDropReport: at least 1 */
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (err) {
+        return err;
+    }
+    if (*arg == '\0' || *end != '\0' || n < lo || n > 86400) {
+        return apr_psprintf(cmd->pool, "%s must be a number of seconds from %d to 86400",
+                            cmd->cmd->name, lo);
+    }
+    *(int *)cmd->info = (int)n;
+    return NULL;
+}
+
 static const char *reqin_set_enabled(cmd_parms *cmd, void *dummy, int flag)
 {
     REQIN_SCONF(cmd->server)->enabled = flag;
@@ -205,29 +225,46 @@ static void reqin_child_init(apr_pool_t *p, server_rec *s)
     reqin_socket_child_init(p, s, REQIN_SCONF(s)->socket_path);
 }
 
+static int reqin_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    /* Process-wide directives: a restart without them is back to defaults. */
+    reqin_stats_every = 10;
+    reqin_report_every = 60;
+    return OK;
+}
+
 static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                              server_rec *s)
 {
-    /* Named by the counters' size: a graceful restart into a build whose
-     * counters differ makes new ones rather than reading the old block
-     * with the new layout. */
-    const char *key = apr_psprintf(ptemp, "mod_reqin_log/%" APR_SIZE_T_FMT,
-                                   sizeof(reqin_counters));
-    reqin_counters **retained = ap_retained_data_get(key);
+    int limit = 0, children;
+    const char *key;
+    reqin_counters **retained;
     apr_shm_t *shm;
     apr_status_t rv;
 
+    /* A record per child the MPM may run at once (old generations draining
+     * after a graceful restart are within ServerLimit too), and spares for
+     * records of children that died without giving theirs back. */
+    if (ap_mpm_query(AP_MPMQ_HARD_LIMIT_DAEMONS, &limit) != APR_SUCCESS || limit < 1) {
+        limit = 1;
+    }
+    children = limit + 16;
+    /* Named by the counters' size: a graceful restart into a build whose
+     * counters differ makes new ones rather than reading the old block
+     * with the new layout. */
+    key = apr_psprintf(ptemp, "mod_reqin_log/%" APR_SIZE_T_FMT, reqin_stats_size(children));
+    retained = ap_retained_data_get(key);
     if (!retained) {
         retained = ap_retained_data_create(key, sizeof(*retained));
         /* In the process pool: the counters outlive graceful restarts. */
-        rv = apr_shm_create(&shm, sizeof(reqin_counters), NULL, s->process->pool);
+        rv = apr_shm_create(&shm, reqin_stats_size(children), NULL, s->process->pool);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                          "REQIN03: cannot create shared memory for the counters");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         *retained = apr_shm_baseaddr_get(shm);
-        memset(*retained, 0, sizeof(reqin_counters));
+        reqin_stats_init(*retained, children);
     }
     reqin_stats = *retained;
     reqin_event_post_config(pconf, ptemp, s);
@@ -246,6 +283,10 @@ static const command_rec reqin_cmds[] = {
                     "request headers to log in extra_headers"),
     AP_INIT_TAKE1("ReqinLogMaxValueLength", reqin_set_max_value, NULL, RSRC_CONF,
                   "bytes kept of each value before it is truncated (default 2048)"),
+    AP_INIT_TAKE1("ReqinLogStats", reqin_set_seconds, &reqin_stats_every, RSRC_CONF,
+                  "seconds between a child's stats lines on the socket, 0 for none (default 10)"),
+    AP_INIT_TAKE1("ReqinLogDropReport", reqin_set_seconds, &reqin_report_every, RSRC_CONF,
+                  "seconds between two reports of dropped events to the error log (default 60)"),
     {NULL}
 };
 
@@ -257,6 +298,7 @@ static void reqin_register_hooks(apr_pool_t *p)
     ap_hook_pre_connection(reqin_pre_connection, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_log_transaction(reqin_log_transaction, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(reqin_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(reqin_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(reqin_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(reqin_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

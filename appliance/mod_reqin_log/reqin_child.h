@@ -20,7 +20,8 @@
 typedef struct {
     char *d;
     apr_size_t len;
-    apr_uint64_t lines;             /* line ends in d */
+    apr_uint64_t lines;             /* line ends in d, the stats line's included */
+    apr_size_t stats_at;            /* just past the stats line in d, 0 none (one at most) */
     int midline;                    /* the socket has part of the first line */
 } reqin_queue;
 
@@ -36,6 +37,10 @@ typedef struct {
     int idle;                       /* the flusher waits for a first line */
     int sending;                    /* a thread sends out, without the mutex */
     int stop;
+    apr_uint64_t conn_lines;        /* event lines queued on this connection */
+    apr_uint64_t stats_seen[3];     /* built, sent, dropped in the last stats line */
+    apr_time_t next_stats;          /* when the next stats line may go */
+    server_rec *server;             /* the main server, for the drop report */
     apr_thread_mutex_t *mutex;
     apr_thread_cond_t *wake;        /* a first line, REQIN_FLUSH_BYTES, or stop */
     apr_thread_t *flusher;
@@ -52,8 +57,15 @@ REQIN_HIDDEN int reqin_send(reqin_queue *q, int fd, apr_size_t max);
  * the reader is behind, poll() for room before returning (the flusher). */
 REQIN_HIDDEN void reqin_take_and_send(int wait);
 
-/* Closes the socket and drops, counted, the lines of both queues: a new
- * connection starts on a line. Under the mutex, or alone at exit. */
-REQIN_HIDDEN void reqin_disconnect(void);
+/* Closes the socket and drops, counted for `reason` (a REQIN_DROP_*), the
+ * lines of both queues: a new connection starts on a line. Under the
+ * mutex, or alone at exit. */
+REQIN_HIDDEN void reqin_disconnect(int reason);
+
+/* Under the mutex: appends this child's stats line (reqin_stats.h) to the
+ * workers' queue when it is due (ReqinLogStats since the last, something
+ * changed since) or final. Returns the time until one is due, -1 when
+ * nothing is waiting to be told. */
+REQIN_HIDDEN apr_interval_time_t reqin_queue_stats(apr_time_t now, int final);
 
 #endif /* REQIN_CHILD_H */

@@ -26,6 +26,38 @@
 #define REQIN_FLUSH_DELAY apr_time_from_msec(50)   /* batch window */
 #define REQIN_EXIT_DRAIN apr_time_from_msec(500)   /* at exit, per phase */
 
+/* Under the mutex: queues a stats line and reports drops when they are due;
+ * returns how long until one of them is, -1 when nothing waits. */
+static apr_interval_time_t reqin_due(void)
+{
+    apr_interval_time_t stats = reqin_queue_stats(apr_time_now(), 0);
+    apr_interval_time_t drops = reqin_report_drops(reqin_proc.server);
+
+    return stats < 0 ? drops : drops < 0 || stats < drops ? stats : drops;
+}
+
+/* After a window without lines, waits for the next first line, or until a
+ * stats line or a drop report is due (then queued, or logged). */
+static void reqin_idle(void)
+{
+    apr_interval_time_t due;
+
+    reqin_proc.idle = 1;
+    while (reqin_proc.idle && !reqin_proc.stop) {
+        due = reqin_due();
+        if (reqin_proc.in.len) {
+            break;                  /* a stats line to send */
+        }
+        if (due < 0) {
+            apr_thread_cond_wait(reqin_proc.wake, reqin_proc.mutex);
+        }
+        else {
+            apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, due);
+        }
+    }
+    reqin_proc.idle = 0;
+}
+
 static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
 {
     /* A default mutex locked by its owner thread cannot fail here. */
@@ -41,13 +73,10 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
             apr_thread_cond_timedwait(reqin_proc.wake, reqin_proc.mutex, REQIN_FLUSH_DELAY);
         }
         if (!reqin_proc.in.len && !reqin_proc.out.len) {
-            reqin_proc.idle = 1;
-            while (reqin_proc.idle && !reqin_proc.stop) {
-                apr_thread_cond_wait(reqin_proc.wake, reqin_proc.mutex);
-            }
-            reqin_proc.idle = 0;
+            reqin_idle();
             continue;               /* then a window lets a batch gather */
         }
+        reqin_due();
         if (!reqin_proc.sending) {  /* else a worker that found its buffer full */
             reqin_take_and_send(1);
         }
@@ -57,33 +86,15 @@ static void *APR_THREAD_FUNC reqin_flusher(apr_thread_t *thd, void *data)
     return NULL;
 }
 
-static apr_status_t reqin_child_exit(void *data)
+/* At exit, after the flusher: the last lines while the reader takes them
+ * (REQIN_EXIT_DRAIN), the flusher's first; then, if the kernel holds part of
+ * a line, that line's rest alone (as long again): a reader that keeps
+ * reading never ends on a broken line. What is left is dropped and counted
+ * (DroppedExit), whole lines. */
+static void reqin_drain(void)
 {
-    apr_status_t rv = APR_EAGAIN;
-    apr_time_t give_up;
-    int i;
+    apr_time_t give_up = apr_time_now() + REQIN_EXIT_DRAIN;
 
-    /* prefork may run this from a signal handler that interrupted a request
-     * holding the lock: never wait for it long. */
-    for (i = 0; i < 100 && rv != APR_SUCCESS; i++) {
-        if ((rv = apr_thread_mutex_trylock(reqin_proc.mutex)) != APR_SUCCESS) {
-            apr_sleep(100);
-        }
-    }
-    if (rv != APR_SUCCESS) {
-        return APR_SUCCESS;
-    }
-    reqin_proc.stop = 1;
-    apr_thread_cond_signal(reqin_proc.wake);
-    apr_thread_mutex_unlock(reqin_proc.mutex);
-    if (reqin_proc.flusher) {
-        apr_thread_join(&rv, reqin_proc.flusher);
-    }
-    /* The last lines while the reader takes them (REQIN_EXIT_DRAIN), the
-     * flusher's first; then, if the kernel holds part of a line, that line's
-     * rest alone (as long again): a reader that keeps reading never ends on
-     * a broken line. What is left is dropped and counted, whole lines. */
-    give_up = apr_time_now() + REQIN_EXIT_DRAIN;
     while (reqin_proc.fd >= 0 && (reqin_proc.out.len || reqin_proc.in.len)) {
         reqin_queue *q = reqin_proc.out.len ? &reqin_proc.out : &reqin_proc.in;
         struct pollfd out = { reqin_proc.fd, POLLOUT, 0 };
@@ -101,7 +112,38 @@ static apr_status_t reqin_child_exit(void *data)
             poll(&out, 1, 1);
         }
     }
-    reqin_disconnect();
+    reqin_disconnect(REQIN_DROP_EXIT);
+}
+
+static apr_status_t reqin_child_exit(void *data)
+{
+    apr_status_t rv = APR_EAGAIN;
+    int i;
+
+    /* prefork may run this from a signal handler that interrupted a request
+     * holding the lock: never wait for it long. Then what the queues hold
+     * is counted as dropped at exit, unsent. */
+    for (i = 0; i < 100 && rv != APR_SUCCESS; i++) {
+        if ((rv = apr_thread_mutex_trylock(reqin_proc.mutex)) != APR_SUCCESS) {
+            apr_sleep(100);
+        }
+    }
+    if (rv != APR_SUCCESS) {
+        reqin_proc.fd = -1;
+        reqin_disconnect(REQIN_DROP_EXIT);
+        reqin_stats_release();
+        return APR_SUCCESS;
+    }
+    reqin_proc.stop = 1;
+    apr_thread_cond_signal(reqin_proc.wake);
+    apr_thread_mutex_unlock(reqin_proc.mutex);
+    if (reqin_proc.flusher) {
+        apr_thread_join(&rv, reqin_proc.flusher);
+    }
+    /* The child's last word: its counters once its lines are queued. */
+    reqin_queue_stats(apr_time_now(), 1);
+    reqin_drain();
+    reqin_stats_release();
     free(reqin_proc.in.d);
     free(reqin_proc.out.d);
     reqin_proc.in.d = reqin_proc.out.d = NULL;
@@ -114,6 +156,10 @@ void reqin_socket_child_init(apr_pool_t *p, server_rec *s, const char *path)
     apr_status_t rv;
 
     reqin_proc.fd = -1;
+    reqin_proc.server = s;
+    if (path) {
+        reqin_stats_claim();
+    }
     reqin_proc.in.d = path ? malloc(REQIN_BUF_SIZE) : NULL;
     reqin_proc.out.d = reqin_proc.in.d ? malloc(REQIN_BUF_SIZE) : NULL;
     if (!reqin_proc.out.d) {

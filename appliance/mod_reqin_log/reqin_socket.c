@@ -28,7 +28,6 @@
 #define REQIN_POLL_MS 50                /* a stalled reader, per wait */
 #define REQIN_REWIND_MAX (16 * 1024)    /* copied back after a send, at most */
 
-reqin_counters *reqin_stats;
 const char *reqin_socket_path;
 reqin_child reqin_proc = { -1 };
 
@@ -43,9 +42,15 @@ static apr_uint64_t reqin_lines(const char *p, apr_size_t n)
     return lines;
 }
 
-void reqin_disconnect(void)
+/* Event lines in q: its stats line is not one. */
+static apr_uint64_t reqin_events(const reqin_queue *q)
 {
-    apr_uint64_t lost = reqin_proc.in.lines + reqin_proc.out.lines;
+    return q->lines - (q->stats_at != 0);
+}
+
+void reqin_disconnect(int reason)
+{
+    apr_uint64_t lost = reqin_events(&reqin_proc.in) + reqin_events(&reqin_proc.out);
 
     if (reqin_proc.fd >= 0) {
         close(reqin_proc.fd);
@@ -53,9 +58,11 @@ void reqin_disconnect(void)
     }
     /* The reader is gone with what it had not read: drop what is left, so
      * that a new connection starts on a line. */
-    apr_atomic_add64(&reqin_stats->n[REQIN_DROP_ERROR], lost);
-    apr_atomic_add64(&reqin_stats->n[REQIN_DROPPED], lost);
+    if (lost) {
+        reqin_stats_drop(reason, lost);
+    }
     reqin_proc.in.len = reqin_proc.in.lines = reqin_proc.out.len = reqin_proc.out.lines = 0;
+    reqin_proc.in.stats_at = reqin_proc.out.stats_at = 0;
     reqin_proc.in.midline = reqin_proc.out.midline = 0;
 }
 
@@ -75,7 +82,8 @@ static int reqin_connect(void)
     if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
         reqin_proc.fd = fd;
         reqin_proc.backoff = 0;
-        apr_atomic_inc64(&reqin_stats->n[REQIN_CONNECTS]);
+        reqin_proc.conn_lines = 0;
+        apr_atomic_inc64(&reqin_me->n[REQIN_CONNECTS]);
         return 1;
     }
     if (fd >= 0) {
@@ -85,7 +93,7 @@ static int reqin_connect(void)
                        : reqin_proc.backoff * 2 > REQIN_BACKOFF_MAX ? REQIN_BACKOFF_MAX
                        : reqin_proc.backoff * 2;
     reqin_proc.next_attempt = now + reqin_proc.backoff;
-    apr_atomic_inc64(&reqin_stats->n[REQIN_CONNECT_FAILURES]);
+    apr_atomic_inc64(&reqin_me->n[REQIN_CONNECT_FAILURES]);
     return 0;
 }
 
@@ -104,9 +112,19 @@ int reqin_send(reqin_queue *q, int fd, apr_size_t max)
     /* Lines are counted only after a partial send. */
     sent = (apr_size_t)n == q->len ? q->lines : reqin_lines(q->d, n);
     q->lines -= sent;
-    apr_atomic_add64(&reqin_stats->n[REQIN_SENT], sent);
+    if (q->stats_at && (apr_size_t)n >= q->stats_at) {
+        sent--;                     /* the stats line is not an event */
+        q->stats_at = 0;
+        apr_atomic_inc64(&reqin_me->n[REQIN_STATS_LINES]);
+    }
+    else if (q->stats_at) {
+        q->stats_at -= n;
+    }
+    if (sent) {
+        apr_atomic_add64(&reqin_me->n[REQIN_SENT], sent);
+    }
     if ((apr_size_t)n < q->len) {
-        apr_atomic_inc64(&reqin_stats->n[REQIN_PARTIAL]);
+        apr_atomic_inc64(&reqin_me->n[REQIN_PARTIAL]);
     }
     if (n > 0) {
         q->midline = q->d[n - 1] != '\n';
@@ -120,7 +138,7 @@ int reqin_send(reqin_queue *q, int fd, apr_size_t max)
 static void reqin_flush_in(void)
 {
     if (reqin_send(&reqin_proc.in, reqin_proc.fd, reqin_proc.in.len) < 0) {
-        reqin_disconnect();
+        reqin_disconnect(REQIN_DROP_ERROR);
     }
 }
 
@@ -153,7 +171,7 @@ void reqin_take_and_send(int wait)
     apr_thread_mutex_lock(reqin_proc.mutex);
     reqin_proc.sending = 0;
     if (failed) {
-        reqin_disconnect();
+        reqin_disconnect(REQIN_DROP_ERROR);
     }
     else if (!reqin_proc.out.len && reqin_proc.in.len <= REQIN_REWIND_MAX) {
         /* Back to the buffer the kernel has just read, still in the cache,
@@ -198,6 +216,7 @@ static int reqin_append(const char *line, apr_size_t len, int *wake)
     memcpy(reqin_proc.in.d + reqin_proc.in.len, line, len);
     reqin_proc.in.len += len;
     reqin_proc.in.lines++;
+    reqin_proc.conn_lines++;
     if (!reqin_proc.flusher) {
         reqin_flush_in();
     }
@@ -212,10 +231,50 @@ static int reqin_append(const char *line, apr_size_t len, int *wake)
     return REQIN_SENT;
 }
 
+apr_interval_time_t reqin_queue_stats(apr_time_t now, int final)
+{
+    const volatile apr_uint64_t *n = reqin_me->n, *base = reqin_me->base;
+    apr_uint64_t seen[3];
+    char line[512];
+    apr_size_t len;
+
+    seen[0] = n[REQIN_BUILT] - base[REQIN_BUILT];
+    seen[1] = n[REQIN_SENT] - base[REQIN_SENT];
+    seen[2] = n[REQIN_DROPPED] - base[REQIN_DROPPED];
+    /* Off, or the last line told it all (at exit, a child that built
+     * lines says it leaves, even if nothing changed). */
+    if (!reqin_stats_every
+        || (!memcmp(seen, reqin_proc.stats_seen, sizeof(seen)) && (!final || !seen[0]))) {
+        return -1;
+    }
+    if (!final && now < reqin_proc.next_stats) {
+        return reqin_proc.next_stats - now;
+    }
+    /* One stats line per queue, a whole line, on a connection (while there
+     * is none, asked again when the connect backoff ends). */
+    if (reqin_proc.fd < 0 && !reqin_connect()) {
+        return reqin_proc.next_attempt - now > REQIN_BACKOFF_MIN ? reqin_proc.next_attempt - now
+                                                                  : REQIN_BACKOFF_MIN;
+    }
+    if (reqin_proc.in.stats_at
+        || !(len = reqin_stats_line(line, sizeof(line), reqin_proc.conn_lines, final))
+        || reqin_proc.in.len + len > REQIN_BUF_SIZE) {
+        return REQIN_BACKOFF_MIN;
+    }
+    memcpy(reqin_proc.in.d + reqin_proc.in.len, line, len);
+    reqin_proc.in.len += len;
+    reqin_proc.in.lines++;
+    reqin_proc.in.stats_at = reqin_proc.in.len;
+    memcpy(reqin_proc.stats_seen, seen, sizeof(seen));
+    reqin_proc.next_stats = now + apr_time_from_sec(reqin_stats_every);
+    return -1;
+}
+
 void reqin_socket_send(server_rec *s, const char *line, apr_size_t len)
 {
     int rc = REQIN_DROP_ERROR, wake = 0;
 
+    apr_atomic_inc64(&reqin_me->n[REQIN_BUILT]);
     if (apr_thread_mutex_lock(reqin_proc.mutex) == APR_SUCCESS) {
         rc = reqin_append(line, len, &wake);
         apr_thread_mutex_unlock(reqin_proc.mutex);
@@ -227,8 +286,7 @@ void reqin_socket_send(server_rec *s, const char *line, apr_size_t len)
         apr_thread_cond_signal(reqin_proc.wake);
     }
     if (rc != REQIN_SENT) {
-        apr_atomic_inc64(&reqin_stats->n[rc]);
-        apr_atomic_inc64(&reqin_stats->n[REQIN_DROPPED]);
+        reqin_stats_drop(rc, 1);
         reqin_report_drops(s);
     }
 }

@@ -12,32 +12,10 @@
 
 #include "apr_pools.h"
 
+#include "reqin_stats.h"
 #include "reqin_visibility.h"
 
 #define REQIN_BUF_SIZE (256 * 1024)       /* two per process; bigger events are dropped */
-
-/* Counters of all children, in shared memory kept across graceful restarts
- * (ap_retained_data). The first five are also the outcomes of queueing a line. */
-enum { REQIN_SENT, REQIN_DROP_NO_SOCKET, REQIN_DROP_WOULD_BLOCK, REQIN_DROP_ERROR,
-       REQIN_DROP_TOO_LARGE, REQIN_DROPPED, REQIN_PARTIAL, REQIN_CONNECTS,
-       REQIN_CONNECT_FAILURES, REQIN_NCOUNTERS };
-
-/* The phases of the module's work that `make profile` builds time
- * (reqin_profile.h); zero in release builds. */
-enum { REQIN_PROF_POST_READ, REQIN_PROF_LOG, REQIN_PROF_FORMAT, REQIN_PROF_QUEUE,
-       REQIN_PROF_FLUSH, REQIN_NPROF };
-
-typedef struct {
-    volatile apr_uint64_t n[REQIN_NCOUNTERS];
-    volatile apr_uint64_t reported;     /* EventsDropped at the last report */
-    volatile apr_uint32_t last_report;  /* apr_time_sec() of the last report */
-    struct {
-        volatile apr_uint64_t cycles, count, preempted;
-    } prof[REQIN_NPROF];
-} reqin_counters;
-
-/* Set in post_config (the parent); NULL when the shared memory is missing. */
-extern REQIN_HIDDEN reqin_counters *reqin_stats;
 
 /* The socket this child writes to; NULL while the module is idle in it. */
 extern REQIN_HIDDEN const char *reqin_socket_path;
@@ -49,8 +27,14 @@ REQIN_HIDDEN void reqin_socket_child_init(apr_pool_t *p, server_rec *s, const ch
 /* Queues one whole line, or drops and counts it; never waits. */
 REQIN_HIDDEN void reqin_socket_send(server_rec *s, const char *line, apr_size_t len);
 
-/* Logs the drops since the last report, at most once a minute per server
- * (reqin_drops.c); called after a drop. */
-REQIN_HIDDEN void reqin_report_drops(server_rec *s);
+/* Logs the drops since the last report, at most once per ReqinLogDropReport
+ * interval for the whole server (reqin_drops.c): after a drop, and by the
+ * flusher once the interval has passed, so the log's count catches up with
+ * the counters even when no drop follows. Returns the time until a report
+ * of drops not yet reported is due, or -1 when none is waiting. */
+REQIN_HIDDEN apr_interval_time_t reqin_report_drops(server_rec *s);
+
+/* Seconds between two drop reports (ReqinLogDropReport, default 60). */
+extern REQIN_HIDDEN int reqin_report_every;
 
 #endif /* REQIN_SOCKET_H */

@@ -19,10 +19,40 @@
 
 #define REQIN_HANDLER "reqin-log-status"
 
+/* In the order of the REQIN_* counters (reqin_stats.h). */
 static const char *const reqin_counter_names[REQIN_NCOUNTERS] = {
-    "EventsSent", "DroppedNoSocket", "DroppedWouldBlock", "DroppedError",
-    "DroppedTooLarge", "EventsDropped", "PartialWrites", "Connects", "ConnectFailures"
+    "EventsSent", "DroppedNoSocket", "DroppedWouldBlock", "DroppedError", "DroppedTooLarge",
+    "DroppedExit", "DroppedKilled", "EventsDropped", "EventsBuilt", "PartialWrites", "Connects",
+    "ConnectFailures", "StatsLines"
 };
+
+/* One line per child holding a record: "Child <pid>: Name value ...", its
+ * own counters and what it holds (Queued, or Lost once it is dead). */
+static void reqin_status_children(request_rec *r)
+{
+    static const int shown[] = { REQIN_BUILT, REQIN_SENT, REQIN_DROPPED, REQIN_DROP_NO_SOCKET,
+                                 REQIN_DROP_WOULD_BLOCK, REQIN_DROP_ERROR, REQIN_DROP_TOO_LARGE,
+                                 REQIN_DROP_EXIT };
+    apr_uint32_t i;
+    int k;
+
+    for (i = 0; i + 1 < reqin_stats->nchild; i++) {
+        const reqin_child_stats *c = &reqin_stats->child[i];
+        apr_uint32_t pid = c->pid;
+        int alive = pid && reqin_stats_alive(c);
+
+        if (!pid) {
+            continue;
+        }
+        ap_rprintf(r, "Child %u:", (unsigned)pid);
+        for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++) {
+            ap_rprintf(r, " %s %" APR_UINT64_T_FMT, reqin_counter_names[shown[k]],
+                       reqin_stats_own(c, shown[k]));
+        }
+        ap_rprintf(r, " %s %" APR_UINT64_T_FMT " Alive %d\n", alive ? "Queued" : "Lost",
+                   reqin_stats_held(c), alive);
+    }
+}
 
 #ifdef REQIN_PROFILE
 /* TscHz, the time-stamp counter's ticks per second (counted over 2 ms, to
@@ -50,6 +80,7 @@ static void reqin_status_profile(request_rec *r)
 
 int reqin_status_handler(request_rec *r)
 {
+    reqin_totals t;
     int i;
 
     /* Asked of every request: most are told by the first byte. */
@@ -66,10 +97,15 @@ int reqin_status_handler(request_rec *r)
     }
     ap_rprintf(r, "Socket: %s\nEnabled: %s\n", reqin_socket_path ? reqin_socket_path : "",
                reqin_enabled(r->server) ? "on" : "off");
+    /* Summed over every child since the server started: EventsBuilt =
+     * EventsSent + EventsDropped + EventsQueued. */
+    reqin_stats_totals(&t);
     for (i = 0; i < REQIN_NCOUNTERS; i++) {
-        ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n", reqin_counter_names[i],
-                   apr_atomic_read64(&reqin_stats->n[i]));
+        ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n", reqin_counter_names[i], t.n[i]);
     }
+    ap_rprintf(r, "EventsQueued: %" APR_UINT64_T_FMT "\nChildren: %u\n", t.queued,
+               (unsigned)t.children);
+    reqin_status_children(r);
 #ifdef REQIN_PROFILE
     reqin_status_profile(r);
 #endif

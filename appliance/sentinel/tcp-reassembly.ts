@@ -44,6 +44,8 @@ export type HelloSink = (
 ) => void;
 
 const MAX_GAPS = 32;
+/** A ClientHello and its retry after a HelloRetryRequest (RFC 8446 §4.1.4). */
+const MAX_HELLOS = 2;
 
 /**
  * TCP reassembly of the client's first bytes: enough to read the ClientHello (and a second one
@@ -73,10 +75,13 @@ export class TcpReassembler {
       this.onError('bad_tcp');
       return;
     }
+    const flags = buf[off + 13];
+    // A segment without data that neither opens nor closes a connection (an ACK): nothing to
+    // learn, and most of a connection's packets when the capture filter lets them through.
+    if (off + dataOff === pi.l4End && (flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0) return;
     const sport = buf.readUInt16BE(off);
     const dport = buf.readUInt16BE(off + 2);
     const seq = buf.readUInt32BE(off + 4);
-    const flags = buf[off + 13];
     const key = flowKey(pi, 'T', sport, dport);
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
       this.flows.delete(key); // a new connection on this 4-tuple
@@ -225,6 +230,12 @@ export class TcpReassembler {
         pos += r.consumed;
         flow.hellos++;
         this.onHello(flow, r.body, r.bodyOff, r.bodyEnd, pi, sport, dport, tsUs);
+        // The cut-off: a client sends at most two ClientHellos (the second after a
+        // HelloRetryRequest, RFC 8446 §4.1.4); after it the flow has nothing more to give.
+        if (flow.hellos >= MAX_HELLOS) {
+          this.flows.delete(flow.key);
+          return -1;
+        }
       } else if (r.kind === 'other') {
         // The client moved past its hello(s) (or never spoke TLS): nothing more to learn here.
         if (flow.hellos > 0) this.flows.delete(flow.key);

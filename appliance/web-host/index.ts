@@ -32,4 +32,10 @@ export { type ApacheLocations, apacheMissing, locateApache, moduleSourceDir } fr
 export { accepts, freePort, httpOk } from './ports.js';
 export { blockedDirectory, type RunAs, runAsIdentity } from './run-as.js';
 export { reclaimStaleHttpd } from './stale.js';
-export { fetchModuleStatus, parseModuleCounters, STATUS_PATH } from './status.js';
+export {
+  fetchModuleStatus,
+  type ModuleChild,
+  parseModuleChildren,
+  parseModuleCounters,
+  STATUS_PATH,
+} from './status.js';

@@ -16,6 +16,10 @@ export interface SentinelHeartbeat {
   /** libpcap's pcap_stats (null without the patched cap binding). */
   pcap_received: number | null;
   pcap_dropped: number | null;
+  /** Dropped by the interface or its driver (pcap_stats ps_ifdrop); null unpatched, absent from older children. */
+  pcap_ifdropped?: number | null;
+  /** Parse failures of every kind (a ClientHello that did not parse among them). */
+  parse_errors?: number;
   flows: number;
   /** When the count of ClientHellos last grew (ms since the epoch), null before the first. */
   last_hello_at: number | null;
@@ -45,6 +49,8 @@ export function heartbeatOf(
     events_dropped: s.droppedDown + s.droppedFull,
     pcap_received: h.pcap?.received ?? null,
     pcap_dropped: h.pcap?.dropped ?? null,
+    pcap_ifdropped: h.pcap?.ifdropped ?? null,
+    parse_errors: Object.values(h.pipeline.stats.errors).reduce((a, n) => a + n, 0),
     flows: h.pipeline.flowCount(),
     last_hello_at: lastHelloAt,
   };

@@ -3,6 +3,8 @@ import {
   type HttpEvent,
   hasDuplicateKeys,
   httpEventSchema,
+  type ReqinStatsEvent,
+  reqinStatsEventSchema,
   tlsEventSchema,
 } from '../../common/events/index.js';
 import type { BadLineReason, InputEvent, RefusalReason } from '../ports/event-source.js';
@@ -100,6 +102,26 @@ function checkHttp(ev: HttpEvent, window: TimeWindow | undefined): Decoded {
       };
   }
   return { ok: true, event: ev, exact };
+}
+
+/** A producer's stats line (reqinStatsEventSchema), or why it was refused. Never throws. */
+export function decodeStats(
+  line: string,
+): { ok: true; event: ReqinStatsEvent } | { ok: false; reason: BadLineReason; detail: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return { ok: false, reason: 'malformed_json', detail: (err as Error).message };
+  }
+  const parsed = reqinStatsEventSchema.safeParse(value);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    reason: 'wrong_type',
+    detail: `stats line ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  };
 }
 
 /** The window for "now": from `retentionDays` ago to `maxFutureSkewMs` ahead. */

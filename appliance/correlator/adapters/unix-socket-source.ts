@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { SocketGroupError, SocketInUseError, SocketPathError } from '../errors.js';
 import type { EventSource, SourceHandlers } from '../ports/event-source.js';
-import { decodeLine, type TimeWindow } from './event-decoder.js';
+import { decodeLine, decodeStats, type TimeWindow } from './event-decoder.js';
 import { LineFramer } from './line-framer.js';
 
 export interface UnixSocketSourceOptions {
@@ -95,14 +95,31 @@ export class UnixSocketSource implements EventSource {
   private accept(socket: Socket, handlers: SourceHandlers): void {
     this.sockets.add(socket);
     let window: TimeWindow | undefined;
+    // Lines this connection carried, its producer's stats lines left out (they say how many).
+    let lines = 0;
     const framer = new LineFramer(
       this.opts.maxLineBytes,
       (line) => {
+        if (handlers.stats && line.startsWith(STATS_PREFIX)) {
+          const stats = decodeStats(line);
+          if (stats.ok) {
+            handlers.stats(stats.event, lines);
+            lines = Math.max(lines, stats.event.conn_lines); // a loss is told once
+            return;
+          }
+          lines++;
+          handlers.bad(stats.reason, stats.detail);
+          return;
+        }
+        lines++;
         const decoded = decodeLine(line, this.expected, window);
         if (decoded.ok) handlers.event(decoded.event, line, decoded.exact);
         else handlers.bad(decoded.reason, decoded.detail);
       },
-      (bytes) => handlers.bad('too_long', `line of ${bytes}+ bytes over ${this.opts.maxLineBytes}`),
+      (bytes) => {
+        lines++;
+        handlers.bad('too_long', `line of ${bytes}+ bytes over ${this.opts.maxLineBytes}`);
+      },
     );
     socket.on('data', (chunk: Buffer) => {
       const readAt = performance.now();
@@ -116,6 +133,9 @@ export class UnixSocketSource implements EventSource {
     if (this.paused) socket.pause();
   }
 }
+
+/** How mod_reqin_log starts its stats lines (reqin_stats.c writes the type first). */
+const STATS_PREFIX = '{"type":"reqin_stats"';
 
 /** A socket file left by a process that is gone is replaced; one with a live listener is not. */
 async function removeStale(path: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { HttpEvent, TlsEvent } from '../../common/events/index.js';
+import type { HttpEvent, ReqinStatsEvent, TlsEvent } from '../../common/events/index.js';
 
 export type InputEvent = HttpEvent | TlsEvent;
 
@@ -29,6 +29,12 @@ export interface SourceHandlers {
    * `readAt`: performance.now() when the read's bytes arrived (to measure read → log).
    */
   endOfRead?(readAt: number): void;
+  /**
+   * A producer's stats line (mod_reqin_log's, on http.socket) and the other lines its connection
+   * carried before it (so the handler can tell lines lost on the way). Without this handler a
+   * stats line is refused like any line of the wrong type.
+   */
+  stats?(ev: ReqinStatsEvent, linesBefore: number): void;
 }
 
 /** A producer-facing input (one UNIX socket). Pausing stops reading, so producers' writes fail fast. */

@@ -6,9 +6,10 @@ import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_NULL, LINKTYPE_RAW } fr
 import type { RawPcapStats } from './pcap-stats.js';
 
 interface CapInstance {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  /** blockMs (patches/cap+*+002+tpacket-v3.patch): no immediate mode, a TPACKET_V3 ring; ignored unpatched. */
+  open(device: string, filter: string, bufSize: number, buffer: Buffer, blockMs?: number): string;
   close(): void;
-  /** With patches/cap+0.2.1.patch the header's ts.tv_sec and ts.tv_usec follow; without, absent. */
+  /** With the patched binding the header's ts.tv_sec and ts.tv_usec follow; without, absent. */
   on(
     event: 'packet',
     fn: (nbytes: number, truncated: boolean, tsSec?: number, tsUsec?: number) => void,
@@ -16,6 +17,8 @@ interface CapInstance {
   setMinBytes?: (n: number) => void;
   /** pcap_stats() for the open handle; only in the patched binding (throws with pcap_geterr). */
   stats?: () => RawPcapStats;
+  /** The PF_PACKET ring's version (1 TPACKET_V2, 2 TPACKET_V3, -1 none); only in the patched binding. */
+  packetVersion?: () => number;
 }
 interface CapModule {
   Cap: new () => CapInstance;
@@ -52,6 +55,8 @@ export interface LiveCapture {
   linkType: number;
   /** libpcap's pcap_stats(), or null when the cap binding is not the patched one. */
   stats: (() => RawPcapStats) | null;
+  /** The ring libpcap opened: 'TPACKET_V3', 'TPACKET_V2', … or 'unknown' (binding unpatched, not Linux). */
+  ring: string;
   close(): void;
 }
 
@@ -62,7 +67,8 @@ export const clockUs = () => Math.floor((performance.timeOrigin + performance.no
  * Opens `iface` with a BPF `filter`; every frame goes to `onFrame` synchronously from libpcap's
  * dispatch loop (the frame Buffer is reused: copy what you keep). cap sets a 65535-byte snaplen.
  * `tsUs` is libpcap's capture timestamp (pcap_pkthdr.ts, µs precision) when the binding is
- * patched, else the clock when cap hands the frame over.
+ * patched, else the clock when cap hands the frame over. `blockMs` > 0 opens a TPACKET_V3 ring
+ * (packets handed over a block at a time, at most that many ms late); 0, immediate mode.
  */
 export function openLiveCapture(
   iface: string,
@@ -70,13 +76,17 @@ export function openLiveCapture(
   bufferBytes: number,
   snaplen: number,
   onFrame: (linkType: number, frame: Buffer, tsUs: number) => void,
+  blockMs = 0,
 ): LiveCapture {
   const { Cap } = loadCap();
   const cap = new Cap();
   const buffer = Buffer.alloc(Math.max(snaplen, 65_535));
   let name: string;
   try {
-    name = cap.open(iface, filter, bufferBytes, buffer);
+    name =
+      blockMs > 0
+        ? cap.open(iface, filter, bufferBytes, buffer, blockMs)
+        : cap.open(iface, filter, bufferBytes, buffer);
   } catch (err) {
     const msg = (err as Error).message;
     if (/permi|not permitted|EPERM|EACCES/i.test(msg)) {
@@ -98,8 +108,12 @@ export function openLiveCapture(
     ),
   );
   const stats = typeof cap.stats === 'function' ? () => cap.stats!() : null;
-  return { linkType, stats, close: () => cap.close() };
+  const version = typeof cap.packetVersion === 'function' ? cap.packetVersion() : -1;
+  return { linkType, stats, ring: RING_NAMES[version] ?? 'unknown', close: () => cap.close() };
 }
+
+/** getsockopt(PACKET_VERSION) values (linux/if_packet.h). */
+const RING_NAMES: Record<number, string> = { 0: 'TPACKET_V1', 1: 'TPACKET_V2', 2: 'TPACKET_V3' };
 
 /** After the device is open, a root process switches to `user` (uid and primary gid from /etc/passwd). */
 export function dropPrivileges(user: string): string | null {

@@ -31,6 +31,8 @@ export interface SentinelHandle {
   metricsPort: number | null;
   /** libpcap's receive/drop totals (polled each second), or null without the patched cap binding. */
   pcap: PcapTotals | null;
+  /** The capture ring libpcap opened (TPACKET_V3 with sentinel.block_ms > 0 and the patched binding). */
+  ring: string;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
         writer?.write(frame, ts);
         pipeline.push(linkType, frame, ts);
       },
+      s.block_ms,
     );
   } catch (err) {
     events.close();
@@ -102,7 +105,8 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
       socket: opts.socket,
       write: opts.write ?? null,
       user,
-      timestamps: pcapStats ? 'libpcap' : 'clock (cap binding without patches/cap+0.2.1.patch)',
+      ring: capture.ring,
+      timestamps: pcapStats ? 'libpcap' : 'clock (cap binding without patches/cap+*.patch)',
     },
     'sentinel capturing',
   );
@@ -112,6 +116,7 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
     filter,
     metricsPort: server ? (server.address() as { port: number }).port : null,
     pcap: pcapStats?.totals ?? null,
+    ring: capture.ring,
     async close() {
       clearInterval(flushTimer);
       pcapStats?.stop(); // the last counts, while the handle is still open

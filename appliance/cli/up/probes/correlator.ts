@@ -16,6 +16,10 @@ const SERIES = [
   'ja4_correlator_input_paused',
   'ja4_correlator_spool_batches',
   'ja4_correlator_pending',
+  'ja4_correlator_bad_lines_total',
+  'ja4_correlator_refused_total',
+  'ja4_module_events_total',
+  'ja4_module_events_missing_total',
 ];
 
 /** Why a TLS request went out without its handshake, as requests_total's outcomes say it. */
@@ -45,6 +49,20 @@ function unjoined(c: Record<string, number>): [string, number][] {
   return list.filter(([, v]) => v > 0);
 }
 
+const sumOf = (c: Series, prefix: string) =>
+  Object.entries(c)
+    .filter(([k]) => k.startsWith(prefix))
+    .reduce((n, [, v]) => n + v, 0);
+
+/** What Apache's children say in their stats lines: built, sent, dropped, lost on the way. */
+function moduleWords(c: Series): string {
+  const m = (o: string) => c[`ja4_module_events_total:${o}`] ?? 0;
+  const dropped = sumOf(c, 'ja4_module_events_total:dropped_');
+  const missing = c['ja4_module_events_missing_total:http'] ?? 0;
+  if (!m('built')) return 'no stats line yet';
+  return `${count(m('built'))} built, ${count(m('sent'))} sent, ${count(dropped)} dropped in Apache, ${count(missing)} lost on the way`;
+}
+
 export interface CorrelatorWatch {
   sample(now?: number): Promise<void>;
   report(now?: number): ServiceReport;
@@ -70,6 +88,11 @@ function correlatorValues(c: Series, w: RateWindow, lastReason: string, now: num
         : '0',
     },
     { label: 'plain HTTP', value: count(c['ja4_correlator_requests_total:plain'] ?? 0) },
+    {
+      label: 'refused lines',
+      value: count(sumOf(c, 'ja4_correlator_bad_lines_total:') + sumOf(c, 'ja4_correlator_refused_total:')),
+    },
+    { label: 'mod_reqin_log', value: moduleWords(c) },
     { label: 'rows written', value: count(c.ja4_correlator_rows_written_total ?? 0) },
     { label: 'last insert', value: ago(iso(w.lastGrowth('ja4_correlator_rows_written_total')), now) },
     { label: 'batches not yet in ClickHouse', value: count(c.ja4_correlator_spool_batches ?? 0) },
@@ -96,6 +119,10 @@ function trouble(c: Series, w: RateWindow, lastReason: string): string | null {
   if (refused > 0)
     return `ClickHouse refused ${count(refused)} rows lately, kept in the dead-letter file: ${lastReason}`;
   if (c.ja4_correlator_rows_lost_total) return `${count(c.ja4_correlator_rows_lost_total)} rows lost`;
+  const missing = w.growth('ja4_module_events_missing_total:http');
+  if (missing > 0) return `${count(missing)} events Apache sent lately never arrived on http.socket`;
+  const dropped = w.growth('module_dropped');
+  if (dropped > 0) return `Apache dropped ${count(dropped)} events lately (its stats lines say why)`;
   return null;
 }
 
@@ -122,6 +149,7 @@ export function watchCorrelator(
       c.dead_letter_bytes = s.deadLetters.bytes;
       c.log_bytes = s.log.bytes;
       c.log_segments = s.log.segments;
+      c.module_dropped = sumOf(c, 'ja4_module_events_total:dropped_');
       lastReason = s.deadLetters.lastReason;
       w.add(now, c);
     },

@@ -15,7 +15,10 @@ export function sentinelReport(h: SentinelHealth | Absent, now = Date.now()): Se
   }
   const w = new RateWindow(Number.POSITIVE_INFINITY);
   for (const b of h.beats)
-    w.add(b.at, { ...b, pcap_dropped: b.pcap_dropped ?? 0 } as unknown as Record<string, number>);
+    w.add(b.at, {
+      ...b,
+      pcap_dropped: (b.pcap_dropped ?? 0) + (b.pcap_ifdropped ?? 0),
+    } as unknown as Record<string, number>);
   const last = h.beats[h.beats.length - 1];
   // Rates of a sentinel that stopped beating would describe the past as the present.
   const live = !h.exited && last !== undefined && now - last.at <= SILENT_AFTER_MS;
@@ -30,6 +33,8 @@ export function sentinelReport(h: SentinelHealth | Absent, now = Date.now()): Se
       label: 'pcap drops',
       value: last?.pcap_dropped === null ? 'not counted (unpatched cap)' : count(last?.pcap_dropped ?? 0),
     },
+    { label: 'interface drops', value: count(last?.pcap_ifdropped ?? 0) },
+    { label: 'unparsed packets', value: count(last?.parse_errors ?? 0) },
     { label: 'events sent', value: count(last?.events_sent ?? 0) },
     { label: 'events dropped', value: count(last?.events_dropped ?? 0) },
     { label: 'pid', value: String(h.pid ?? '?') },

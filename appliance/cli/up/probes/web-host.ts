@@ -1,5 +1,10 @@
 import type { ServiceReport } from '../../../dashboard/index.js';
-import { fetchModuleStatus, parseModuleCounters } from '../../../web-host/index.js';
+import {
+  fetchModuleStatus,
+  type ModuleChild,
+  parseModuleChildren,
+  parseModuleCounters,
+} from '../../../web-host/index.js';
 import { RateWindow } from './rate-window.js';
 import { ago, count, iso, perSecond, report } from './words.js';
 
@@ -9,7 +14,18 @@ const DROPS: [string, string][] = [
   ['DroppedWouldBlock', 'correlator not reading fast enough'],
   ['DroppedError', 'socket errors'],
   ['DroppedTooLarge', 'events over the size limit'],
+  ['DroppedExit', 'left unsent when a child exited'],
+  ['DroppedKilled', 'held by a child that died'],
 ];
+
+/** The children that dropped or lost something: "pid 123: 40 dropped" (at most three). */
+function childDrops(children: ModuleChild[]): string {
+  const hit = children.filter((c) => (c.counters.EventsDropped ?? 0) + (c.counters.Lost ?? 0) > 0);
+  const words = hit
+    .slice(0, 3)
+    .map((c) => `pid ${c.pid}: ${count((c.counters.EventsDropped ?? 0) + (c.counters.Lost ?? 0))}`);
+  return words.length ? `${words.join(', ')}${hit.length > 3 ? ', …' : ''}` : 'none';
+}
 
 export interface WebHostWatch {
   /** Reads the module's counters from httpd's status port (the web host's heartbeat). */
@@ -26,10 +42,13 @@ export function watchWebHost(url: string, statusPort: number, version: string): 
   const w = new RateWindow();
   let lastOk: number | null = null;
   let lastError = '';
+  let children: ModuleChild[] = [];
   return {
     async sample(now = Date.now()) {
       try {
-        w.add(now, parseModuleCounters(await fetchModuleStatus(statusPort)));
+        const body = await fetchModuleStatus(statusPort);
+        w.add(now, parseModuleCounters(body));
+        children = parseModuleChildren(body);
         lastOk = now;
         lastError = '';
       } catch (err) {
@@ -44,6 +63,11 @@ export function watchWebHost(url: string, statusPort: number, version: string): 
         { label: 'events', value: perSecond(w.rate('EventsSent')) },
         { label: 'events sent', value: count(c.EventsSent ?? 0) },
         { label: 'dropped by Apache', value: dropped.length ? dropped.join(', ') : '0' },
+        {
+          label: 'accounted for',
+          value: `${count(c.EventsBuilt ?? 0)} built = ${count(c.EventsSent ?? 0)} sent + ${count(c.EventsDropped ?? 0)} dropped + ${count(c.EventsQueued ?? 0)} queued`,
+        },
+        { label: 'children that dropped', value: childDrops(children) },
         { label: 'last event', value: ago(iso(w.lastGrowth('EventsSent')), now) },
       ];
       if (lastError || lastOk === null) {

@@ -10,6 +10,12 @@ export const sentinelSection = z
     filter: z.string().default(''),
     snaplen: z.number().int().min(256).max(262_144).default(65_535),
     buffer_mb: z.number().int().min(1).max(2048).default(64),
+    /**
+     * Linux: the kernel hands packets over a block of the ring at a time (TPACKET_V3), when the
+     * block fills or this many ms after its first packet; 0 = one packet at a time (immediate
+     * mode, which libpcap serves with TPACKET_V2's fixed snaplen-sized slots).
+     */
+    block_ms: z.number().int().min(0).max(1000).default(20),
     metrics_port: z.number().int().min(0).max(65535).default(9101),
     /** Unprivileged user to switch to after the capture device is open (empty = stay). */
     user: z.string().default(''),

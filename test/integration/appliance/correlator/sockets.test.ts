@@ -66,6 +66,59 @@ describe('correlator sockets', () => {
     http.destroy();
   });
 
+  it("sums mod_reqin_log's stats lines over children and counts events lost on the way", async () => {
+    const { handle, rows, cfg } = await start();
+    const stats = (o: Record<string, unknown>) => ({
+      type: 'reqin_stats',
+      ts_us: Date.now() * 1000,
+      pid: 101,
+      child_start_us: 1,
+      built: 0,
+      sent: 0,
+      dropped: 0,
+      dropped_no_socket: 0,
+      dropped_would_block: 0,
+      dropped_error: 0,
+      dropped_too_large: 0,
+      dropped_exit: 0,
+      partial_writes: 0,
+      connects: 1,
+      connect_failures: 0,
+      conn_lines: 0,
+      final: false,
+      ...o,
+    });
+    const a = await producer(cfg.sockets.http);
+    a.send(httpEvent({ tls: false, path: '/a1' }));
+    a.send(httpEvent({ tls: false, path: '/a2' }));
+    // Three queued on this connection before the line, two arrived: one lost between the two.
+    a.send(stats({ built: 5, sent: 3, dropped: 2, dropped_would_block: 2, conn_lines: 3 }));
+    a.send(httpEvent({ tls: false, path: '/a3' }));
+    a.send(stats({ built: 6, sent: 4, dropped: 2, dropped_would_block: 2, conn_lines: 4 }));
+    const b = await producer(cfg.sockets.http);
+    b.send(stats({ pid: 202, built: 7, sent: 0, dropped: 7, dropped_no_socket: 7, final: true }));
+    await until(() => rows.length === 3, 5000, 'the three requests');
+    const built = async () =>
+      metricValue(await handle.registry.metrics(), 'ja4_module_events_total', { outcome: 'built' });
+    await until(async () => (await built()) === 13, 5000, 'both children counted');
+    const text = await handle.registry.metrics();
+    const events = (outcome: string) => metricValue(text, 'ja4_module_events_total', { outcome });
+    expect(await events('built')).toBe(13);
+    expect(await events('sent')).toBe(4);
+    expect(await events('dropped_would_block')).toBe(2);
+    expect(await events('dropped_no_socket')).toBe(7);
+    expect(await metricValue(text, 'ja4_module_events_missing_total', { source: 'http' })).toBe(1);
+    expect(await metricValue(text, 'ja4_module_children', {})).toBe(1); // 202 has gone
+    expect(
+      await metricValue(text, 'ja4_correlator_bad_lines_total', {
+        source: 'http',
+        reason: 'wrong_event_type',
+      }),
+    ).toBe(0);
+    a.destroy();
+    b.destroy();
+  });
+
   it('creates the socket files with sockets.mode and sockets.group', async () => {
     const cfg = testConfig();
     cfg.config.sockets = { ...cfg.config.sockets, mode: '0620', group: String(process.getgid?.() ?? 0) };

@@ -18,6 +18,7 @@ import {
   startApache,
 } from '../../../helpers/apache.js';
 import { get, keepAliveAgent, reqinCounters } from '../../../helpers/http-client.js';
+import { httpLines, parseSocketLine } from '../../../helpers/module-suite.js';
 
 // The same tests run again with the module built with -fsanitize=address (LD_PRELOAD of libasan).
 const { missing, flavours, asan } = moduleFlavours();
@@ -135,7 +136,8 @@ describe.skipIf(missing).each(flavours)(
       await new Promise((r) => setTimeout(r, 200)); // let the children's closes reach the sink
       expect(s.invalidUtf8).toEqual([]);
       expect(s.tails.map((t) => t.length)).toEqual([]);
-      const events = s.lines.map((l) => httpEventSchema.parse(JSON.parse(l)));
+      for (const line of s.lines) parseSocketLine(line);
+      const events = httpLines(s.lines).map((l) => httpEventSchema.parse(JSON.parse(l)));
       const padded = events.filter((e) => e.extra_headers['x-pad'] === 'p'.repeat(PAD));
       expect(padded.length).toBeGreaterThan(0);
       expect(padded.every((e) => e.extra_headers['x-pad2'].length === PAD && e.truncated.length === 0)).toBe(

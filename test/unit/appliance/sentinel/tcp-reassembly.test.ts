@@ -78,6 +78,20 @@ describe('TCP reassembly of the ClientHello', () => {
     expect(out.map((r) => r.sni)).toEqual(['split.example', 'retry.example']);
   });
 
+  it('forgets the flow after its second ClientHello: nothing after it is looked at', () => {
+    const ccs = tlsRecord(Buffer.from([1]), 20);
+    const second = tlsRecord(clientHelloMessage({ extensions: [sniExt('retry.example')] }));
+    const { out, p } = run([{ off: 0 }, { off: HELLO.length, payload: Buffer.concat([ccs, second]) }]);
+    expect(out).toHaveLength(2);
+    expect(p.flowCount()).toBe(0);
+  });
+
+  it('keeps the flow for a retry after the first ClientHello, and ignores pure ACKs', () => {
+    const { out, p } = run([{ off: 0 }, { off: HELLO.length, flags: 0x10, payload: Buffer.alloc(0) }]);
+    expect(out).toHaveLength(1);
+    expect(p.flowCount()).toBe(1);
+  });
+
   it('records the client address from a PROXY v1 header in front of the ClientHello', () => {
     const proxy = Buffer.from('PROXY TCP4 198.51.100.7 10.0.0.2 51234 443\r\n');
     const { out } = run([{ off: 0, payload: Buffer.concat([proxy, HELLO]) }]);

@@ -88,6 +88,16 @@ describe("the sentinel's row, from its heartbeats", () => {
     );
     expect(dropping.state).toBe('warn');
     expect(dropping.summary).toMatch(/dropped 7 packets/);
+    // The interface's drops (pcap_stats ps_ifdrop) count too, and unparsed packets are shown.
+    const ifdrops = sentinelReport(
+      health([
+        beat(T0, { last_hello_at: T0 }),
+        beat(T0 + 2000, { pcap_ifdropped: 3, parse_errors: 2, last_hello_at: T0 }),
+      ]),
+      T0 + 2100,
+    );
+    expect(ifdrops.summary).toMatch(/dropped 3 packets/);
+    expect([value(ifdrops, 'interface drops'), value(ifdrops, 'unparsed packets')]).toEqual(['3', '2']);
   });
 
   it('says why it is not running: a warning when it could not, idle when turned off', () => {
@@ -153,6 +163,32 @@ describe("the correlator's row, from its counters and socket files", () => {
       'ClickHouse refused 3 rows lately, kept in the dead-letter file: Cannot parse input',
     );
     expect(value(refused, 'dead letters')).toBe('3 rows (900 B); last: Cannot parse input');
+    status.deadLetters = { rows: 3, bytes: 900, lastReason: 'Cannot parse input' };
+    // mod_reqin_log's children's stats lines, as the correlator sums them.
+    const module = new Counter({
+      name: 'ja4_module_events_total',
+      help: 'h',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    const missing = new Counter({
+      name: 'ja4_module_events_missing_total',
+      help: 'h',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    module.inc({ outcome: 'built' }, 30);
+    module.inc({ outcome: 'sent' }, 25);
+    module.inc({ outcome: 'dropped_would_block' }, 5);
+    missing.inc({ source: 'http' }, 0);
+    await w.sample(T0 + 30_000);
+    await w.sample(T0 + 35_000);
+    expect(value(w.report(T0 + 35_000), 'mod_reqin_log')).toBe(
+      '30 built, 25 sent, 5 dropped in Apache, 0 lost on the way',
+    );
+    missing.inc({ source: 'http' }, 2);
+    await w.sample(T0 + 36_000);
+    expect(w.report(T0 + 36_000).summary).toBe('2 events Apache sent lately never arrived on http.socket');
     await new Promise((r) => servers[0].close(r));
     const gone = w.report(T0 + 6000);
     expect(gone.state).toBe('down');
@@ -179,11 +215,15 @@ describe("the web host's row, from mod_reqin_log's status page", () => {
     await w.sample(T0 + 5000);
     expect(w.report(T0 + 5000).state).toBe('ok');
     expect(value(w.report(T0 + 5000), 'events')).toBe('2.0/s');
-    counters = 'EventsSent: 10\nEventsDropped: 4\nDroppedNoSocket: 4\n';
+    counters =
+      'EventsSent: 10\nEventsDropped: 4\nDroppedNoSocket: 4\nEventsBuilt: 14\nEventsQueued: 0\n' +
+      'Child 77: EventsBuilt 14 EventsSent 10 EventsDropped 4 Queued 0 Alive 1\n';
     await w.sample(T0 + 10_000);
     const dropping = w.report(T0 + 10_000);
     expect(dropping.state).toBe('warn');
     expect(dropping.summary).toContain('4 correlator socket not connected');
+    expect(value(dropping, 'accounted for')).toBe('14 built = 10 sent + 4 dropped + 0 queued');
+    expect(value(dropping, 'children that dropped')).toBe('pid 77: 4');
     await new Promise((r) => server.close(r));
     await w.sample(T0 + 15_000);
     expect(w.report(T0 + 15_000).state).toBe('down');

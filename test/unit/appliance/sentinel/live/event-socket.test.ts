@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFilter } from '../../../../../appliance/sentinel/live/bpf.js';
+import { buildFilter, buildWideFilter } from '../../../../../appliance/sentinel/live/bpf.js';
 import { EventSocketWriter } from '../../../../../appliance/sentinel/live/event-socket.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ja4-evsock-'));
@@ -60,7 +60,20 @@ describe('EventSocketWriter', () => {
 });
 
 describe('buildFilter', () => {
-  it('captures TCP and UDP on every port, both directions', () => {
-    expect(buildFilter([443, 8443])).toBe('(tcp or udp) and (port 443 or port 8443)');
+  // What the filter passes is tested on the reference captures with libpcap itself
+  // (test/integration/appliance/sentinel/capture-filter.test.ts).
+  it('watches every port, to the server only, over IPv4 and IPv6', () => {
+    const f = buildFilter([443, 8443]);
+    for (const p of [443, 8443]) {
+      expect(f).toContain(`tcp dst port ${p}`);
+      expect(f).toContain(`udp dst port ${p}`);
+      expect(f).toContain(`ip6[42:2] = ${p}`);
+    }
+    expect(f).not.toMatch(/src port|(?<!dst) port /);
+    expect(f).toContain('!= 0x1703'); // TLS application data stays in the kernel
+  });
+
+  it('keeps the wide filter, both directions, for comparison', () => {
+    expect(buildWideFilter([443, 8443])).toBe('(tcp or udp) and (port 443 or port 8443)');
   });
 });
