@@ -47,8 +47,8 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log accounting under overload
       '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>',
     ],
   });
-  const status = async () => {
-    const body = await fetchModuleStatus(suite.apache.port);
+  const status = async (query = '') => {
+    const body = await fetchModuleStatus(suite.apache.port, `/reqin-status${query}`);
     return { totals: parseModuleCounters(body), children: parseModuleChildren(body) };
   };
   const answered = () =>
@@ -86,8 +86,10 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log accounting under overload
     await until('the queues to empty', async () => (await status()).totals.EventsQueued === 0);
     await new Promise((r) => setTimeout(r, 300));
     const before = answered();
-    const { totals: t, children } = await status();
+    // The last read's own line is built after its page: it is left out of the comparison below.
+    const { totals: t, children } = await status('?final');
     await until('the last status read in the access log', async () => answered() === before + 1);
+    const sentLines = () => httpLines(suite.sink.lines).filter((l) => !l.includes('final'));
 
     expect(t.EventsBuilt).toBe(before);
     expect(t.EventsSent + t.EventsDropped).toBe(t.EventsBuilt);
@@ -100,11 +102,8 @@ describe.skipIf(missing).each(flavours)('mod_reqin_log accounting under overload
       const k = c.counters;
       expect(k.EventsSent + k.EventsDropped + k.Queued, `child ${c.pid}`).toBe(k.EventsBuilt);
     }
-    await until(
-      'every sent line at the reader',
-      async () => httpLines(suite.sink.lines).length >= t.EventsSent,
-    );
-    expect(httpLines(suite.sink.lines).length).toBe(t.EventsSent);
+    await until('every sent line at the reader', async () => sentLines().length >= t.EventsSent);
+    expect(sentLines().length).toBe(t.EventsSent);
     // The children's stats lines (every second here) say the same of each child.
     const stats = suite.sink.lines.map(parseSocketLine).filter((l) => l.type === 'reqin_stats');
     expect(stats.length).toBeGreaterThan(0);
