@@ -34,7 +34,12 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
         shutdown.register('clickhouse', () => ch.close());
         const { applied, current } = await migrateUp(ch.client, { cluster: config.clickhouse.cluster, log });
         await applyRetention(ch.client, config.retention, { cluster: config.clickhouse.cluster });
-        await loadDictionaries(ch.client, { ifEmpty: true, internet: true, cluster: config.clickhouse.cluster, log });
+        await loadDictionaries(ch.client, {
+          ifEmpty: true,
+          internet: true,
+          cluster: config.clickhouse.cluster,
+          log,
+        });
         ready(
           `clickhouse  ${maskUrl(config.clickhouse.url)} (schema ${current}${applied.length ? `, applied ${applied.length}` : ''})`,
         );
@@ -90,7 +95,8 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
           detector: detectorLink,
           adminActions: {
             seed: () => seedDemo(ch.client, String(Date.now())),
-            'dict-load': () => loadDictionaries(ch.client, { internet: true, cluster: config.clickhouse.cluster, log }),
+            'dict-load': () =>
+              loadDictionaries(ch.client, { internet: true, cluster: config.clickhouse.cluster, log }),
           },
         });
         shutdown.register('dashboard', () => dashboard.close());
