@@ -26,7 +26,8 @@ SETTINGS ttl_only_drop_parts = 1;
 INSERT INTO ja4_processing.ml_all_scores_prev
 SELECT scored_at, cycle_id, model_version, hour, host, src_ip, ja4, score, threshold, is_anomaly,
        requests, asn, asn_label, bot_ip_label, bot_ja4_label, features
-FROM ja4_processing.ml_all_scores;
+FROM ja4_processing.ml_all_scores
+WHERE (SELECT engine FROM system.tables WHERE database = 'ja4_processing' AND name = 'ml_all_scores') = 'ReplacingMergeTree';
 EXCHANGE TABLES ja4_processing.ml_all_scores AND ja4_processing.ml_all_scores_prev;
 DROP TABLE IF EXISTS ja4_processing.ml_all_scores_prev;
 CREATE MATERIALIZED VIEW IF NOT EXISTS ja4_processing.mv_ml_anomaly_summary_1h

@@ -11,7 +11,10 @@
 -- verdict, verdict_source, confidence: what the detector concluded from the score and the explicit
 -- signals (appliance/detector/verdicts.ts); is_anomaly is whether that verdict flags the row.
 -- The summary view reads this table, so it is dropped first and made again on the new table; the
--- rows already scored are copied across (their verdict is the score's).
+-- rows already scored are copied across (their verdict is the score's). Run again after a failure,
+-- each step is safe: the copy reads the live table only while it is still the MergeTree one, and
+-- the runner records the migration only after its last statement, so the EXCHANGE runs again only
+-- if it never completed.
 DROP VIEW IF EXISTS ja4_processing.mv_ml_anomaly_summary_1h;
 CREATE TABLE IF NOT EXISTS ja4_processing.ml_all_scores_next
 (
@@ -44,7 +47,8 @@ INSERT INTO ja4_processing.ml_all_scores_next
 SELECT scored_at, cycle_id, model_version, hour, host, src_ip, ja4, score, threshold, is_anomaly,
        if(is_anomaly, 'anomalous', 'human') AS verdict, 'model' AS verdict_source,
        toFloat32(0) AS confidence, requests, asn, asn_label, bot_ip_label, bot_ja4_label, features
-FROM ja4_processing.ml_all_scores;
+FROM ja4_processing.ml_all_scores
+WHERE (SELECT engine FROM system.tables WHERE database = 'ja4_processing' AND name = 'ml_all_scores') = 'MergeTree';
 EXCHANGE TABLES ja4_processing.ml_all_scores AND ja4_processing.ml_all_scores_next;
 DROP TABLE IF EXISTS ja4_processing.ml_all_scores_next;
 CREATE MATERIALIZED VIEW IF NOT EXISTS ja4_processing.mv_ml_anomaly_summary_1h

@@ -18,11 +18,13 @@ import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
 import { defaultConfig, openClickHouse } from '../appliance/common/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
 import { readBotLists, writeSeed } from '../appliance/demo/index.js';
+import { isBaselineRow } from '../appliance/detector/baseline.js';
 import {
   buildFeatures,
+  buildJa4Context,
   FEATURE_NAMES,
   type FeatureRow,
-  isBaselineRow,
+  imputeMissing,
 } from '../appliance/detector/features.js';
 import {
   featureBounds,
@@ -30,10 +32,12 @@ import {
   scoreIsolationForest,
 } from '../appliance/detector/model/isolation-forest.js';
 import { type FeatureMatrix, selectRows } from '../appliance/detector/model/matrix.js';
+import { baselineStats } from '../appliance/detector/reasons.js';
 import { readFeatureRows } from '../appliance/detector/store.js';
 import { writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
+import { shippedFamilies } from './lib/detector-families.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
 
@@ -163,9 +167,16 @@ function syntheticSet(n: number): LabelledSet {
   };
 }
 
+/** Features of a set, the day-one baseline (coherent browsers) and the baseline-imputed matrix. */
+export function featuresOf(rows: readonly FeatureRow[]) {
+  const { matrix, facts } = buildFeatures(rows, buildJa4Context(rows), shippedFamilies());
+  const baseline = rows.map((r, i) => (isBaselineRow(r, facts[i]) ? i : -1)).filter((i) => i >= 0);
+  imputeMissing(matrix, baselineStats(selectRows(matrix, baseline)).median);
+  return { matrix, baseline };
+}
+
 function accuracy(set: LabelledSet, run: Partial<Record<Impl, Runner>>) {
-  const { matrix } = buildFeatures(set.rows);
-  const baseline = set.rows.map((r, i) => (isBaselineRow(r) ? i : -1)).filter((i) => i >= 0);
+  const { matrix, baseline } = featuresOf(set.rows);
   const train = selectRows(matrix, baseline);
   const results: Record<string, unknown> = {};
   for (const [impl, runner] of Object.entries(run)) {
@@ -187,7 +198,7 @@ function accuracy(set: LabelledSet, run: Partial<Record<Impl, Runner>>) {
 }
 
 function timing(n: number, run: Partial<Record<Impl, Runner>>) {
-  const { matrix } = buildFeatures(syntheticRows(n, 11).map((s) => s.row));
+  const { matrix } = featuresOf(syntheticRows(n, 11).map((s) => s.row));
   const out: Record<string, unknown> = {};
   for (const [impl, runner] of Object.entries(run)) {
     if (impl.startsWith('ml-') && n > 10_000 && QUICK) continue;
@@ -208,7 +219,7 @@ function timing(n: number, run: Partial<Record<Impl, Runner>>) {
 
 /** The criteria of issue 8 checked against ml-isolation-forest as published. */
 function mlIsolationForestCriteria(set: LabelledSet) {
-  const { matrix } = buildFeatures(set.rows);
+  const { matrix } = featuresOf(set.rows);
   const data = toArrays(matrix);
   const a = new MlIsolationForest({ nEstimators: 10 });
   a.train(data);

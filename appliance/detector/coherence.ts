@@ -4,9 +4,9 @@
  * that a lying client rarely keeps consistent (FoxIO, "JA4+ Network Fingerprinting": JA4 and
  * JA4T identify the TLS library and the OS stack independently of the UA).
  */
-import { isBrowserClaim, type UaClaim } from './user-agent.js';
-import { isBrowserFamily, type TlsFamily } from './tls-family.js';
 
+import { isBrowserFamily, type TlsFamily } from './tls-family.js';
+import { isBrowserClaim, type UaClaim } from './user-agent.js';
 
 export type TcpStack = 'windows' | 'linux' | 'apple' | 'unix' | 'scanner' | 'unknown';
 

@@ -1,6 +1,13 @@
 import { type BaselineContext, isBaselineRow } from './baseline.js';
 import type { Decisions } from './decisions.js';
-import { buildFeatures, type FeatureRow, featureRecord, imputeMissing, type Ja4Context, type RowFacts } from './features.js';
+import {
+  buildFeatures,
+  type FeatureRow,
+  featureRecord,
+  imputeMissing,
+  type Ja4Context,
+  type RowFacts,
+} from './features.js';
 import { scoreIsolationForest } from './model/isolation-forest.js';
 import type { FeatureMatrix } from './model/matrix.js';
 import type { TrainedModel } from './model-state.js';
@@ -81,7 +88,10 @@ export async function scoreRows(
 }
 
 /** Verifies each distinct (UA, address) that claims a known search-engine crawler, once per cycle. */
-async function verifyCrawlers(rows: readonly FeatureRow[], resolver: Resolver | undefined): Promise<Map<string, Verification>> {
+async function verifyCrawlers(
+  rows: readonly FeatureRow[],
+  resolver: Resolver | undefined,
+): Promise<Map<string, Verification>> {
   const out = new Map<string, Verification>();
   for (const r of rows) {
     const key = `${r.top_user_agent}\t${r.src_ip}`;

@@ -95,7 +95,8 @@ export function anomalyRow(s: Scored, stamp: CycleStamp, recurrence: Recurrence 
 }
 
 function recurrenceReason(rec: Recurrence | undefined, hour: string): Reason | undefined {
-  if (!rec || rec.hours_flagged === 0 || (rec.hours_flagged === 1 && rec.first_flagged === hour)) return undefined;
+  if (!rec || rec.hours_flagged === 0 || (rec.hours_flagged === 1 && rec.first_flagged === hour))
+    return undefined;
   const days = rec.days_flagged === 1 ? '1 day' : `${rec.days_flagged} days`;
   return {
     code: 'recurrence',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient, Config, Logger } from '../common/index.js';
 import { logCycle, readLastCycle } from './cycle-log.js';
-import { prepare, type ScoreEnv, type Scored, scoreRows } from './cycle-score.js';
+import { prepare, type Scored, type ScoreEnv, scoreRows } from './cycle-score.js';
 import {
   anomalyRow,
   type CycleStamp,
@@ -14,7 +14,15 @@ import {
 } from './cycle-write.js';
 import { type Decisions, readDecisions } from './decisions.js';
 import { loadTrained, SIGNALS_ONLY, saveTrained, type TrainedModel } from './model-state.js';
-import { chTime, insertRows, readFeatureRows, readJa4Context, readPreviousScores, readRecurrence, readWatermark } from './store.js';
+import {
+  chTime,
+  insertRows,
+  readFeatureRows,
+  readJa4Context,
+  readPreviousScores,
+  readRecurrence,
+  readWatermark,
+} from './store.js';
 import { readFamilyTable } from './tls-family.js';
 import { trainModel } from './train.js';
 import { systemResolver } from './verified-bots.js';
@@ -107,7 +115,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const decisions = await readDecisions(deps.client);
   let kind = chooseKind(state, cfg, now, deps.kind ?? 'auto');
   // New analyst decisions apply to rows that did not change: every row of the window is judged again.
-  if (kind === 'incremental' && state.decisionsDigest !== undefined && state.decisionsDigest !== decisions.digest) {
+  if (
+    kind === 'incremental' &&
+    state.decisionsDigest !== undefined &&
+    state.decisionsDigest !== decisions.digest
+  ) {
     kind = 'rescore';
   }
   const result = newResult(deps.cycleId ?? randomUUID(), kind, now, from, to, cfg.min_baseline);
@@ -120,13 +132,26 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   result.finished_at = new Date(now.getTime() + result.durations_ms.total).toISOString();
   await logCycle(deps.client, result);
   log.info(
-    { status: result.status, rows: result.rows, written: result.rows_written, anomalies: result.anomalies, durations_ms: result.durations_ms },
+    {
+      status: result.status,
+      rows: result.rows,
+      written: result.rows_written,
+      anomalies: result.anomalies,
+      durations_ms: result.durations_ms,
+    },
     'detector cycle done',
   );
   return result;
 }
 
-function newResult(id: string, kind: CycleKind, now: Date, from: Date, to: Date, minBaseline: number): CycleResult {
+function newResult(
+  id: string,
+  kind: CycleKind,
+  now: Date,
+  from: Date,
+  to: Date,
+  minBaseline: number,
+): CycleResult {
   return {
     cycle_id: id,
     kind,
@@ -147,7 +172,10 @@ function newResult(id: string, kind: CycleKind, now: Date, from: Date, to: Date,
 }
 
 /** A fresh detector continues from the saved model and the last cycle's watermark when they match. */
-export async function restoreState(deps: Pick<CycleDeps, 'client' | 'config'>, now: Date): Promise<DetectorState> {
+export async function restoreState(
+  deps: Pick<CycleDeps, 'client' | 'config'>,
+  now: Date,
+): Promise<DetectorState> {
   const state = newState();
   state.restored = true;
   const cfg = deps.config.detector;
@@ -161,7 +189,12 @@ export async function restoreState(deps: Pick<CycleDeps, 'client' | 'config'>, n
   return state;
 }
 
-export function chooseKind(state: DetectorState, cfg: Config['detector'], now: Date, asked: CycleKind | 'auto'): CycleKind {
+export function chooseKind(
+  state: DetectorState,
+  cfg: Config['detector'],
+  now: Date,
+  asked: CycleKind | 'auto',
+): CycleKind {
   if (asked !== 'auto') return asked;
   if (state.watermark === undefined) return 'full';
   const m = state.model;
@@ -175,7 +208,9 @@ export function chooseKind(state: DetectorState, cfg: Config['detector'], now: D
 async function readEnv(deps: CycleDeps, decisions: Decisions, from: Date, to: Date): Promise<ScoreEnv> {
   const cfg = deps.config.detector;
   const resolver =
-    deps.resolver === null ? undefined : (deps.resolver ?? (cfg.verify_crawlers ? systemResolver(cfg.dns_timeout_ms) : undefined));
+    deps.resolver === null
+      ? undefined
+      : (deps.resolver ?? (cfg.verify_crawlers ? systemResolver(cfg.dns_timeout_ms) : undefined));
   return {
     ctx: await readJa4Context(deps.client, from, to),
     families: await readFamilyTable(deps.client),
@@ -194,7 +229,13 @@ interface Window {
 
 type EnvReader = () => Promise<ScoreEnv>;
 
-async function fullCycle(deps: CycleDeps, readEnvNow: EnvReader, state: DetectorState, result: CycleResult, w: Window): Promise<void> {
+async function fullCycle(
+  deps: CycleDeps,
+  readEnvNow: EnvReader,
+  state: DetectorState,
+  result: CycleResult,
+  w: Window,
+): Promise<void> {
   const cfg = deps.config.detector;
   let t = performance.now();
   const until = await readWatermark(deps.client, w.from, -1);
@@ -267,10 +308,17 @@ async function writeAll(
 ): Promise<void> {
   const t = performance.now();
   const flagged = scored.filter((s) => s.decision.flagged);
-  const recurrence = await readRecurrence(client, flagged.map((s) => s.row.src_ip));
+  const recurrence = await readRecurrence(
+    client,
+    flagged.map((s) => s.row.src_ip),
+  );
   const flaggedHours = new Set(flagged.map((s) => s.row.hour));
   const cleared = (await hoursWithAnomalies(client, w.from, w.to)).filter((h) => !flaggedHours.has(h));
-  await insertRows(client, 'ml_all_scores', scored.map((s) => scoreRow(s, stamp)));
+  await insertRows(
+    client,
+    'ml_all_scores',
+    scored.map((s) => scoreRow(s, stamp)),
+  );
   const anomalies = [
     ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
     ...cleared.map((h) => clearedHour(h, stamp)),
@@ -311,7 +359,12 @@ async function incrementalCycle(
   if (!state.model) result.status = 'insufficient_baseline';
   const stamp = stampOf(result, state, w.now);
   const hours = [...new Set(rows.map((r) => r.hour))];
-  const previous = await readPreviousScores(deps.client, stamp.modelVersion, hours, rows.map((r) => r.src_ip));
+  const previous = await readPreviousScores(
+    deps.client,
+    stamp.modelVersion,
+    hours,
+    rows.map((r) => r.src_ip),
+  );
   trackBaseline(state, scored, previous);
   result.baseline_rows = scored.filter((s) => s.baseline.member).length;
   await writeChanged(deps.client, scored, previous, stamp, result);
@@ -344,10 +397,16 @@ async function writeChanged(
   }
   const flagged = changed.filter((s) => s.decision.flagged && hours.has(s.row.hour));
   const carried = await carryForward(client, [...hours], new Set(changed.map((s) => rowKey(s.row))), stamp);
-  const recurrence = await readRecurrence(client, flagged.map((s) => s.row.src_ip));
+  const recurrence = await readRecurrence(
+    client,
+    flagged.map((s) => s.row.src_ip),
+  );
   const scores = [...changed.map((s) => scoreRow(s, stamp)), ...carried.scores];
   if (scores.length > 0) await insertRows(client, 'ml_all_scores', scores);
-  const anomalies = [...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))), ...carried.anomalies];
+  const anomalies = [
+    ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
+    ...carried.anomalies,
+  ];
   const kept = new Set(anomalies.map((a) => a.hour));
   for (const h of hours) if (!kept.has(h)) anomalies.push(clearedHour(h, stamp));
   if (anomalies.length > 0) await insertRows(client, 'ml_detected_anomalies', anomalies);

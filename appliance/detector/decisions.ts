@@ -92,7 +92,9 @@ export function buildDecisions(
   }
   const labelMap = new Map(labels.map((l) => [`${l.src_ip}|${l.hour}|${l.host}|${l.ja4}`, l.label]));
   const digest = createHash('sha256')
-    .update(JSON.stringify([lists.map((e) => [e.list, e.subject_kind, e.subject]).sort(), [...labelMap].sort()]))
+    .update(
+      JSON.stringify([lists.map((e) => [e.list, e.subject_kind, e.subject]).sort(), [...labelMap].sort()]),
+    )
     .digest('hex')
     .slice(0, 16);
   return {
@@ -109,7 +111,12 @@ export function buildDecisions(
       return hits.find((h) => h.list === 'allow') ?? hits[0];
     },
     label(ip, hour, host, ja4) {
-      for (const key of [`${ip}|${hour}|${host}|${ja4}`, `${ip}|${hour}|${host}|*`, `${ip}|${hour}|*|${ja4}`, `${ip}|${hour}|*|*`]) {
+      for (const key of [
+        `${ip}|${hour}|${host}|${ja4}`,
+        `${ip}|${hour}|${host}|*`,
+        `${ip}|${hour}|*|${ja4}`,
+        `${ip}|${hour}|*|*`,
+      ]) {
         const l = labelMap.get(key);
         if (l) return l;
       }

@@ -1,10 +1,4 @@
-import {
-  declaredAutomation,
-  type TcpStack,
-  tcpStack,
-  uaTcpMismatch,
-  uaTlsMismatch,
-} from './coherence.js';
+import { declaredAutomation, type TcpStack, tcpStack, uaTcpMismatch, uaTlsMismatch } from './coherence.js';
 import { createMatrix, type FeatureMatrix } from './model/matrix.js';
 import { networkRisk } from './network.js';
 import { type FamilyTable, type TlsIdentity, tlsIdentity } from './tls-family.js';
@@ -73,7 +67,9 @@ export const TLS_FEATURES: ReadonlySet<FeatureName> = new Set([
   'tls_extension_count',
   'ua_tls_mismatch',
 ]);
-export const TLS_COLUMNS: readonly number[] = FEATURE_NAMES.flatMap((n, i) => (TLS_FEATURES.has(n) ? [i] : []));
+export const TLS_COLUMNS: readonly number[] = FEATURE_NAMES.flatMap((n, i) =>
+  TLS_FEATURES.has(n) ? [i] : [],
+);
 
 /** What the window as a whole says about each JA4: how common it is per host and who shares it. */
 export interface Ja4Context {
@@ -131,21 +127,25 @@ class Parses {
   private stacks = new Map<string, TcpStack>();
   constructor(private readonly table: FamilyTable) {}
   claim(ua: string): UaClaim {
-    let c = this.claims.get(ua);
-    if (!c) this.claims.set(ua, (c = parseUserAgent(ua)));
-    return c;
+    return cached(this.claims, ua, () => parseUserAgent(ua));
   }
   tls(ja4: string): TlsIdentity {
-    let t = this.families.get(ja4);
-    if (!t) this.families.set(ja4, (t = tlsIdentity(ja4, this.table)));
-    return t;
+    return cached(this.families, ja4, () => tlsIdentity(ja4, this.table));
   }
   tcp(r: FeatureRow): TcpStack {
-    const key = `${r.tcp_ttl}/${r.tcp_window}/${r.tcp_options}`;
-    let s = this.stacks.get(key);
-    if (!s) this.stacks.set(key, (s = tcpStack(r.tcp_ttl, r.tcp_window, r.tcp_options)));
-    return s;
+    return cached(this.stacks, `${r.tcp_ttl}/${r.tcp_window}/${r.tcp_options}`, () =>
+      tcpStack(r.tcp_ttl, r.tcp_window, r.tcp_options),
+    );
   }
+}
+
+function cached<T>(m: Map<string, T>, key: string, make: () => T): T {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = make();
+    m.set(key, v);
+  }
+  return v;
 }
 
 /**
@@ -171,7 +171,8 @@ export function buildFeatures(
     const tcp = parse.tcp(r);
     const hasTls = r.ja4 !== '';
     const hostTotal = ctx.hostRequests.get(r.host) ?? r.requests;
-    const share = hostTotal > 0 ? (ctx.hostJa4Requests.get(`${r.host}\t${r.ja4}`) ?? r.requests) / hostTotal : 1;
+    const share =
+      hostTotal > 0 ? (ctx.hostJa4Requests.get(`${r.host}\t${r.ja4}`) ?? r.requests) / hostTotal : 1;
     const ja4Ips = ctx.ja4Ips.get(r.ja4) ?? 1;
     const ja4Uas = ctx.ja4Uas.get(r.ja4) ?? 1;
     const o = i * FEATURE_COUNT;

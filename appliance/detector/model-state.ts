@@ -82,7 +82,12 @@ export function loadTrained(dir: string): TrainedModel | undefined {
   try {
     const { model, saved } = loadModel(JSON.parse(readFileSync(file, 'utf8')), file);
     if (saved.feature_names.join(',') !== FEATURE_NAMES.join(',')) return undefined;
-    const meta = saved.meta as { threshold?: number; baseline_rows?: number; baseline_median?: number[]; baseline_scale?: number[] };
+    const meta = saved.meta as {
+      threshold?: number;
+      baseline_rows?: number;
+      baseline_median?: number[];
+      baseline_scale?: number[];
+    };
     if (!meta.baseline_median || !meta.baseline_scale || typeof meta.threshold !== 'number') return undefined;
     return {
       forest: model,

@@ -104,7 +104,8 @@ export function explainRow(
     const distance = Math.abs(v - stats.median[c]) / stats.scale[c];
     if (!(distance >= REASON_MIN_DISTANCE)) continue;
     const words = describe(name, v, stats.median[c], source, facts);
-    if (words) found.push({ code: name, words, distance, ...values(name, v, stats.median[c], source, facts) });
+    if (words)
+      found.push({ code: name, words, distance, ...values(name, v, stats.median[c], source, facts) });
   }
   found.sort((a, b) => b.distance - a.distance);
   return found.slice(0, max).map(({ distance: _d, ...r }) => r);
@@ -116,7 +117,13 @@ export function formatReasons(reasons: readonly Reason[]): string {
 }
 
 /** The row's value and the typical one, in the units an analyst reads. */
-function values(name: FeatureName, v: number, med: number, r: FeatureRow, f: RowFacts): { value: string; typical: string } {
+function values(
+  name: FeatureName,
+  v: number,
+  med: number,
+  r: FeatureRow,
+  f: RowFacts,
+): { value: string; typical: string } {
   switch (name) {
     case 'requests_log':
       return { value: String(r.requests), typical: String(count(med)) };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient, Config, Logger } from '../common/index.js';
 import { type CycleResult, type DetectorState, restoreState, runCycle } from './cycle.js';
-import { readWatermark } from './store.js';
 import { CycleBusyError } from './errors.js';
 import type { DetectorMetrics } from './metrics.js';
 import { type RotationResult, rotate } from './rotation.js';
+import { readWatermark } from './store.js';
 
 export interface RunningCycle {
   cycle_id: string;
@@ -84,7 +84,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     state.running = { cycle_id: cycleId, started_at: started.toISOString() };
     try {
       detector ??= await restoreState(deps, started);
-      const result = await runCycle({ client: deps.client, config: deps.config, log: deps.log, now: started, cycleId, state: detector });
+      const result = await runCycle({
+        client: deps.client,
+        config: deps.config,
+        log: deps.log,
+        now: started,
+        cycleId,
+        state: detector,
+      });
       state.last_cycle = result;
       if (result.status === 'ok' || result.scored > 0) state.last_scored_cycle = result;
       deps.metrics?.observe(result);
@@ -93,7 +100,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return result;
     } catch (err) {
       const e = err as { message?: string; code?: string };
-      state.last_error = { at: new Date().toISOString(), cycle_id: cycleId, message: e?.message ?? String(err), code: e?.code };
+      state.last_error = {
+        at: new Date().toISOString(),
+        cycle_id: cycleId,
+        message: e?.message ?? String(err),
+        code: e?.code,
+      };
       deps.metrics?.failed();
       throw err;
     } finally {
@@ -130,10 +142,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   /** The cheap check: did any request arrive since the watermark? Then an incremental cycle. */
   const poll = async () => {
     if (stopped || state.running || Date.now() - lastEnd < cfg.min_cycle_gap_seconds * 1000) return;
-    const from = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - (cfg.window_hours - 1) * 3_600_000);
+    const from = new Date(
+      Math.floor(Date.now() / 3_600_000) * 3_600_000 - (cfg.window_hours - 1) * 3_600_000,
+    );
     const since = detector?.watermark ?? -1;
     try {
-      if ((await readWatermark(deps.client, from, since)) !== undefined && !state.running && !stopped) launch().promise.catch(fail);
+      if ((await readWatermark(deps.client, from, since)) !== undefined && !state.running && !stopped)
+        launch().promise.catch(fail);
     } catch (err) {
       deps.log.debug({ err }, 'detector poll failed');
     }
@@ -194,7 +209,12 @@ function initialStatus(cfg: Config['detector']): DetectorStatus {
 function describeModel(state: DetectorStatus, detector: DetectorState | undefined): void {
   const m = detector?.model;
   state.model = m
-    ? { version: m.version, trained_at: m.trainedAt.toISOString(), baseline_rows: m.baselineRows, threshold: m.threshold }
+    ? {
+        version: m.version,
+        trained_at: m.trainedAt.toISOString(),
+        baseline_rows: m.baselineRows,
+        threshold: m.threshold,
+      }
     : null;
   state.watermark = detector?.watermark !== undefined ? new Date(detector.watermark).toISOString() : null;
 }

@@ -61,7 +61,12 @@ export async function readFeatureRows(
   const filter = changed ? ` AND ${CHANGED_KEYS}` : '';
   // Filter in a subquery: the outer aliases (hour as text) would shadow the columns in WHERE.
   const query = `SELECT ${FEATURE_COLUMNS} FROM (${FEATURE_SOURCE}${filter}) ORDER BY hour, host, src_ip, ja4`;
-  return select<FeatureRow>(client, query, { from: secs(from), to: secs(to), ...changed }, 'view_ai_features_1h');
+  return select<FeatureRow>(
+    client,
+    query,
+    { from: secs(from), to: secs(to), ...changed },
+    'view_ai_features_1h',
+  );
 }
 
 /** Per host and JA4 requests, per JA4 distinct addresses and user agents, over the window. */
@@ -101,7 +106,11 @@ export async function readJa4Context(client: ClickHouseClient, from: Date, to: D
  * arrived: the cheap question the scheduler asks every few seconds (the minmax index on
  * ingest_time, migration 0024, skips the parts written before `since`).
  */
-export async function readWatermark(client: ClickHouseClient, from: Date, since: number): Promise<number | undefined> {
+export async function readWatermark(
+  client: ClickHouseClient,
+  from: Date,
+  since: number,
+): Promise<number | undefined> {
   const [row] = await select<{ n: number; at: number }>(
     client,
     `SELECT toUInt64(count()) AS n, toInt64(toUnixTimestamp64Milli(max(ingest_time))) AS at
@@ -139,7 +148,9 @@ export async function readPreviousScores(
     { mv: modelVersion, hours: [...hours], ips: [...new Set(ips)] },
     'ml_all_scores',
   );
-  return new Map(rows.map((r) => [r.k, { ...r, requests: Number(r.requests), is_anomaly: Boolean(r.is_anomaly) }]));
+  return new Map(
+    rows.map((r) => [r.k, { ...r, requests: Number(r.requests), is_anomaly: Boolean(r.is_anomaly) }]),
+  );
 }
 
 export async function select<T>(

@@ -34,7 +34,9 @@ export async function readFamilyTable(client: ClickHouseClient): Promise<FamilyT
       format: 'JSONEachRow',
     });
     const rows = await rs.json<{ key: string } & FamilyEntry>();
-    return new Map(rows.map((r) => [r.key, { family: r.family, application: r.application, library: r.library }]));
+    return new Map(
+      rows.map((r) => [r.key, { family: r.family, application: r.application, library: r.library }]),
+    );
   } catch (err) {
     throw new CycleQueryError('reading dict_ja4_family_source', err);
   }

@@ -29,7 +29,7 @@ export function trainModel(
   const stats = baselineStats(selectRows(window, baseline));
   imputeMissing(window, stats.median);
   const box = featureBounds(window);
-  const fit = (rows: readonly number[]) =>
+  const grow = (rows: readonly number[]) =>
     fitIsolationForest(selectRows(window, rows), {
       trees: cfg.trees,
       sampleSize: cfg.sample_size,
@@ -37,16 +37,18 @@ export function trainModel(
       splitRange: cfg.split_range === 'window' ? 'bounds' : 'sample',
       bounds: box,
     });
-  let forest = fit(baseline);
+  let forest = grow(baseline);
   let kept = baseline;
   const baseScores = scoreIsolationForest(forest, selectRows(window, baseline));
   const clean = baseline.filter((_, i) => baseScores[i] < cfg.threshold);
   if (clean.length >= cfg.min_baseline && clean.length < baseline.length) {
-    forest = fit(clean);
+    forest = grow(clean);
     kept = clean;
   }
   const threshold =
-    cfg.contamination > 0 ? quantile(scoreIsolationForest(forest, window), 1 - cfg.contamination) : cfg.threshold;
+    cfg.contamination > 0
+      ? quantile(scoreIsolationForest(forest, window), 1 - cfg.contamination)
+      : cfg.threshold;
   return {
     forest,
     version: modelVersion(forest, now),

@@ -56,18 +56,23 @@ function crawlerList(): { re: RegExp; url: string; tags: string[] }[] {
 }
 
 /** The crawler-user-agents entry a UA matches, if any. */
-export function findCrawler(ua: string): { url: string; tags: string[] } | undefined {
+export function findCrawler(ua: string): { re: RegExp; url: string; tags: string[] } | undefined {
   for (const c of crawlerList()) if (c.re.test(ua)) return c;
   return undefined;
 }
 
-/** The declared automation of a UA: isbot decides, crawler-user-agents names and classifies it. */
+/**
+ * The declared automation of a UA: either list recognising it is enough (isbot's patterns and
+ * crawler-user-agents' overlap but neither contains the other: Nikto is only in the second);
+ * crawler-user-agents' tags say crawler or tool.
+ */
 export function declaredBot(ua: string): DeclaredBot | undefined {
-  const match = isbotMatch(ua);
-  if (!match) return undefined;
   const entry = findCrawler(ua);
+  const match = isbotMatch(ua) ?? (entry ? (entry.re.exec(ua)?.[0] ?? '') : null);
+  if (match === null) return undefined;
   const tags = entry?.tags ?? [];
-  const tool = tags.some((t) => TOOL_TAGS.has(t)) || (tags.length === 0 && !/bot|crawl|spider|slurp/i.test(ua));
+  const tool =
+    tags.some((t) => TOOL_TAGS.has(t)) || (tags.length === 0 && !/bot|crawl|spider|slurp/i.test(ua));
   return { kind: tool ? 'tool' : 'crawler', name: match, url: entry?.url ?? '', tags };
 }
 

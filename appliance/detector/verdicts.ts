@@ -22,7 +22,14 @@ import type { Verification } from './verified-bots.js';
  *   6. otherwise human, with the model's margin as confidence (or no model yet: heuristics only).
  * The network's kind is a reason on every flagged row from a server or anonymiser network.
  */
-export type Verdict = 'allowed' | 'verified_bot' | 'human' | 'automated' | 'anomalous' | 'denied' | 'confirmed';
+export type Verdict =
+  | 'allowed'
+  | 'verified_bot'
+  | 'human'
+  | 'automated'
+  | 'anomalous'
+  | 'denied'
+  | 'confirmed';
 export type VerdictSource = 'analyst' | 'verification' | 'known_list' | 'heuristic' | 'model';
 
 export interface Decision {
@@ -46,35 +53,64 @@ export interface VerdictInput {
   crawler?: Verification;
 }
 
-const r = (code: string, words: string, value = '', typical = ''): Reason => ({ code, words, value, typical });
+const r = (code: string, words: string, value = '', typical = ''): Reason => ({
+  code,
+  words,
+  value,
+  typical,
+});
 
 export function decide(input: VerdictInput): Decision {
-  return (
-    analyst(input) ??
-    verification(input) ??
-    knownList(input) ??
-    heuristic(input) ??
-    model(input)
-  );
+  return analyst(input) ?? verification(input) ?? knownList(input) ?? heuristic(input) ?? model(input);
 }
 
-function flaggedBy(verdict: Verdict, source: VerdictSource, confidence: number, reasons: Reason[], input: VerdictInput): Decision {
+function flaggedBy(
+  verdict: Verdict,
+  source: VerdictSource,
+  confidence: number,
+  reasons: Reason[],
+  input: VerdictInput,
+): Decision {
   return { verdict, source, confidence, flagged: true, reasons: [...reasons, ...networkReasons(input)] };
 }
 
 function analyst({ list, label }: VerdictInput): Decision | undefined {
   const entry = list ? `${list.subject_kind} ${list.subject}${list.note ? ` (${list.note})` : ''}` : '';
   if (list?.list === 'allow') {
-    return { verdict: 'allowed', source: 'analyst', confidence: 1, flagged: false, reasons: [r('analyst_allow', `allow-listed by an analyst: ${entry}`, list.subject)] };
+    return {
+      verdict: 'allowed',
+      source: 'analyst',
+      confidence: 1,
+      flagged: false,
+      reasons: [r('analyst_allow', `allow-listed by an analyst: ${entry}`, list.subject)],
+    };
   }
   if (label === 'false_positive') {
-    return { verdict: 'allowed', source: 'analyst', confidence: 1, flagged: false, reasons: [r('analyst_false_positive', 'marked a false positive by an analyst')] };
+    return {
+      verdict: 'allowed',
+      source: 'analyst',
+      confidence: 1,
+      flagged: false,
+      reasons: [r('analyst_false_positive', 'marked a false positive by an analyst')],
+    };
   }
   if (list?.list === 'deny') {
-    return { verdict: 'denied', source: 'analyst', confidence: 1, flagged: true, reasons: [r('analyst_deny', `deny-listed by an analyst: ${entry}`, list.subject)] };
+    return {
+      verdict: 'denied',
+      source: 'analyst',
+      confidence: 1,
+      flagged: true,
+      reasons: [r('analyst_deny', `deny-listed by an analyst: ${entry}`, list.subject)],
+    };
   }
   if (label === 'confirmed') {
-    return { verdict: 'confirmed', source: 'analyst', confidence: 1, flagged: true, reasons: [r('analyst_confirmed', 'confirmed a bot by an analyst')] };
+    return {
+      verdict: 'confirmed',
+      source: 'analyst',
+      confidence: 1,
+      flagged: true,
+      reasons: [r('analyst_confirmed', 'confirmed a bot by an analyst')],
+    };
   }
   return undefined;
 }
@@ -83,15 +119,28 @@ function verification(input: VerdictInput): Decision | undefined {
   const v = input.crawler;
   if (!v || v.status === 'unavailable') return undefined;
   if (v.status === 'verified') {
-    return { verdict: 'verified_bot', source: 'verification', confidence: 0.99, flagged: false, reasons: [r('crawler_verified', `verified ${v.crawler}: ${v.detail}`, v.crawler)] };
+    return {
+      verdict: 'verified_bot',
+      source: 'verification',
+      confidence: 0.99,
+      flagged: false,
+      reasons: [r('crawler_verified', `verified ${v.crawler}: ${v.detail}`, v.crawler)],
+    };
   }
-  return flaggedBy('automated', 'verification', 0.95, [r('crawler_refuted', `claims to be ${v.crawler} but ${v.detail}`, v.crawler)], input);
+  return flaggedBy(
+    'automated',
+    'verification',
+    0.95,
+    [r('crawler_refuted', `claims to be ${v.crawler} but ${v.detail}`, v.crawler)],
+    input,
+  );
 }
 
 function knownList(input: VerdictInput): Decision | undefined {
   const { row } = input;
   const out: Reason[] = [];
-  if (row.bot_ja4_label) out.push(r('known_bot_ja4', `TLS fingerprint of a known bot (${row.bot_ja4_label})`, row.ja4));
+  if (row.bot_ja4_label)
+    out.push(r('known_bot_ja4', `TLS fingerprint of a known bot (${row.bot_ja4_label})`, row.ja4));
   if (row.bot_ip_label && !row.bot_ip_label.startsWith('good-')) {
     out.push(r('known_bot_ip', `address on the known-bot list (${row.bot_ip_label})`, row.src_ip));
   }
@@ -107,21 +156,84 @@ function heuristic(input: VerdictInput): Decision | undefined {
     const what = claim.declared.kind === 'crawler' ? 'a crawler' : 'a tool or HTTP library';
     const unverified = input.crawler ? ` (could not verify it: ${input.crawler.detail})` : '';
     const code = claim.declared.kind === 'crawler' ? 'declared_crawler' : 'declared_tool';
-    return flaggedBy('automated', 'heuristic', 0.95, [r(code, `user agent declares ${what}: ${claim.declared.name}${unverified}`, ua)], input);
+    return flaggedBy(
+      'automated',
+      'heuristic',
+      0.95,
+      [r(code, `user agent declares ${what}: ${claim.declared.name}${unverified}`, ua)],
+      input,
+    );
   }
-  if (isBrowserClaim(claim.client) && facts.hasTls && (tls.family === 'tool' || tls.family === 'malware' || (isBrowserFamily(tls.family) && tls.family !== claim.client))) {
+  if (
+    isBrowserClaim(claim.client) &&
+    facts.hasTls &&
+    (tls.family === 'tool' ||
+      tls.family === 'malware' ||
+      (isBrowserFamily(tls.family) && tls.family !== claim.client))
+  ) {
     const by = tls.by === 'shape' ? ' (its shape: no ALPN h2, no SNI or below TLS 1.3)' : '';
-    const lib = tls.application || tls.library ? ` (${[tls.application, tls.library].filter(Boolean).join(', ')})` : '';
-    return flaggedBy('automated', 'heuristic', 0.9, [r('ua_tls_contradiction', `user agent claims ${claim.client} but the TLS fingerprint is ${tls.family}'s${lib}${by}`, row.ja4, claim.client)], input);
+    const lib =
+      tls.application || tls.library ? ` (${[tls.application, tls.library].filter(Boolean).join(', ')})` : '';
+    return flaggedBy(
+      'automated',
+      'heuristic',
+      0.9,
+      [
+        r(
+          'ua_tls_contradiction',
+          `user agent claims ${claim.client} but the TLS fingerprint is ${tls.family}'s${lib}${by}`,
+          row.ja4,
+          claim.client,
+        ),
+      ],
+      input,
+    );
   }
   if (claim.client === 'none' && (!facts.hasTls || !isBrowserFamily(tls.family))) {
-    return flaggedBy('automated', 'heuristic', 0.85, [r('empty_user_agent', `no user agent, ${facts.hasTls ? `and a ${tls.family} TLS fingerprint` : 'and no TLS'}`, '', 'a browser user agent')], input);
+    return flaggedBy(
+      'automated',
+      'heuristic',
+      0.85,
+      [
+        r(
+          'empty_user_agent',
+          `no user agent, ${facts.hasTls ? `and a ${tls.family} TLS fingerprint` : 'and no TLS'}`,
+          '',
+          'a browser user agent',
+        ),
+      ],
+      input,
+    );
   }
   if (claim.client === 'other' && facts.hasTls && (tls.family === 'tool' || tls.family === 'malware')) {
-    return flaggedBy('automated', 'heuristic', 0.8, [r('non_browser_client', `not a browser: user agent "${ua.slice(0, 80)}" over a TLS library's handshake`, ua)], input);
+    return flaggedBy(
+      'automated',
+      'heuristic',
+      0.8,
+      [
+        r(
+          'non_browser_client',
+          `not a browser: user agent "${ua.slice(0, 80)}" over a TLS library's handshake`,
+          ua,
+        ),
+      ],
+      input,
+    );
   }
   if (facts.tcp === 'scanner' && isBrowserClaim(claim.client)) {
-    return flaggedBy('automated', 'heuristic', 0.8, [r('raw_socket_syn', 'browser user agent over a raw-socket scanner\'s TCP SYN', `TTL ${row.tcp_ttl ?? '?'}, options ${row.tcp_options || 'none'}`)], input);
+    return flaggedBy(
+      'automated',
+      'heuristic',
+      0.8,
+      [
+        r(
+          'raw_socket_syn',
+          "browser user agent over a raw-socket scanner's TCP SYN",
+          `TTL ${row.tcp_ttl ?? '?'}, options ${row.tcp_options || 'none'}`,
+        ),
+      ],
+      input,
+    );
   }
   return undefined;
 }
@@ -129,22 +241,47 @@ function heuristic(input: VerdictInput): Decision | undefined {
 function model(input: VerdictInput): Decision {
   const { score, threshold } = input;
   if (score === undefined) {
-    return { verdict: 'human', source: 'heuristic', confidence: 0.5, flagged: false, reasons: [r('no_model', 'no model yet (baseline too small): no explicit signal against it')] };
+    return {
+      verdict: 'human',
+      source: 'heuristic',
+      confidence: 0.5,
+      flagged: false,
+      reasons: [r('no_model', 'no model yet (baseline too small): no explicit signal against it')],
+    };
   }
   const words = `anomaly score ${score.toFixed(3)} (threshold ${threshold.toFixed(2)})`;
   if (score >= threshold) {
     const confidence = Math.min(0.99, 0.5 + (score - threshold) / Math.max(1e-9, 1 - threshold) / 2);
-    return flaggedBy('anomalous', 'model', round(confidence), [r('model_score', words, score.toFixed(3), threshold.toFixed(2))], input);
+    return flaggedBy(
+      'anomalous',
+      'model',
+      round(confidence),
+      [r('model_score', words, score.toFixed(3), threshold.toFixed(2))],
+      input,
+    );
   }
   const confidence = Math.min(0.99, 0.5 + (threshold - score) / Math.max(1e-9, threshold) / 2);
-  return { verdict: 'human', source: 'model', confidence: round(confidence), flagged: false, reasons: [r('model_score', words, score.toFixed(3), threshold.toFixed(2))] };
+  return {
+    verdict: 'human',
+    source: 'model',
+    confidence: round(confidence),
+    flagged: false,
+    reasons: [r('model_score', words, score.toFixed(3), threshold.toFixed(2))],
+  };
 }
 
 function networkReasons({ row }: VerdictInput): Reason[] {
   const c = networkClass(row.asn_label);
   if (c !== 'server' && c !== 'anonymiser') return [];
   const name = row.asn_name ? ` ${row.asn_name}` : '';
-  return [r('network_kind', `from ${KIND_WORDS[row.asn_label] ?? row.asn_label} (AS${row.asn}${name})`, row.asn_label, 'isp')];
+  return [
+    r(
+      'network_kind',
+      `from ${KIND_WORDS[row.asn_label] ?? row.asn_label} (AS${row.asn}${name})`,
+      row.asn_label,
+      'isp',
+    ),
+  ];
 }
 
 function round(v: number): number {

@@ -21,7 +21,11 @@ export interface KnownCrawler {
 }
 
 export const KNOWN_CRAWLERS: readonly KnownCrawler[] = [
-  { name: 'googlebot', ua: /Googlebot|Google-InspectionTool|GoogleOther|AdsBot-Google/i, domains: ['googlebot.com', 'google.com', 'googleusercontent.com'] },
+  {
+    name: 'googlebot',
+    ua: /Googlebot|Google-InspectionTool|GoogleOther|AdsBot-Google/i,
+    domains: ['googlebot.com', 'google.com', 'googleusercontent.com'],
+  },
   { name: 'bingbot', ua: /bingbot|BingPreview|msnbot/i, domains: ['search.msn.com'] },
   { name: 'applebot', ua: /Applebot/i, domains: ['applebot.apple.com'] },
   { name: 'yandexbot', ua: /YandexBot|YandexMobileBot/i, domains: ['yandex.ru', 'yandex.net', 'yandex.com'] },
@@ -43,13 +47,21 @@ export function systemResolver(timeoutMs: number): Resolver {
   const timed = <T>(p: Promise<T>) =>
     Promise.race([
       p,
-      new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), timeoutMs).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })),
+          timeoutMs,
+        ).unref(),
+      ),
     ]);
   return {
     reverse: (ip) => timed(dns.reverse(ip)),
     resolve: async (host) => {
       const [v4, v6] = await Promise.allSettled([timed(dns.resolve4(host)), timed(dns.resolve6(host))]);
-      const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      const out = [
+        ...(v4.status === 'fulfilled' ? v4.value : []),
+        ...(v6.status === 'fulfilled' ? v6.value : []),
+      ];
       if (out.length === 0 && v4.status === 'rejected') throw v4.reason;
       return out;
     },
@@ -70,28 +82,45 @@ export async function verifyCrawler(
   resolver: Resolver | undefined,
 ): Promise<Verification> {
   if (publishedLabel === `good-${crawler.name}`) {
-    return { status: 'verified', crawler: crawler.name, how: 'published_range', detail: `in ${crawler.name}'s published ranges` };
+    return {
+      status: 'verified',
+      crawler: crawler.name,
+      how: 'published_range',
+      detail: `in ${crawler.name}'s published ranges`,
+    };
   }
-  if (!resolver) return { status: 'unavailable', crawler: crawler.name, detail: 'DNS verification is off (detector.verify_crawlers)' };
+  if (!resolver)
+    return {
+      status: 'unavailable',
+      crawler: crawler.name,
+      detail: 'DNS verification is off (detector.verify_crawlers)',
+    };
   let names: string[];
   try {
     names = await resolver.reverse(ip);
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
-    if (NEGATIVE.has(code)) return { status: 'failed', crawler: crawler.name, detail: `${ip} has no reverse DNS name` };
+    if (NEGATIVE.has(code))
+      return { status: 'failed', crawler: crawler.name, detail: `${ip} has no reverse DNS name` };
     return { status: 'unavailable', crawler: crawler.name, detail: `DNS unavailable (${code || 'error'})` };
   }
   const under = names.find((n) => crawler.domains.some((d) => n === d || n.endsWith(`.${d}`)));
   if (!under) {
-    return { status: 'failed', crawler: crawler.name, detail: `reverse DNS ${names[0] ?? '(none)'} is not under ${crawler.domains.join(', ')}` };
+    return {
+      status: 'failed',
+      crawler: crawler.name,
+      detail: `reverse DNS ${names[0] ?? '(none)'} is not under ${crawler.domains.join(', ')}`,
+    };
   }
   try {
     const back = await resolver.resolve(under);
-    if (back.includes(ip)) return { status: 'verified', crawler: crawler.name, how: 'dns', detail: `${ip} ⇄ ${under}` };
+    if (back.includes(ip))
+      return { status: 'verified', crawler: crawler.name, how: 'dns', detail: `${ip} ⇄ ${under}` };
     return { status: 'failed', crawler: crawler.name, detail: `${under} does not resolve back to ${ip}` };
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
-    if (NEGATIVE.has(code)) return { status: 'failed', crawler: crawler.name, detail: `${under} does not resolve` };
+    if (NEGATIVE.has(code))
+      return { status: 'failed', crawler: crawler.name, detail: `${under} does not resolve` };
     return { status: 'unavailable', crawler: crawler.name, detail: `DNS unavailable (${code || 'error'})` };
   }
 }

@@ -21,7 +21,12 @@ export function ipIn(prefix: string, n: number): string {
 }
 
 /** `count` browser visits, one address each, starting in [startUs, startUs + spreadUs). */
-export function browserVisits(count: number, startUs: number, spreadUs: number, seed = 'visits'): CorrelatedRow[] {
+export function browserVisits(
+  count: number,
+  startUs: number,
+  spreadUs: number,
+  seed = 'visits',
+): CorrelatedRow[] {
   const rows: CorrelatedRow[] = [];
   for (let i = 0; i < count; i++) {
     const rng = createRng(seed, 'visit', i);
@@ -63,12 +68,25 @@ function toolClient(kind: ToolKind): SessionClient {
         userAgent: 'curl/8.5.0',
       };
     case 'python-chrome-ua':
-      return { ...base, id: 'python', tls: TLS_FINGERPRINTS['python-requests'], headers: 'python', userAgent: CHROME_UA, keepAlive: true };
+      return {
+        ...base,
+        id: 'python',
+        tls: TLS_FINGERPRINTS['python-requests'],
+        headers: 'python',
+        userAgent: CHROME_UA,
+        keepAlive: true,
+      };
   }
 }
 
 /** A tool's session: `n` requests over a few site paths, fast, as scripts make them. */
-export function toolSession(kind: ToolKind, ip: string, startUs: number, n: number, sessionId: number): CorrelatedRow[] {
+export function toolSession(
+  kind: ToolKind,
+  ip: string,
+  startUs: number,
+  n: number,
+  sessionId: number,
+): CorrelatedRow[] {
   const rng: Rng = createRng('tool', kind, sessionId);
   const intents: RequestIntent[] = Array.from({ length: n }, (_, i) => ({
     method: 'GET',
@@ -87,7 +105,11 @@ export function toolSession(kind: ToolKind, ip: string, startUs: number, n: numb
 }
 
 /** Writes rows into http_logs_raw (the materialized views fill the rest, as with live traffic). */
-export async function insertTraffic(client: ClickHouseClient, rows: readonly CorrelatedRow[], token: string): Promise<void> {
+export async function insertTraffic(
+  client: ClickHouseClient,
+  rows: readonly CorrelatedRow[],
+  token: string,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 5_000) {
     const batch = rows.slice(i, i + 5_000).map((r) => JSON.stringify(r));
     await insertRawLines(client, batch, `${token}-${i}`);

@@ -5,8 +5,20 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseHandle, defaultConfig, openClickHouse } from '../../../../appliance/common/index.js';
 import { loadDictionaries, migrateUp } from '../../../../appliance/common/migrate/index.js';
-import { type CycleResult, type DetectorState, newState, runCycle } from '../../../../appliance/detector/cycle.js';
-import { browserVisits, HOSTING, insertTraffic, ipIn, RESIDENTIAL, toolSession } from '../../../helpers/detector-traffic.js';
+import {
+  type CycleResult,
+  type DetectorState,
+  newState,
+  runCycle,
+} from '../../../../appliance/detector/cycle.js';
+import {
+  browserVisits,
+  HOSTING,
+  insertTraffic,
+  ipIn,
+  RESIDENTIAL,
+  toolSession,
+} from '../../../helpers/detector-traffic.js';
 
 /**
  * The detector on a fresh install with no demo seed: real-ish browser visits and tools through
@@ -48,7 +60,13 @@ async function select<T>(query: string, params: Record<string, unknown> = {}): P
 
 /** The newest score of every feature row (what the dashboard reads), keyed by address. */
 async function currentVerdicts() {
-  return select<{ src_ip: string; hour: string; verdict: string; verdict_source: string; is_anomaly: boolean }>(
+  return select<{
+    src_ip: string;
+    hour: string;
+    verdict: string;
+    verdict_source: string;
+    is_anomaly: boolean;
+  }>(
     `SELECT src_ip, toString(hour) AS hour, argMax(toString(verdict), scored_at) AS verdict,
             argMax(toString(verdict_source), scored_at) AS verdict_source, argMax(is_anomaly, scored_at) AS is_anomaly
      FROM ja4_processing.ml_all_scores GROUP BY src_ip, hour, host, ja4`,
@@ -99,7 +117,13 @@ describe('a fresh install with no demo seed', () => {
   });
 
   it('flags curl and wget with honest User-Agents from a hosting network, saying which source decided', async () => {
-    const rows = await select<{ src_ip: string; verdict: string; verdict_source: string; confidence: number; reasons: { code: string; value: string }[] }>(
+    const rows = await select<{
+      src_ip: string;
+      verdict: string;
+      verdict_source: string;
+      confidence: number;
+      reasons: { code: string; value: string }[];
+    }>(
       `SELECT src_ip, toString(verdict) AS verdict, toString(verdict_source) AS verdict_source, confidence, reasons
        FROM ja4_processing.ml_detected_anomalies WHERE src_ip IN {ips:Array(String)} AND cycle_id = 'first'`,
       { ips: [CURL_IP, WGET_IP, CURL_HOME_IP] },
@@ -120,12 +144,16 @@ describe('a fresh install with no demo seed', () => {
 
 describe('cost follows new data', () => {
   it('a cycle with no new request writes nothing and keeps the model', async () => {
-    const [before] = await select<{ n: number }>('SELECT toUInt32(count()) AS n FROM ja4_processing.ml_all_scores');
+    const [before] = await select<{ n: number }>(
+      'SELECT toUInt32(count()) AS n FROM ja4_processing.ml_all_scores',
+    );
     const r = await cycle('idle', new Date(now.getTime() + 60_000));
     expect(r.kind).toBe('incremental');
     expect(r.status).toBe('no_new_data');
     expect(r.model_version).toBe(first.model_version);
-    const [after] = await select<{ n: number }>('SELECT toUInt32(count()) AS n FROM ja4_processing.ml_all_scores');
+    const [after] = await select<{ n: number }>(
+      'SELECT toUInt32(count()) AS n FROM ja4_processing.ml_all_scores',
+    );
     expect(after.n).toBe(before.n);
   });
 
