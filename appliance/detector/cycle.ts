@@ -13,6 +13,7 @@ import {
   scoreRow,
 } from './cycle-write.js';
 import { type Decisions, readDecisions } from './decisions.js';
+import type { Ja4Context } from './features.js';
 import { loadTrained, SIGNALS_ONLY, saveTrained, type TrainedModel } from './model-state.js';
 import {
   chTime,
@@ -74,7 +75,16 @@ export interface DetectorState {
   restored: boolean;
   /** The analyst decisions the last cycle applied: when they change, the window is rescored. */
   decisionsDigest?: string;
+  /** The window's JA4 context as last read (wall-clock ms), reused by incremental cycles for a while. */
+  context?: { at: number; from: number; value: Ja4Context };
 }
+
+/**
+ * How long incremental cycles reuse the window's JA4 context (per host and JA4: requests, addresses,
+ * user agents): it moves slowly, and reading it scans the whole window's rollup (millions of rows
+ * at 100M requests a day), which would otherwise dominate every minute's cycle.
+ */
+const CONTEXT_TTL_MS = 10 * 60_000;
 
 export interface CycleDeps {
   client: ClickHouseClient;
@@ -124,7 +134,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   }
   const result = newResult(deps.cycleId ?? randomUUID(), kind, now, from, to, cfg.min_baseline);
   const log = deps.log.child({ cycle_id: result.cycle_id, kind });
-  const env = () => readEnv(deps, decisions, from, to);
+  const env = () => readEnv(deps, decisions, from, to, kind === 'full' ? undefined : state);
   if (kind === 'full') await fullCycle(deps, env, state, result, { from, to, now });
   else await incrementalCycle(deps, env, state, result, { from, to, now, all: kind === 'rescore' });
   state.decisionsDigest = decisions.digest;
@@ -205,14 +215,24 @@ export function chooseKind(
   return 'incremental';
 }
 
-async function readEnv(deps: CycleDeps, decisions: Decisions, from: Date, to: Date): Promise<ScoreEnv> {
+async function readEnv(
+  deps: CycleDeps,
+  decisions: Decisions,
+  from: Date,
+  to: Date,
+  reuse?: DetectorState,
+): Promise<ScoreEnv> {
   const cfg = deps.config.detector;
+  const cached = reuse?.context;
+  const fresh = cached && cached.from === from.getTime() && Date.now() - cached.at < CONTEXT_TTL_MS;
+  const ctx = fresh ? cached.value : await readJa4Context(deps.client, from, to);
+  if (reuse && !fresh) reuse.context = { at: Date.now(), from: from.getTime(), value: ctx };
   const resolver =
     deps.resolver === null
       ? undefined
       : (deps.resolver ?? (cfg.verify_crawlers ? systemResolver(cfg.dns_timeout_ms) : undefined));
   return {
-    ctx: await readJa4Context(deps.client, from, to),
+    ctx,
     families: await readFamilyTable(deps.client),
     decisions,
     resolver,

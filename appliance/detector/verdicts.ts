@@ -1,3 +1,4 @@
+import { uaTcpMismatch } from './coherence.js';
 import type { AnalystLabel, ListMatch } from './decisions.js';
 import type { FeatureRow, RowFacts } from './features.js';
 import { KIND_WORDS, networkClass } from './network.js';
@@ -220,18 +221,32 @@ function heuristic(input: VerdictInput): Decision | undefined {
       input,
     );
   }
-  if (facts.tcp === 'scanner' && isBrowserClaim(claim.client)) {
+  return stackContradiction(input);
+}
+
+/**
+ * The TCP layer against the UA: a browser UA over a raw-socket scanner's SYN anywhere, or over
+ * another OS's SYN from a residential ISP. On an ISP's network the server sees the client's own
+ * SYN (home routers and carrier NAT rewrite addresses and TTLs, not option layouts), whereas a VPN
+ * exit, a corporate proxy or a mobile carrier's TCP optimiser sends its own; so only there does a
+ * Windows UA over a Linux SYN mean the UA is not the client's.
+ */
+function stackContradiction(input: VerdictInput): Decision | undefined {
+  const { row, facts } = input;
+  const { claim } = facts;
+  if (!isBrowserClaim(claim.client)) return undefined;
+  const syn = `TTL ${row.tcp_ttl ?? '?'}, options ${row.tcp_options || 'none'}`;
+  if (facts.tcp === 'scanner') {
+    const reason = r('raw_socket_syn', "browser user agent over a raw-socket scanner's TCP SYN", syn);
+    return flaggedBy('automated', 'heuristic', 0.8, [reason], input);
+  }
+  if (row.asn_label === 'isp' && claim.os !== 'unknown' && uaTcpMismatch(claim, facts.tcp) >= 1) {
+    const words = `user agent claims ${claim.os} but the TCP SYN is ${facts.tcp}'s (${syn}), from a residential ISP where no proxy rewrites it`;
     return flaggedBy(
       'automated',
       'heuristic',
-      0.8,
-      [
-        r(
-          'raw_socket_syn',
-          "browser user agent over a raw-socket scanner's TCP SYN",
-          `TTL ${row.tcp_ttl ?? '?'}, options ${row.tcp_options || 'none'}`,
-        ),
-      ],
+      0.75,
+      [r('ua_tcp_contradiction', words, syn, claim.os)],
       input,
     );
   }

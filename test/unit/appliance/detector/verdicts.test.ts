@@ -59,6 +59,20 @@ describe('decide', () => {
     expect(decide(input({ top_user_agent: '', ja4: CURL }))).toMatchObject({ verdict: 'automated' });
   });
 
+  it('a Windows UA over a Linux SYN is automated from a residential ISP, not from a VPN or hosting network', () => {
+    const linuxSyn = { tcp_ttl: 52, tcp_window: 64240, tcp_options: '2-4-8-1-3' };
+    expect(decide(input({ ...linuxSyn, asn_label: 'isp' }))).toMatchObject({
+      verdict: 'automated',
+      source: 'heuristic',
+    });
+    expect(decide(input({ ...linuxSyn, asn_label: 'isp' })).reasons[0].code).toBe('ua_tcp_contradiction');
+    expect(decide(input({ ...linuxSyn, asn_label: 'vpn' }))).toMatchObject({
+      verdict: 'human',
+      source: 'model',
+    });
+    expect(decide(input({ ...linuxSyn, asn_label: 'hosting' }))).toMatchObject({ flagged: false });
+  });
+
   it('analyst decisions win: allow never flags, deny always does, and false positives unflag', () => {
     const decisions = buildDecisions(
       [
