@@ -148,6 +148,8 @@ async function main(): Promise<void> {
     apache: APACHE,
     module: buildModule(MODULE_DIR),
     tls: true,
+    // Debian's stock module set (mod_dir serves /products/ from its index.html, as a packaged Apache does).
+    stock: true,
     conf: [
       `ReqinLogSocket ${work}/var/run/http.socket`,
       'RemoteIPHeader X-Forwarded-For',

@@ -8,13 +8,21 @@
  *   2. speed: fit and score of 10k and 100k rows (fit on all of them, score all of them), one core.
  * Implementations: ours with split_range = window (the default) and = sample (the paper's rule),
  * scikit-learn's IsolationForest (single thread, same trees/ψ/seed, same features) and
- * ml-isolation-forest 0.1.0 as published. Writes bench/results/detector.json.
- * BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about half a minute).
+ * ml-isolation-forest 0.1.0 as published.
+ *   3. scale (scripts/lib/detector-scale.ts): a simulated day of 15-minute cycles at 1M and 10M
+ *      requests a day (and the first two hours at 100M) through the real schema: each cycle's time
+ *      and rows read and written, new (incremental cycles, retraining on schedule, growth or drift)
+ *      against old (every cycle reads, trains on, scores and rewrites the whole window, measured at
+ *      6, 12, 18 and 24 hours), and how ml_all_scores grows per feature row and model version.
+ * Writes bench/results/detector.json. BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about
+ * half a minute); --scale-only runs stage 3 alone and keeps the other stages' last results;
+ * --rates 1000000,10000000 chooses the scale stage's rates.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
+import { minimist } from 'zx';
 import { defaultConfig, openClickHouse } from '../appliance/common/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
 import { readBotLists, writeSeed } from '../appliance/demo/index.js';
@@ -34,10 +42,11 @@ import {
 import { type FeatureMatrix, selectRows } from '../appliance/detector/model/matrix.js';
 import { baselineStats } from '../appliance/detector/reasons.js';
 import { readFeatureRows } from '../appliance/detector/store.js';
-import { writeResult } from './lib/bench.js';
+import { REPO_ROOT, writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
 import { shippedFamilies } from './lib/detector-families.js';
+import { scaleStage } from './lib/detector-scale-stage.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
 
@@ -238,6 +247,21 @@ function mlIsolationForestCriteria(set: LabelledSet) {
 }
 
 async function main(): Promise<void> {
+  const args = minimist(process.argv.slice(2), { boolean: ['scale-only'], string: ['rates'] });
+  const rates = String(args.rates ?? '1000000,10000000,100000000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const previous = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/detector.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const scale = await scaleStage(rates, echo);
+  if (args['scale-only']) {
+    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), scale });
+    echo('wrote bench/results/detector.json (scale stage)');
+    return;
+  }
   const python = findSklearnPython();
   if (!python) echo('scikit-learn not found (apt-get install python3-sklearn): its lines are skipped');
   const run = runners(python);
@@ -267,6 +291,8 @@ async function main(): Promise<void> {
     accuracy: { seeded: accSeeded, synthetic: accSynthetic },
     speed,
     ml_isolation_forest_0_1_0: mlIsolationForestCriteria(seeded),
+    scale_date: new Date().toISOString(),
+    scale,
   };
   writeResult('detector', result);
   echo('wrote bench/results/detector.json');

@@ -84,7 +84,39 @@ export async function scoreRows(
       featureReasons: decision.flagged && model ? explainRow(matrix, i, row, facts[i], model.stats) : [],
     };
   }
+  judgeOrphans(out);
   return out;
+}
+
+/**
+ * Requests with no TLS fingerprint from an address whose fingerprinted requests in the same hour
+ * and host carry the same User-Agent are that client's requests whose handshake was not joined
+ * (the correlator stores a request it could not join without a JA4): they are judged with the
+ * fingerprinted row, not as a client of their own made of a few stray requests. Analyst decisions
+ * on the row itself still come first.
+ */
+export function judgeOrphans(scored: Scored[]): void {
+  const withTls = new Map<string, Scored>();
+  for (const s of scored) {
+    if (!s.facts.hasTls) continue;
+    const key = `${s.row.hour}|${s.row.host}|${s.row.src_ip}|${s.row.top_user_agent}`;
+    const seen = withTls.get(key);
+    if (!seen || s.row.requests > seen.row.requests) withTls.set(key, s);
+  }
+  for (const s of scored) {
+    if (s.facts.hasTls || s.decision.source === 'analyst') continue;
+    const sibling = withTls.get(`${s.row.hour}|${s.row.host}|${s.row.src_ip}|${s.row.top_user_agent}`);
+    if (!sibling) continue;
+    const words = `no TLS fingerprint on these ${s.row.requests} request(s): judged with the same client's fingerprinted requests (${sibling.row.ja4})`;
+    s.decision = {
+      ...sibling.decision,
+      reasons: [
+        { code: 'no_tls_sibling', words, value: sibling.row.ja4, typical: '' },
+        ...sibling.decision.reasons,
+      ],
+    };
+    s.featureReasons = [];
+  }
 }
 
 /** Verifies each distinct (UA, address) that claims a known search-engine crawler, once per cycle. */

@@ -349,9 +349,6 @@ async function writeAll(
   result.durations_ms.write = Math.round(performance.now() - t);
 }
 
-/** Ingest times within this margin of the watermark are read again: async inserts commit out of order. */
-const INGEST_MARGIN_MS = 10_000;
-
 async function incrementalCycle(
   deps: CycleDeps,
   readEnvNow: EnvReader,
@@ -362,7 +359,7 @@ async function incrementalCycle(
   let t = performance.now();
   const newest = await readWatermark(deps.client, w.from, state.watermark ?? -1);
   const until = newest ?? (w.all ? state.watermark : undefined);
-  const since = (state.watermark ?? 0) - INGEST_MARGIN_MS;
+  const since = (state.watermark ?? 0) - deps.config.detector.ingest_margin_seconds * 1000;
   if (until === undefined) {
     result.status = 'no_new_data';
     result.reason = 'no request arrived since the last cycle';

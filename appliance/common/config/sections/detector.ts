@@ -16,6 +16,12 @@ export const detectorSection = z
      * so new traffic is scored within about a minute. 0 = only the interval cycle.
      */
     poll_seconds: z.number().int().min(0).max(3600).default(15),
+    /**
+     * Requests ingested up to this many seconds before the last cycle's watermark are read again:
+     * asynchronous inserts may commit slightly out of ingest_time order. Rows read again but
+     * unchanged are not written.
+     */
+    ingest_margin_seconds: z.number().int().min(0).max(600).default(10),
     /** Least time between two cycles started by the poll. */
     min_cycle_gap_seconds: z.number().int().min(1).max(3600).default(30),
     /**

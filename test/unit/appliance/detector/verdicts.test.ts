@@ -156,3 +156,30 @@ describe('verified crawlers', () => {
     expect(v).toMatchObject({ status: 'verified', how: 'published_range' });
   });
 });
+
+describe('judgeOrphans', () => {
+  it("judges requests without a fingerprint with the same client's fingerprinted row in the hour", async () => {
+    const { judgeOrphans } = await import('../../../../appliance/detector/cycle-score.js');
+    const mk = (over: Partial<FeatureRow>, flagged: boolean) => {
+      const i = input(over);
+      const decision = flagged ? decide({ ...i, score: 0.9 }) : decide(i);
+      return {
+        row: i.row,
+        facts: i.facts,
+        baseline: { member: false },
+        features: {},
+        score: 0,
+        decision,
+        featureReasons: [],
+      };
+    };
+    const browser = mk({}, false);
+    const orphan = mk({ ja4: '', requests: 1, ratio_4xx: 1 }, true);
+    const stranger = mk({ ja4: '', src_ip: '73.0.0.9' }, true);
+    const rows = [browser, orphan, stranger];
+    judgeOrphans(rows);
+    expect(orphan.decision).toMatchObject({ verdict: 'human', flagged: false });
+    expect(orphan.decision.reasons[0].code).toBe('no_tls_sibling');
+    expect(stranger.decision.flagged).toBe(true);
+  });
+});
