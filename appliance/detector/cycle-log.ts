@@ -3,7 +3,7 @@ import type { CycleResult } from './cycle.js';
 import { chTime, insertRows, select } from './store.js';
 
 /**
- * ml_cycles (migration 0031): one row per cycle. A detector that starts again reads the last
+ * ml_cycles (migration 0032): one row per cycle. A detector that starts again reads the last
  * successful cycle's watermark from here and continues from it.
  */
 export async function logCycle(client: ClickHouseClient, r: CycleResult): Promise<void> {

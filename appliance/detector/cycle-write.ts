@@ -5,7 +5,7 @@ import { type AnomalyRow, type PreviousScore, type Recurrence, type ScoreRow, se
 
 /**
  * What a cycle writes. ml_all_scores keeps one current score per feature row and model version
- * (ReplacingMergeTree, migration 0029), so a row is written again only when something an analyst
+ * (ReplacingMergeTree, migration 0030), so a row is written again only when something an analyst
  * or the dashboard reads changed: it is new under this model, its verdict changed, its score moved
  * by SCORE_STEP or more, or it is flagged and its request count grew by REQUESTS_STEP or more.
  *

@@ -104,7 +104,7 @@ export async function readJa4Context(client: ClickHouseClient, from: Date, to: D
 /**
  * The newest ingest_time of the window's requests after `since` (ms), or undefined when none
  * arrived: the cheap question the scheduler asks every few seconds (the minmax index on
- * ingest_time, migration 0024, skips the parts written before `since`).
+ * ingest_time, migration 0026, skips the parts written before `since`).
  */
 export async function readWatermark(
   client: ClickHouseClient,

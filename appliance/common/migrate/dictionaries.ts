@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { renderForCluster } from './cluster.js';
 import { type ParsedFile, type Row, readDictionaryFiles } from './dictionary-files.js';
+import { lastLoadState, recordLoadState } from './dictionary-loads.js';
 import { DICTIONARY_SPECS, type DictionarySpec } from './dictionary-specs.js';
 import { defaultMigrationsDir } from './files.js';
 import {
@@ -31,7 +32,11 @@ export interface LoadDictionariesOptions {
   internet?: boolean;
   log?: Logger;
   cluster?: string;
-  /** Load only when every source table is empty (first start of `ja4 up`). */
+  /**
+   * Load only when every source table is empty (first start of `ja4 up`). When they hold data but
+   * the last load did not finish reloading the dictionaries (dictionary_loads), only the reload
+   * is done again.
+   */
   ifEmpty?: boolean;
 }
 
@@ -57,30 +62,44 @@ interface Load {
 export async function loadDictionaries(
   client: ClickHouseClient,
   opts: LoadDictionariesOptions = {},
-): Promise<{ rows: Record<string, number>; lists: ReferenceList[] }> {
+): Promise<{ rows: Record<string, number>; lists: ReferenceList[]; reloaded?: string[] }> {
   const dir = resolve(opts.dir ?? defaultDictionariesDir());
   const shipped = dir === resolve(defaultDictionariesDir());
   const parsed = readDictionaryFiles(dir, (f) => (shipped ? `ja4-platform migrations/dictionaries/${f}` : f));
+  const cluster = opts.cluster ?? '';
+  const run = async (sql: string) => {
+    for (const query of renderForCluster(sql, cluster)) await client.command({ query });
+  };
   if (opts.ifEmpty && !(await allEmpty(client))) {
-    opts.log?.info({ dir }, 'dictionaries already loaded; skipping');
-    return { rows: {}, lists: [] };
+    if ((await lastLoadState(client, cluster)) === 'loaded') {
+      opts.log?.info({ dir }, 'dictionaries already loaded; skipping');
+      return { rows: {}, lists: [] };
+    }
+    // The tables hold data the dictionaries may not serve: a reload failed after the swap
+    // (or no load was recorded). Reload what the tables hold; the files are not read again.
+    opts.log?.warn('the last dictionary load did not finish its reload; reloading the dictionaries');
+    const reloaded = await reloadAll(DICTIONARY_SPECS, run, client, cluster);
+    return { rows: {}, lists: [], reloaded };
   }
   const own = rangeFilesIn(dir);
   const ranges: RangeSource | undefined =
     own.length > 0 ? rangeSourceOf(dir, own) : opts.internet ? packageRangeSource() : undefined;
   const loads = plan(parsed, ranges, opts.log);
-  const run = async (sql: string) => {
-    for (const query of renderForCluster(sql, opts.cluster ?? '')) await client.command({ query });
-  };
   try {
     for (const load of loads) await stage(client, run, load);
+    await recordLoadState(client, 'swapped', names(loads.map((l) => l.spec)), cluster);
     for (const { spec } of loads) await run(`EXCHANGE TABLES ${spec.table} AND ${spec.table}_staging`);
   } finally {
     for (const { spec } of loads) await run(`DROP TABLE IF EXISTS ${spec.table}_staging`);
   }
+  await reloadAll(
+    loads.map((l) => l.spec),
+    run,
+    client,
+    cluster,
+  );
   const rows: Record<string, number> = {};
   for (const { spec, count } of loads) {
-    await run(`SYSTEM RELOAD DICTIONARY ${spec.dictionary}`);
     const name = spec.dictionary.split('.')[1];
     rows[name] = count;
     opts.log?.info({ dictionary: name, rows: count }, 'dictionary loaded');
@@ -89,6 +108,20 @@ export async function loadDictionaries(
   await recordReferenceLists(client, lists);
   return { rows, lists };
 }
+
+/** SYSTEM RELOAD DICTIONARY for each; "loaded" is recorded only once every reload succeeded. */
+async function reloadAll(
+  specs: readonly DictionarySpec[],
+  run: (sql: string) => Promise<void>,
+  client: ClickHouseClient,
+  cluster: string,
+): Promise<string[]> {
+  for (const spec of specs) await run(`SYSTEM RELOAD DICTIONARY ${spec.dictionary}`);
+  await recordLoadState(client, 'loaded', names(specs), cluster);
+  return names(specs);
+}
+
+const names = (specs: readonly DictionarySpec[]) => specs.map((s) => s.dictionary.split('.')[1]);
 
 function rangeSourceOf(dir: string, files: RangeSource['files']): RangeSource {
   const date = new Date().toISOString().slice(0, 10);

@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { DATABASE } from '../clickhouse.js';
 
 /**
- * reference_lists (migration 0027): one row per reference list as last loaded, with where it came
+ * reference_lists (migration 0028): one row per reference list as last loaded, with where it came
  * from, its version, the date of its data, its licence and the attribution it requires. The loader
  * writes it; the detector's API (GET /reference) and the dashboard read it.
  */

@@ -24,7 +24,7 @@ interface Score {
 // Two cycles over two hours; cycle B rescored hour 10 (with a new model, as the detector rescores a
 // closed hour only then) and flags less there. Every fourth row of a flagged pair carries a bot
 // label, so the summary must leave it out. One row per feature row and model: ml_all_scores keeps
-// one current score per (src_ip, hour, host, ja4, model_version) (migration 0029).
+// one current score per (src_ip, hour, host, ja4, model_version) (migration 0030).
 function scores(): Score[] {
   const out: Score[] = [];
   const cycles = [
