@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   });
   const started = Date.now();
   try {
-    await up.waitFor(/^ja4 up: all services running/, 300_000);
+    await up.waitFor(/^ja4 up is running/, 300_000);
     echo(`ja4 up ready in ${Math.round((Date.now() - started) / 1000)} s (whole-internet IP to ASN loaded)`);
     const base = `https://localhost:${apache.tlsPort}`;
     const { clients, ran } = await generate(base, apache.tlsPort, work);

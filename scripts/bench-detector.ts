@@ -46,6 +46,7 @@ import { REPO_ROOT, writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
 import { shippedFamilies } from './lib/detector-families.js';
+import { referenceStage } from './lib/detector-reference-stage.js';
 import { scaleStage } from './lib/detector-scale-stage.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
@@ -256,9 +257,10 @@ async function main(): Promise<void> {
     string,
     unknown
   >;
+  const reference = await referenceStage(echo);
   const scale = await scaleStage(rates, echo);
   if (args['scale-only']) {
-    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), scale });
+    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
     echo('wrote bench/results/detector.json (scale stage)');
     return;
   }
@@ -292,6 +294,7 @@ async function main(): Promise<void> {
     speed,
     ml_isolation_forest_0_1_0: mlIsolationForestCriteria(seeded),
     scale_date: new Date().toISOString(),
+    reference,
     scale,
   };
   writeResult('detector', result);

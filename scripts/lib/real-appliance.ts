@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './bench.js';
 
 /**
- * `ja4 up --no-seed` as a child process for the real-client benchmark: the appliance exactly as
+ * `ja4 up --no-seed --no-web-host` as a child process for the real-client benchmark (it brings its
+ * own Apache): the appliance exactly as
  * an operator starts it (embedded ClickHouse, correlator, detector with its default config,
  * dashboard, and the sentinel it spawns on loopback), with no demo data.
  */
@@ -18,7 +19,7 @@ export interface Appliance {
 export function startAppliance(cwd: string, env: NodeJS.ProcessEnv): Appliance {
   // Only the JA4_* keys given here: the config loader refuses unknown ones.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JA4_')));
-  const proc = spawn(process.execPath, [join(REPO_ROOT, 'bin/ja4.js'), 'up', '--no-seed'], {
+  const proc = spawn(process.execPath, [join(REPO_ROOT, 'bin/ja4.js'), 'up', '--no-seed', '--no-web-host'], {
     cwd,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
