@@ -97,6 +97,12 @@ export interface CycleDeps {
   state?: DetectorState;
   /** Force a full cycle (train and score the window) or let the state decide. */
   kind?: CycleKind | 'auto';
+  /**
+   * Asked for (POST /run, --once): a cycle that would only look at new requests judges the whole
+   * window again instead (with the current model; only changed rows are written), so "run now"
+   * always re-evaluates, even when nothing arrived since the last cycle.
+   */
+  onDemand?: boolean;
   /** DNS for crawler verification (tests inject one); the system resolver by default. */
   resolver?: ScoreEnv['resolver'] | null;
 }
@@ -124,14 +130,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const state = deps.state ?? (await restoreState(deps, now));
   const decisions = await readDecisions(deps.client);
   let kind = chooseKind(state, cfg, now, deps.kind ?? 'auto');
-  // New analyst decisions apply to rows that did not change: every row of the window is judged again.
-  if (
-    kind === 'incremental' &&
-    state.decisionsDigest !== undefined &&
-    state.decisionsDigest !== decisions.digest
-  ) {
-    kind = 'rescore';
-  }
+  // New analyst decisions apply to rows that did not change, and a cycle asked for re-evaluates:
+  // every row of the window is judged again (only changed rows are written).
+  const decided = state.decisionsDigest !== undefined && state.decisionsDigest !== decisions.digest;
+  if (kind === 'incremental' && (decided || deps.onDemand)) kind = 'rescore';
   const result = newResult(deps.cycleId ?? randomUUID(), kind, now, from, to, cfg.min_baseline);
   const log = deps.log.child({ cycle_id: result.cycle_id, kind });
   const env = () => readEnv(deps, decisions, from, to, kind === 'full' ? undefined : state);

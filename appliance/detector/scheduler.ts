@@ -79,7 +79,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let stopped = false;
   const fail = (err: unknown) => deps.log.error({ err }, 'detector cycle failed');
 
-  const execute = async (cycleId: string): Promise<CycleResult> => {
+  const execute = async (cycleId: string, onDemand: boolean): Promise<CycleResult> => {
     const started = new Date();
     state.running = { cycle_id: cycleId, started_at: started.toISOString() };
     try {
@@ -91,6 +91,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         now: started,
         cycleId,
         state: detector,
+        onDemand,
       });
       state.last_cycle = result;
       if (result.status === 'ok' || result.scored > 0) state.last_scored_cycle = result;
@@ -116,14 +117,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       // The queued cycle starts in the same turn, so no request can slip a third one in between.
       if (state.queued && !stopped) {
         state.queued = false;
-        launch().promise.catch(fail);
+        launch(true).promise.catch(fail);
       }
     }
   };
 
-  const launch = (): { cycleId: string; promise: Promise<CycleResult> } => {
+  const launch = (onDemand = false): { cycleId: string; promise: Promise<CycleResult> } => {
     const cycleId = randomUUID();
-    const promise = execute(cycleId);
+    const promise = execute(cycleId, onDemand);
     current = promise.catch(() => undefined);
     return { cycleId, promise };
   };
@@ -161,13 +162,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         state.queued = true;
         return { state: was ? 'already_queued' : 'queued', running: state.running };
       }
-      const { cycleId, promise } = launch();
+      const { cycleId, promise } = launch(true);
       promise.catch(fail);
       return { state: 'started', cycle_id: cycleId };
     },
     async runOnce() {
       if (state.running) throw new CycleBusyError(state.running.cycle_id, state.running.started_at);
-      return launch().promise;
+      return launch(true).promise;
     },
     start(firstDelayMs = 0) {
       stopped = false;

@@ -138,9 +138,10 @@ describe('detector API', () => {
     const after = await status();
     expect(after.queued).toBe(false);
     expect(after.last_cycle.cycle_id).not.toBe(cycle_id);
-    // The queued cycle found no request newer than the first one's watermark: it wrote nothing.
-    expect(after.last_cycle.status).toBe('no_new_data');
-    expect(fake.inserted['ja4_processing.ml_all_scores']).toBe(rows.length);
+    // The queued cycle was asked for: it judged the window again with the same model and wrote
+    // only the rows whose score or verdict changed (none: same model, same rows).
+    expect(after.last_cycle).toMatchObject({ kind: 'rescore', status: 'ok', rows: rows.length });
+    expect(after.last_cycle.model_version).toBe(after.last_scored_cycle.model_version);
   });
 
   it('the result of a cycle is on /status and /metrics', async () => {
