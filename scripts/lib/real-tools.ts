@@ -319,7 +319,7 @@ const TOOLS: readonly [string, string, Builder][] = [
         '-S',
         'localhost',
         'https-post-form',
-        `/login/:user=^USER^&pass=^PASS^:F=html:H=X-Forwarded-For\\: ${o.ip}`,
+        `/login/:user=^USER^&pass=^PASS^:H=X-Forwarded-For\\: ${o.ip}:F=html`,
       ],
     }),
   ],
@@ -371,7 +371,7 @@ const TOOLS: readonly [string, string, Builder][] = [
     '',
     (o) => ({
       cmd: 'w3m',
-      args: ['-dump', '-o', 'ssl_verify_server=0', '-header', xff(o.ip), `${o.base}/products/`],
+      args: ['-dump', '-insecure', '-o', 'ssl_verify_server=0', '-header', xff(o.ip), `${o.base}/products/`],
     }),
   ],
 ];
