@@ -18,6 +18,7 @@ import { loadTrained, SIGNALS_ONLY, saveTrained, type TrainedModel } from './mod
 import {
   chTime,
   insertRows,
+  insertScores,
   readFeatureRows,
   readJa4Context,
   readPreviousScores,
@@ -336,9 +337,8 @@ async function writeAll(
   );
   const flaggedHours = new Set(flagged.map((s) => s.row.hour));
   const cleared = (await hoursWithAnomalies(client, w.from, w.to)).filter((h) => !flaggedHours.has(h));
-  await insertRows(
+  await insertScores(
     client,
-    'ml_all_scores',
     scored.map((s) => scoreRow(s, stamp)),
   );
   const anomalies = [
@@ -421,7 +421,7 @@ async function writeChanged(
     flagged.map((s) => s.row.src_ip),
   );
   const scores = [...changed.map((s) => scoreRow(s, stamp)), ...carried.scores];
-  if (scores.length > 0) await insertRows(client, 'ml_all_scores', scores);
+  if (scores.length > 0) await insertScores(client, scores);
   const anomalies = [
     ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
     ...carried.anomalies,

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../common/index.js';
 import { CycleQueryError, SchemaMissingError } from './errors.js';
 import type { FeatureRow, Ja4Context } from './features.js';
@@ -24,14 +25,30 @@ const FEATURE_COLUMNS = `
     if(ip_bot != '', ip_bot, v_bot_ip) AS bot_ip_label,
     if(ja4_bot != '', ja4_bot, v_bot_ja4) AS bot_ja4_label`;
 
+/**
+ * The feature rows, as view_ai_features_1h defines them, read from the hourly rollup directly: the
+ * view's top_user_agent merges topK(3) states, most of its cost; here the client's UA is the
+ * anyHeavy state (migration 0033) where it is set, and topK is merged only for rows written
+ * before it.
+ */
 const FEATURE_SOURCE = `
-    SELECT *, asn AS v_asn, asn_name AS v_asn_name, bot_ip_label AS v_bot_ip, bot_ja4_label AS v_bot_ja4,
+    SELECT hour, host, src_ip, ja4, sum(hits) AS requests, uniqMerge(paths_state) AS distinct_paths,
+           sum(status_4xx) / requests AS ratio_4xx, sum(status_5xx) / requests AS ratio_5xx,
+           sum(hits_post) / requests AS ratio_post, sum(login_hits) AS login_hits,
+           uniqMerge(user_agents_state) AS distinct_user_agents, sum(header_count_sum) / requests AS mean_header_count,
+           anyHeavyMerge(heavy_user_agent_state) AS heavy_ua,
+           if(heavy_ua != '', heavy_ua,
+              arrayElement(topKMergeIf(3)(top_user_agents_state, finalizeAggregation(heavy_user_agent_state) = ''), 1))
+             AS top_user_agent,
+           max(agg.tcp_ttl) AS tcp_ttl, max(agg.tcp_window) AS tcp_window, max(agg.tcp_mss) AS tcp_mss,
+           max(agg.tcp_options) AS tcp_options, max(agg.asn) AS v_asn, max(agg.asn_name) AS v_asn_name,
+           max(agg.bot_ip_label) AS v_bot_ip, max(agg.bot_ja4_label) AS v_bot_ja4,
            toIPv6OrDefault(src_ip) AS ip6,
            dictGetOrDefault('ja4_processing.dict_ip_asn', 'asn', tuple(ip6), toUInt32(0)) AS ip_asn,
            dictGetOrDefault('ja4_processing.dict_ip_asn', 'asn_name', tuple(ip6), '') AS ip_asn_name,
            dictGetOrDefault('ja4_processing.dict_bot_ip', 'label', tuple(ip6), '') AS ip_bot,
            dictGetOrDefault('ja4_processing.dict_bot_ja4', 'label', tuple(toString(ja4)), '') AS ja4_bot
-    FROM ja4_processing.view_ai_features_1h
+    FROM ja4_processing.agg_host_ip_ja4_1h AS agg
     WHERE hour >= toDateTime({from:UInt32}, 'UTC') AND hour < toDateTime({to:UInt32}, 'UTC')`;
 
 /** The keys with requests ingested in (since, until]: the rows an incremental cycle scores. */
@@ -60,7 +77,8 @@ export async function readFeatureRows(
 ): Promise<FeatureRow[]> {
   const filter = changed ? ` AND ${CHANGED_KEYS}` : '';
   // Filter in a subquery: the outer aliases (hour as text) would shadow the columns in WHERE.
-  const query = `SELECT ${FEATURE_COLUMNS} FROM (${FEATURE_SOURCE}${filter}) ORDER BY hour, host, src_ip, ja4`;
+  const query = `SELECT ${FEATURE_COLUMNS} FROM (${FEATURE_SOURCE}${filter} GROUP BY hour, host, src_ip, ja4)
+                 ORDER BY hour, host, src_ip, ja4`;
   return select<FeatureRow>(
     client,
     query,
@@ -216,6 +234,82 @@ export interface AnomalyRow {
 
 /** Rows per INSERT: large enough to amortise a round trip, small enough to bound memory. */
 const INSERT_BATCH = 50_000;
+
+const SCORE_COLUMNS = [
+  'scored_at',
+  'cycle_id',
+  'model_version',
+  'hour',
+  'host',
+  'src_ip',
+  'ja4',
+  'score',
+  'threshold',
+  'is_anomaly',
+  'verdict',
+  'verdict_source',
+  'confidence',
+  'requests',
+  'asn',
+  'asn_label',
+  'bot_ip_label',
+  'bot_ja4_label',
+  'features',
+] as const;
+
+const tsvText = (v: string) =>
+  v.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+
+/** One ml_all_scores row as a TabSeparated line (the Map as its literal: {'name':value,...}). */
+export function scoreLine(r: ScoreRow): string {
+  const features = Object.entries(r.features)
+    .map(([k, v]) => `'${k}':${Number.isFinite(v) ? v : 0}`)
+    .join(',');
+  return [
+    r.scored_at,
+    tsvText(r.cycle_id),
+    tsvText(r.model_version),
+    r.hour,
+    tsvText(r.host),
+    tsvText(r.src_ip),
+    tsvText(r.ja4),
+    r.score,
+    r.threshold,
+    r.is_anomaly ? 1 : 0,
+    tsvText(r.verdict),
+    tsvText(r.verdict_source),
+    r.confidence,
+    r.requests,
+    r.asn,
+    tsvText(r.asn_label),
+    tsvText(r.bot_ip_label),
+    tsvText(r.bot_ja4_label),
+    `{${features}}`,
+  ].join('\t');
+}
+
+/**
+ * Writes score rows as TabSeparated: a full cycle writes every row of the window, and JSON
+ * objects with a features map cost several times more to build and to parse.
+ */
+export async function insertScores(client: ClickHouseClient, rows: readonly ScoreRow[]): Promise<void> {
+  try {
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const body = `${rows
+        .slice(i, i + INSERT_BATCH)
+        .map(scoreLine)
+        .join('\n')}\n`;
+      await client.insert({
+        table: 'ja4_processing.ml_all_scores',
+        values: Readable.from([body], { objectMode: false }),
+        format: 'TabSeparated',
+        columns: [...SCORE_COLUMNS],
+      });
+    }
+  } catch (err) {
+    throw asSchemaError(err, 'ml_all_scores') ?? new CycleQueryError('writing ml_all_scores', err);
+  }
+}
 
 export async function insertRows(
   client: ClickHouseClient,

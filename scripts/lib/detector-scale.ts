@@ -27,6 +27,7 @@ export interface SlotRun {
   carried: number;
   ms: number;
   insert_ms: number;
+  durations_ms: CycleResult['durations_ms'];
 }
 
 const INSERT = `
@@ -128,6 +129,7 @@ export async function simulateDay(
       carried: r.carried,
       ms: Math.round(performance.now() - t0),
       insert_ms: Math.round(insertMs),
+      durations_ms: r.durations_ms,
     };
     out.push(run);
     onSlot?.(run);

@@ -17,14 +17,18 @@ function fakeClient(rows: FeatureRow[], tables: string[], gate: Promise<void> = 
       let result: unknown[] = [];
       if (query.includes('system.tables')) result = tables.map((name) => ({ name }));
       else if (query.includes('dict_ja4_family_source')) result = familyRows;
-      else if (query.includes('view_ai_features_1h')) {
+      else if (query.includes('agg_host_ip_ja4_1h AS agg')) {
         await gate;
         result = rows;
       }
       return { json: async () => result };
     },
-    async insert({ table, values }: { table: string; values: unknown[] }) {
-      inserted[table] = (inserted[table] ?? 0) + values.length;
+    async insert({ table, values }: { table: string; values: unknown[] | AsyncIterable<string | Buffer> }) {
+      let n = 0;
+      if (Array.isArray(values)) n = values.length;
+      // TabSeparated bodies (the score rows) come as a stream of text: one row per line.
+      else for await (const chunk of values) n += String(chunk).split('\n').filter(Boolean).length;
+      inserted[table] = (inserted[table] ?? 0) + n;
     },
     async command() {
       return {};
