@@ -15,7 +15,8 @@
  *      against old (every cycle reads, trains on, scores and rewrites the whole window, measured at
  *      6, 12, 18 and 24 hours), and how ml_all_scores grows per feature row and model version.
  * Writes bench/results/detector.json. BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about
- * half a minute); --scale-only runs stage 3 alone and keeps the other stages' last results;
+ * half a minute); --scale-only runs stage 3 alone and keeps the other stages' last results,
+ * --skip-scale the reverse;
  * --rates 1000000,10000000 chooses the scale stage's rates.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -248,7 +249,7 @@ function mlIsolationForestCriteria(set: LabelledSet) {
 }
 
 async function main(): Promise<void> {
-  const args = minimist(process.argv.slice(2), { boolean: ['scale-only'], string: ['rates'] });
+  const args = minimist(process.argv.slice(2), { boolean: ['scale-only', 'skip-scale'], string: ['rates'] });
   const rates = String(args.rates ?? '1000000,10000000,100000000')
     .split(',')
     .map(Number)
@@ -258,7 +259,7 @@ async function main(): Promise<void> {
     unknown
   >;
   const reference = await referenceStage(echo);
-  const scale = await scaleStage(rates, echo);
+  const scale = args['skip-scale'] ? previous.scale : await scaleStage(rates, echo);
   if (args['scale-only']) {
     writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
     echo('wrote bench/results/detector.json (scale stage)');
@@ -293,7 +294,7 @@ async function main(): Promise<void> {
     accuracy: { seeded: accSeeded, synthetic: accSynthetic },
     speed,
     ml_isolation_forest_0_1_0: mlIsolationForestCriteria(seeded),
-    scale_date: new Date().toISOString(),
+    scale_date: args['skip-scale'] ? previous.scale_date : new Date().toISOString(),
     reference,
     scale,
   };
