@@ -26,6 +26,8 @@ export interface SlotRun {
   anomalies: number;
   carried: number;
   ms: number;
+  /** CPU time of the process (user + system, every thread: chDB runs in-process) during the cycle. */
+  cpu_ms: number;
   insert_ms: number;
   durations_ms: CycleResult['durations_ms'];
 }
@@ -110,6 +112,7 @@ export async function simulateDay(
       insertMs += await insertSlot(client, perDay, start + inserted * SLOT_MS);
     const now = new Date(start + (slot + 1) * SLOT_MS - 1);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r: CycleResult = await runCycle({
       client,
       config: scaleConfig(),
@@ -128,6 +131,7 @@ export async function simulateDay(
       anomalies: r.anomalies,
       carried: r.carried,
       ms: Math.round(performance.now() - t0),
+      cpu_ms: cpuSince(c0),
       insert_ms: Math.round(insertMs),
       durations_ms: r.durations_ms,
     };
@@ -135,6 +139,11 @@ export async function simulateDay(
     onSlot?.(run);
   }
   return out;
+}
+
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return Math.round((d.user + d.system) / 1000);
 }
 
 /** Rows ml_all_scores holds, and the distinct (feature row, model version) keys among them. */
