@@ -57,7 +57,7 @@ async function oneRate(perDay: number, echo: (l: string) => void) {
     const runs = await simulateDay(ch.client, perDay, start, slots, 'auto', (r) => {
       if (r.slot % 8 === 7 || r.kind === 'full')
         echo(
-          `  ${perDay}/day slot ${r.slot}: ${r.kind} ${r.ms} ms, read ${r.rows_read}, wrote ${r.rows_written}`,
+          `  ${perDay}/day slot ${r.slot}: ${r.kind} ${r.cpu_ms} ms CPU (${r.ms} ms wall), read ${r.rows_read}, wrote ${r.rows_written}`,
         );
     });
     await ch.client.command({ query: 'OPTIMIZE TABLE ja4_processing.ml_all_scores FINAL' });
