@@ -26,7 +26,7 @@ import { startAppliance } from './lib/real-appliance.js';
 import { chromiumVisits, firefoxVisits, impersonatorVisit, type Visit } from './lib/real-browsers.js';
 import { type Client, type ClientResult, clientResults, modelSideBySide, summary } from './lib/real-eval.js';
 import { writeSite } from './lib/real-site.js';
-import { pool, runTool, toolRuns, writeLists } from './lib/real-tools.js';
+import { missingPackages, pool, runTool, toolRuns, writeLists } from './lib/real-tools.js';
 
 const TOKEN = 'bench-detection-real-token-0123456789-abcdef';
 const VISITS_PER_BROWSER = 16;
@@ -135,6 +135,9 @@ function printTable(results: readonly ClientResult[]): void {
 async function main(): Promise<void> {
   const missing = apacheMissing(APACHE);
   if (missing) throw new Error(`Apache is needed: ${missing}`);
+  const absent = missingPackages();
+  if (absent.length > 0)
+    echo(`not installed, their clients are left out: apt-get install ${absent.join(' ')}`);
   const work = mkdtempSync(join(tmpdir(), 'ja4-bench-real-'));
   chmodSync(work, 0o755);
   mkdirSync(join(work, 'var/run'), { recursive: true, mode: 0o755 });

@@ -426,7 +426,42 @@ export function toolRuns(
     const { cmd, args } = build({ base, port, ip: '127.0.0.1', lists, tmp });
     runs.push({ name: tool, tool, network: 'loopback', ip: '127.0.0.1', cmd, args, timeoutMs: 120_000 });
   }
-  return runs.filter((r) => (r.cmd.startsWith('/') ? existsSync(r.cmd) : true));
+  return runs.filter((r) => installed(r.cmd));
+}
+
+/** Whether a command is on PATH (or, given as a path, exists). */
+export function installed(cmd: string): boolean {
+  if (cmd.startsWith('/')) return existsSync(cmd);
+  return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
+}
+
+/** Debian packages the benchmark's tools and browsers come from, by command. */
+export const PACKAGES: Record<string, string> = {
+  'firefox-esr': 'firefox-esr',
+  chromium: 'chromium',
+  curl: 'curl',
+  wget: 'wget',
+  http: 'httpie',
+  sqlmap: 'sqlmap',
+  gobuster: 'gobuster',
+  dirb: 'dirb',
+  wfuzz: 'wfuzz',
+  ffuf: 'ffuf',
+  hydra: 'hydra',
+  whatweb: 'whatweb',
+  wapiti: 'wapiti',
+  siege: 'siege',
+  ab: 'apache2-utils',
+  w3m: 'w3m',
+  nmap: 'nmap',
+  lynx: 'lynx',
+};
+
+/** The packages to install for the commands that are missing (the run goes on without them). */
+export function missingPackages(): string[] {
+  return Object.entries(PACKAGES)
+    .filter(([cmd]) => !installed(cmd))
+    .map(([, pkg]) => pkg);
 }
 
 /** Runs one tool to its end or its time limit; resolves with how it ended. */
