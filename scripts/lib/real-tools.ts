@@ -371,7 +371,16 @@ const TOOLS: readonly [string, string, Builder][] = [
     '',
     (o) => ({
       cmd: 'w3m',
-      args: ['-dump', '-insecure', '-o', 'ssl_verify_server=0', '-header', xff(o.ip), `${o.base}/products/`],
+      // w3m tries only the first address of localhost (::1, where Apache does not listen).
+      args: [
+        '-dump',
+        '-insecure',
+        '-o',
+        'ssl_verify_server=0',
+        '-header',
+        xff(o.ip),
+        `${o.base.replace('localhost', '127.0.0.1')}/products/`,
+      ],
     }),
   ],
 ];
