@@ -259,7 +259,12 @@ async function main(): Promise<void> {
     unknown
   >;
   const reference = await referenceStage(echo);
-  const scale = args['skip-scale'] ? previous.scale : await scaleStage(rates, echo);
+  // Each rate's result is written as soon as it is measured: a day at 10M requests takes a while.
+  const partial = (scale: unknown[]) =>
+    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
+  const scale = args['skip-scale']
+    ? previous.scale
+    : await scaleStage(rates, echo, args['scale-only'] ? partial : undefined);
   if (args['scale-only']) {
     writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
     echo('wrote bench/results/detector.json (scale stage)');
