@@ -8,21 +8,32 @@
  *   2. speed: fit and score of 10k and 100k rows (fit on all of them, score all of them), one core.
  * Implementations: ours with split_range = window (the default) and = sample (the paper's rule),
  * scikit-learn's IsolationForest (single thread, same trees/ψ/seed, same features) and
- * ml-isolation-forest 0.1.0 as published. Writes bench/results/detector.json.
- * BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about half a minute).
+ * ml-isolation-forest 0.1.0 as published.
+ *   3. scale (scripts/lib/detector-scale.ts): a simulated day of 15-minute cycles at 1M and 10M
+ *      requests a day (and the first two hours at 100M) through the real schema: each cycle's time
+ *      and rows read and written, new (incremental cycles, retraining on schedule, growth or drift)
+ *      against old (every cycle reads, trains on, scores and rewrites the whole window, measured at
+ *      6, 12, 18 and 24 hours), and how ml_all_scores grows per feature row and model version.
+ * Writes bench/results/detector.json. BENCH_QUICK=1 skips ml-isolation-forest at 100k rows (about
+ * half a minute); --scale-only runs stage 3 alone and keeps the other stages' last results,
+ * --skip-scale the reverse;
+ * --rates 1000000,10000000 chooses the scale stage's rates.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsolationForest as MlIsolationForest } from 'ml-isolation-forest';
+import { minimist } from 'zx';
 import { defaultConfig, openClickHouse } from '../appliance/common/index.js';
 import { defaultDictionariesDir, loadDictionaries, migrateUp } from '../appliance/common/migrate/index.js';
 import { readBotLists, writeSeed } from '../appliance/demo/index.js';
+import { isBaselineRow } from '../appliance/detector/baseline.js';
 import {
   buildFeatures,
+  buildJa4Context,
   FEATURE_NAMES,
   type FeatureRow,
-  isBaselineRow,
+  imputeMissing,
 } from '../appliance/detector/features.js';
 import {
   featureBounds,
@@ -30,10 +41,14 @@ import {
   scoreIsolationForest,
 } from '../appliance/detector/model/isolation-forest.js';
 import { type FeatureMatrix, selectRows } from '../appliance/detector/model/matrix.js';
+import { baselineStats } from '../appliance/detector/reasons.js';
 import { readFeatureRows } from '../appliance/detector/store.js';
-import { writeResult } from './lib/bench.js';
+import { REPO_ROOT, writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { precisionRecall, rocAuc } from './lib/detector-eval.js';
+import { shippedFamilies } from './lib/detector-families.js';
+import { referenceStage } from './lib/detector-reference-stage.js';
+import { scaleStage } from './lib/detector-scale-stage.js';
 import { findSklearnPython, runSklearn } from './lib/detector-sklearn.js';
 import { syntheticRows } from './lib/detector-synthetic.js';
 
@@ -163,9 +178,16 @@ function syntheticSet(n: number): LabelledSet {
   };
 }
 
+/** Features of a set, the day-one baseline (coherent browsers) and the baseline-imputed matrix. */
+export function featuresOf(rows: readonly FeatureRow[]) {
+  const { matrix, facts } = buildFeatures(rows, buildJa4Context(rows), shippedFamilies());
+  const baseline = rows.map((r, i) => (isBaselineRow(r, facts[i]) ? i : -1)).filter((i) => i >= 0);
+  imputeMissing(matrix, baselineStats(selectRows(matrix, baseline)).median);
+  return { matrix, baseline };
+}
+
 function accuracy(set: LabelledSet, run: Partial<Record<Impl, Runner>>) {
-  const { matrix } = buildFeatures(set.rows);
-  const baseline = set.rows.map((r, i) => (isBaselineRow(r) ? i : -1)).filter((i) => i >= 0);
+  const { matrix, baseline } = featuresOf(set.rows);
   const train = selectRows(matrix, baseline);
   const results: Record<string, unknown> = {};
   for (const [impl, runner] of Object.entries(run)) {
@@ -187,7 +209,7 @@ function accuracy(set: LabelledSet, run: Partial<Record<Impl, Runner>>) {
 }
 
 function timing(n: number, run: Partial<Record<Impl, Runner>>) {
-  const { matrix } = buildFeatures(syntheticRows(n, 11).map((s) => s.row));
+  const { matrix } = featuresOf(syntheticRows(n, 11).map((s) => s.row));
   const out: Record<string, unknown> = {};
   for (const [impl, runner] of Object.entries(run)) {
     if (impl.startsWith('ml-') && n > 10_000 && QUICK) continue;
@@ -208,7 +230,7 @@ function timing(n: number, run: Partial<Record<Impl, Runner>>) {
 
 /** The criteria of issue 8 checked against ml-isolation-forest as published. */
 function mlIsolationForestCriteria(set: LabelledSet) {
-  const { matrix } = buildFeatures(set.rows);
+  const { matrix } = featuresOf(set.rows);
   const data = toArrays(matrix);
   const a = new MlIsolationForest({ nEstimators: 10 });
   a.train(data);
@@ -227,6 +249,27 @@ function mlIsolationForestCriteria(set: LabelledSet) {
 }
 
 async function main(): Promise<void> {
+  const args = minimist(process.argv.slice(2), { boolean: ['scale-only', 'skip-scale'], string: ['rates'] });
+  const rates = String(args.rates ?? '1000000,10000000,100000000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const previous = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/detector.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const reference = await referenceStage(echo);
+  // Each rate's result is written as soon as it is measured: a day at 10M requests takes a while.
+  const partial = (scale: unknown[]) =>
+    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
+  const scale = args['skip-scale']
+    ? previous.scale
+    : await scaleStage(rates, echo, args['scale-only'] ? partial : undefined);
+  if (args['scale-only']) {
+    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
+    echo('wrote bench/results/detector.json (scale stage)');
+    return;
+  }
   const python = findSklearnPython();
   if (!python) echo('scikit-learn not found (apt-get install python3-sklearn): its lines are skipped');
   const run = runners(python);
@@ -256,6 +299,9 @@ async function main(): Promise<void> {
     accuracy: { seeded: accSeeded, synthetic: accSynthetic },
     speed,
     ml_isolation_forest_0_1_0: mlIsolationForestCriteria(seeded),
+    scale_date: args['skip-scale'] ? previous.scale_date : new Date().toISOString(),
+    reference,
+    scale,
   };
   writeResult('detector', result);
   echo('wrote bench/results/detector.json');

@@ -10,10 +10,10 @@ export interface Ipv4Range {
   org: string;
 }
 
-/** Residential / access networks the IP→ASN data labels human (as in the original platform). */
+/** Residential access networks (ISPs: asn_reputation.csv's kind `isp`). */
 export const HUMAN_RANGES: readonly Ipv4Range[] = [
   { cidr: '90.0.0.0/9', asn: 3215, org: 'Orange' },
-  { cidr: '91.121.0.0/16', asn: 16276, org: 'OVH' },
+  { cidr: '82.64.0.0/14', asn: 12322, org: 'Free' },
   { cidr: '78.41.0.0/16', asn: 15557, org: 'SFR' },
 ];
 

@@ -98,19 +98,21 @@ function fillPath(template: string, rng: Rng): string {
   return template.replace('{n}', String(rng.int(100, 2400))).replace('{slug}', rng.pick(SLUGS));
 }
 
-/** 1–4 page views (about 2), assets on a cold first view, sometimes a login. */
+/**
+ * A visit as a browser makes it: 3–8 page views with reading pauses between them (5–90 s), each
+ * page view followed within a few hundred milliseconds by its subresources (the site's CSS, JS,
+ * fonts and favicon on the first view, the page's images and an API call on every view; later
+ * views find the shared assets in the browser cache), sometimes a login. 20–60 requests in all,
+ * as real browsers load them (HTTP Archive's median page makes ~70 requests, a cached repeat
+ * view far fewer).
+ */
 export function humanSession(rng: Rng): SessionScript {
   const client = fromProfile(rng.weighted(HUMAN_PROFILES), rng);
   const host = rng.pick(HOSTS);
   const intents: RequestIntent[] = [];
-  const pages = rng.weighted([
-    [1, 30],
-    [2, 35],
-    [3, 22],
-    [4, 13],
-  ] as const);
+  const target = rng.int(20, 60);
   let referer = rng.chance(0.3) ? 'https://www.google.com/' : '';
-  for (let p = 0; p < pages; p++) {
+  for (let p = 0; p < 8 && intents.length < target; p++) {
     const template = p === 0 && rng.chance(0.5) ? '/' : rng.weighted(HUMAN_PAGES);
     const path = fillPath(template, rng);
     const query = path === '/search' ? `q=${encodeURIComponent(rng.pick(SEARCH_TERMS))}` : '';
@@ -123,44 +125,55 @@ export function humanSession(rng: Rng): SessionScript {
         status: missing ? 404 : 200,
         bytes: missing ? 3_412 : rng.int(9_000, 64_000),
         durationUs: Math.round(rng.around(60_000, 0.5)),
-        gapMs: p === 0 ? 0 : Math.min(600_000, Math.round(rng.around(25_000, 0.8))),
+        gapMs: p === 0 ? 0 : Math.min(90_000, Math.max(5_000, Math.round(rng.around(25_000, 0.7)))),
         referer,
       }),
     );
     const pageUrl = `https://${host}${path}${query ? `?${query}` : ''}`;
-    if (p === 0 && rng.chance(0.3)) {
-      for (const asset of ASSETS.slice(0, 3)) {
-        intents.push(
-          intent({
-            path: asset.path,
-            kind: asset.kind,
-            bytes: asset.bytes,
-            durationUs: Math.round(rng.around(4_000, 0.6)),
-            gapMs: rng.int(30, 400),
-            referer: pageUrl,
-          }),
-        );
-      }
-    }
-    if (p === pages - 1 && pages >= 3 && rng.chance(0.15)) {
-      const len = rng.int(38, 64);
-      intents.push(
-        intent({
-          method: 'POST',
-          path: '/login',
-          kind: 'form',
-          status: 302,
-          bytes: 0,
-          durationUs: Math.round(rng.around(180_000, 0.3)),
-          gapMs: Math.round(rng.around(15_000, 0.5)),
-          referer: `https://${host}/login`,
-          contentLength: len,
-        }),
-      );
-    }
+    pageResources(rng, p === 0, Math.min(target - intents.length, rng.int(3, 12)), pageUrl, intents);
+    if (p >= 2 && rng.chance(0.08)) intents.push(loginPost(rng, host));
     referer = pageUrl;
   }
   return { client, host, language: rng.weighted(LANGUAGES), intents };
+}
+
+/** The subresources of one page view: shared assets when the cache is cold, then the page's own. */
+function pageResources(rng: Rng, cold: boolean, budget: number, pageUrl: string, out: RequestIntent[]): void {
+  const own = (n: number) => ({
+    path: rng.chance(0.2) ? `/api/cart/count` : `/static/img/products/${rng.int(100, 2400)}-${n}.webp`,
+    kind: 'img' as const,
+    bytes: rng.int(4_000, 90_000),
+  });
+  const list = [...(cold ? ASSETS : []), ...Array.from({ length: budget }, (_, n) => own(n))].slice(
+    0,
+    Math.max(budget, cold ? ASSETS.length : 0),
+  );
+  for (const asset of list) {
+    out.push(
+      intent({
+        path: asset.path,
+        kind: asset.kind,
+        bytes: asset.bytes,
+        durationUs: Math.round(rng.around(4_000, 0.6)),
+        gapMs: rng.int(5, 250),
+        referer: pageUrl,
+      }),
+    );
+  }
+}
+
+function loginPost(rng: Rng, host: string): RequestIntent {
+  return intent({
+    method: 'POST',
+    path: '/login',
+    kind: 'form',
+    status: 302,
+    bytes: 0,
+    durationUs: Math.round(rng.around(180_000, 0.3)),
+    gapMs: Math.round(rng.around(15_000, 0.5)),
+    referer: `https://${host}/login`,
+    contentLength: rng.int(38, 64),
+  });
 }
 
 /** Minimal SYNs are the norm for scanners (raw-socket tools); a third use the kernel's stack. */

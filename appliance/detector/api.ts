@@ -19,6 +19,9 @@ declare module 'fastify' {
  *   GET  /status   last cycle, baseline size, rows scored, anomalies, durations, next cycle
  *   POST /run      202 `started` with the cycle id; while a cycle runs, 202 `queued` (one more
  *                  cycle will follow it) or 200 `already_queued` (that one is already waiting)
+ *   GET  /reference the reference lists in use: source, version, data date and age, rows, licence
+ *                  and the attribution each requires (the dashboard shows them, and the footer
+ *                  credits the IP→ASN data)
  */
 export interface DetectorApiDeps {
   scheduler: Scheduler;
@@ -27,10 +30,12 @@ export interface DetectorApiDeps {
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
   /** The bearer token every non-public route needs. */
   token: string;
+  /** The reference lists as last loaded (reference_lists). */
+  references?: () => Promise<unknown[]>;
   log: Logger;
 }
 
-const ROUTES = 'try /health, /ready, /metrics, /status, POST /run';
+const ROUTES = 'try /health, /ready, /metrics, /status, /reference, POST /run';
 
 export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
   const app = Fastify({
@@ -67,6 +72,8 @@ export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
   });
 
   app.get('/status', async () => ({ version: APPLIANCE_VERSION, ...deps.scheduler.status() }));
+
+  app.get('/reference', async () => ({ lists: deps.references ? await deps.references() : [] }));
 
   app.post('/run', async (_req, reply) => {
     const r = deps.scheduler.trigger();

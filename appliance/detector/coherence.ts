@@ -5,77 +5,10 @@
  * JA4T identify the TLS library and the OS stack independently of the UA).
  */
 
-export type BrowserFamily = 'chromium' | 'firefox' | 'safari';
-export type ClaimedClient = BrowserFamily | 'tool' | 'none' | 'other';
-export type ClaimedOs = 'windows' | 'mac' | 'ios' | 'linux' | 'android' | 'unknown';
-export type TlsFamily = BrowserFamily | 'tool' | 'unknown';
+import { isBrowserFamily, type TlsFamily } from './tls-family.js';
+import { isBrowserClaim, type UaClaim } from './user-agent.js';
+
 export type TcpStack = 'windows' | 'linux' | 'apple' | 'unix' | 'scanner' | 'unknown';
-
-export interface UaClaim {
-  client: ClaimedClient;
-  os: ClaimedOs;
-}
-
-/** Libraries, scanners and crawlers that say what they are in the UA. */
-const TOOL_UA =
-  /curl\/|wget\/|python-|python\/|aiohttp|go-http-client|okhttp|java\/|libwww|httpclient|axios|node-fetch|undici|zgrab|masscan|nmap|nikto|sqlmap|nuclei|gobuster|dirbuster|ffuf|wpscan|hydra|powershell|bot\b|crawler|spider|scrapy|headless/i;
-
-/** The browser and OS a User-Agent string claims. */
-export function parseUserAgent(ua: string): UaClaim {
-  if (ua.trim() === '') return { client: 'none', os: 'unknown' };
-  const os: ClaimedOs = /iPhone|iPad|iPod/.test(ua)
-    ? 'ios'
-    : /Android/.test(ua)
-      ? 'android'
-      : /Windows NT|Windows;/.test(ua)
-        ? 'windows'
-        : /Macintosh|Mac OS X/.test(ua)
-          ? 'mac'
-          : /Linux|X11|CrOS/.test(ua)
-            ? 'linux'
-            : 'unknown';
-  if (TOOL_UA.test(ua)) return { client: 'tool', os };
-  // On iOS every browser uses WebKit's network stack, so its TLS is Safari's whatever the UA says.
-  if (os === 'ios' && /AppleWebKit/.test(ua)) return { client: 'safari', os };
-  if (/Firefox\/|FxiOS/.test(ua)) return { client: 'firefox', os };
-  if (/Chrome\/|Chromium\/|CriOS|Edg\/|OPR\//.test(ua)) return { client: 'chromium', os };
-  if (/Version\/[\d.]+.*Safari\//.test(ua)) return { client: 'safari', os };
-  return { client: 'other', os };
-}
-
-/**
- * JA4_b (the truncated SHA-256 of the sorted cipher list) of well-known stacks. Browsers of one
- * engine share their cipher list across versions; tools share their TLS library's.
- */
-const KNOWN_CIPHER_HASHES: Readonly<Record<string, TlsFamily>> = {
-  '8daaf6152771': 'chromium', // Chrome, Edge, Opera, Brave (BoringSSL)
-  '5b57614c22b0': 'firefox', // Firefox (NSS)
-  '2802a3db6c62': 'safari', // Safari 16+ / iOS (Apple's Network.framework)
-  a09f3c656075: 'safari', // older Safari / iOS
-  e8f1e7e78f70: 'tool', // curl with OpenSSL 3
-  '85036bcba153': 'tool', // Python requests / urllib3
-  '9dc949149365': 'tool', // Go crypto/tls
-  d83cc789557e: 'tool', // Windows SChannel (PowerShell, .NET)
-};
-
-/**
- * The TLS client family a JA4 points at: by known cipher hash first, then by the shape of JA4_a
- * (JA4.md: protocol, version, SNI d/i, cipher count, extension count, ALPN first+last char).
- * Browsers always send SNI for a domain, ALPN h2 (or h3 over QUIC) and TLS 1.3; a ClientHello
- * without ALPN, with http/1.1 only, to an IP, or capped at TLS 1.2 is a library's.
- */
-export function tlsFamily(ja4: string): TlsFamily {
-  if (ja4.length < 10) return 'unknown';
-  const parts = ja4.split('_');
-  const known = KNOWN_CIPHER_HASHES[parts[1] ?? ''];
-  if (known) return known;
-  const a = parts[0];
-  const version = a.slice(1, 3);
-  const sni = a[3];
-  const alpn = a.slice(8, 10);
-  if (alpn === '00' || alpn === 'h1' || sni === 'i' || (version !== '13' && a[0] === 't')) return 'tool';
-  return 'unknown';
-}
 
 /** The OS family of a TCP SYN, from its option layout first and its TTL second (FoxIO JA4T). */
 export function tcpStack(ttl: number | null, window: number | null, options: string): TcpStack {
@@ -91,14 +24,25 @@ export function tcpStack(ttl: number | null, window: number | null, options: str
 }
 
 /**
- * 1 when the UA's browser contradicts the TLS family, 0 when they agree or the UA claims a tool
- * (nothing to contradict), 0.5 when it cannot be checked (no JA4, unknown JA4, no UA).
+ * 1 when the browser the UA claims contradicts the TLS family (another engine, or a library's or
+ * malware's TLS), 0 when they agree, 0.5 when it cannot be checked (an unknown JA4, an uncommon
+ * browser). A UA that claims no browser has nothing to contradict here: declared automation and
+ * empty UAs are their own signals (declaredAutomation). No TLS: NaN, the feature does not apply.
  */
 export function uaTlsMismatch(claim: UaClaim, family: TlsFamily): number {
-  if (claim.client === 'tool') return 0;
-  if (claim.client === 'none') return family === 'tool' ? 0 : 0.5;
-  if (family === 'unknown' || claim.client === 'other') return 0.5;
+  if (family === 'none') return Number.NaN;
+  if (!isBrowserClaim(claim.client)) return claim.client === 'other' && isBrowserFamily(family) ? 0.5 : 0;
+  if (family === 'unknown' || family === 'other') return 0.5;
   return claim.client === family ? 0 : 1;
+}
+
+/**
+ * 1 when the UA declares automation (a crawler, library or tool, by isbot), 0.5 when it claims no
+ * client at all or one that is neither a browser nor a known bot, 0 for a browser claim.
+ */
+export function declaredAutomation(claim: UaClaim): number {
+  if (claim.declared) return 1;
+  return isBrowserClaim(claim.client) ? 0 : 0.5;
 }
 
 /**
@@ -107,7 +51,7 @@ export function uaTlsMismatch(claim: UaClaim, family: TlsFamily): number {
  * claimed, 0.5 when there is no SYN to check against.
  */
 export function uaTcpMismatch(claim: UaClaim, stack: TcpStack): number {
-  if (claim.os === 'unknown') return claim.client === 'chromium' || claim.client === 'firefox' ? 0.5 : 0;
+  if (claim.os === 'unknown') return isBrowserClaim(claim.client) ? 0.5 : 0;
   if (stack === 'unknown') return 0.5;
   if (stack === 'scanner') return 1;
   switch (claim.os) {

@@ -1,43 +1,91 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { ClickHouseClient, Config, Logger } from '../common/index.js';
-import { buildFeatures, FEATURE_NAMES, type FeatureRow, featureRecord, isBaselineRow } from './features.js';
-import { featureBounds, fitIsolationForest, scoreIsolationForest } from './model/isolation-forest.js';
-import { selectRows } from './model/matrix.js';
-import { saveModel } from './model/serialize.js';
-import { baselineStats, explainRow, formatReasons } from './reasons.js';
+import { logCycle, readLastCycle } from './cycle-log.js';
+import { prepare, type Scored, type ScoreEnv, scoreRows } from './cycle-score.js';
 import {
-  type AnomalyRow,
+  anomalyRow,
+  type CycleStamp,
+  carryForward,
+  clearedHour,
+  hoursWithAnomalies,
+  needsWrite,
+  rowKey,
+  scoreRow,
+} from './cycle-write.js';
+import { type Decisions, readDecisions } from './decisions.js';
+import type { Ja4Context } from './features.js';
+import { loadTrained, SIGNALS_ONLY, saveTrained, type TrainedModel } from './model-state.js';
+import {
   chTime,
   insertRows,
-  type Recurrence,
+  insertScores,
   readFeatureRows,
+  readJa4Context,
+  readPreviousScores,
   readRecurrence,
-  type ScoreRow,
+  readWatermark,
 } from './store.js';
+import { readFamilyTable } from './tls-family.js';
+import { trainModel } from './train.js';
+import { systemResolver } from './verified-bots.js';
 
-export type CycleStatus = 'ok' | 'no_rows' | 'insufficient_baseline' | 'failed';
+export type CycleStatus = 'ok' | 'no_rows' | 'no_new_data' | 'insufficient_baseline' | 'failed';
+export type CycleKind = 'full' | 'incremental' | 'rescore';
 
 export interface CycleResult {
   cycle_id: string;
+  kind: CycleKind;
   status: CycleStatus;
-  /** Why the cycle wrote nothing (insufficient baseline, no rows) or failed. */
+  /** Why the cycle wrote nothing or scored without a model, or failed. */
   reason?: string;
   started_at: string;
   finished_at: string;
   window_from: string;
   window_to: string;
+  /** Feature rows read (the window on a full cycle, the changed rows on an incremental one). */
   rows: number;
   baseline_rows: number;
   min_baseline: number;
   scored: number;
+  /** Rows written to ml_all_scores (scored rows that changed, and carried anomalies). */
+  rows_written: number;
   anomalies: number;
+  carried: number;
   threshold?: number;
   model_version?: string;
+  model_trained_at?: string;
   model_file?: string;
+  /** The newest ingest_time scored (ISO), where the next incremental cycle starts. */
+  watermark?: string;
   durations_ms: { read: number; train: number; score: number; write: number; total: number };
 }
+
+/**
+ * What the detector carries from one cycle to the next: the model, the ingest watermark, and how
+ * many new baseline rows arrived since the model was trained (and how many of them it scores as
+ * anomalous: the drift that makes it train again).
+ */
+export interface DetectorState {
+  model?: TrainedModel;
+  watermark?: number;
+  /** Baseline rows in the window at the last full cycle plus new baseline rows since. */
+  baselineSeen: number;
+  /** New baseline rows since the model was trained, and those it scored at or above the threshold. */
+  newBaseline: number;
+  driftHits: number;
+  restored: boolean;
+  /** The analyst decisions the last cycle applied: when they change, the window is rescored. */
+  decisionsDigest?: string;
+  /** The window's JA4 context as last read (wall-clock ms), reused by incremental cycles for a while. */
+  context?: { at: number; from: number; value: Ja4Context };
+}
+
+/**
+ * How long incremental cycles reuse the window's JA4 context (per host and JA4: requests, addresses,
+ * user agents): it moves slowly, and reading it scans the whole window's rollup (millions of rows
+ * at 100M requests a day), which would otherwise dominate every minute's cycle.
+ */
+const CONTEXT_TTL_MS = 10 * 60_000;
 
 export interface CycleDeps {
   client: ClickHouseClient;
@@ -46,150 +94,62 @@ export interface CycleDeps {
   /** The cycle's clock (tests pass a fixed time). */
   now?: Date;
   cycleId?: string;
+  /** Carried between cycles by the scheduler; restored from model_dir and ml_cycles when absent. */
+  state?: DetectorState;
+  /** Force a full cycle (train and score the window) or let the state decide. */
+  kind?: CycleKind | 'auto';
+  /**
+   * Asked for (POST /run, --once): a cycle that would only look at new requests judges the whole
+   * window again instead (with the current model; only changed rows are written), so "run now"
+   * always re-evaluates, even when nothing arrived since the last cycle.
+   */
+  onDemand?: boolean;
+  /** DNS for crawler verification (tests inject one); the system resolver by default. */
+  resolver?: ScoreEnv['resolver'] | null;
 }
 
+export function newState(): DetectorState {
+  return { baselineSeen: 0, newBaseline: 0, driftHits: 0, restored: false };
+}
+
+/** Drift: at least this many new baseline rows, this share of them anomalous to the model. */
+const DRIFT_MIN_ROWS = 20;
+const DRIFT_SHARE = 0.25;
+
 /**
- * One scoring cycle: read the window's feature rows, train an Isolation Forest on the human
- * baseline, score every row, write all scores and the anomalies (with reasons) back. Resolves with
- * the result for every outcome except a ClickHouse failure, which throws.
+ * One cycle. A full cycle trains a model on the window's baseline (when it is large enough) and
+ * scores every row of the window; an incremental cycle scores only the rows with requests that
+ * arrived since the last cycle's watermark, with the current model. Resolves with the result for
+ * every outcome except a ClickHouse failure, which throws.
  */
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const cfg = deps.config.detector;
-  const started = deps.now ?? new Date();
+  const now = deps.now ?? new Date();
   const t0 = performance.now();
-  const to = new Date(Math.floor(started.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+  const to = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
   const from = new Date(to.getTime() - cfg.window_hours * 3_600_000);
-  const result: CycleResult = {
-    cycle_id: deps.cycleId ?? randomUUID(),
-    status: 'ok',
-    started_at: started.toISOString(),
-    finished_at: '',
-    window_from: from.toISOString(),
-    window_to: to.toISOString(),
-    rows: 0,
-    baseline_rows: 0,
-    min_baseline: cfg.min_baseline,
-    scored: 0,
-    anomalies: 0,
-    durations_ms: { read: 0, train: 0, score: 0, write: 0, total: 0 },
-  };
-  const log = deps.log.child({ cycle_id: result.cycle_id });
-  const finish = () => {
-    result.durations_ms.total = Math.round(performance.now() - t0);
-    result.finished_at = new Date(started.getTime() + result.durations_ms.total).toISOString();
-    return result;
-  };
-
-  const rows = await readFeatureRows(deps.client, from, to);
-  result.rows = rows.length;
-  const baseline: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (isBaselineRow(rows[i])) baseline.push(i);
-  result.baseline_rows = baseline.length;
-  result.durations_ms.read = Math.round(performance.now() - t0);
-  if (rows.length === 0) {
-    result.status = 'no_rows';
-    result.reason = `no feature rows between ${result.window_from} and ${result.window_to}`;
-    log.info({ reason: result.reason }, 'detector cycle skipped');
-    return finish();
-  }
-  if (baseline.length < cfg.min_baseline) {
-    // Baseline guard: a forest grown on a handful of rows would call most humans anomalous.
-    result.status = 'insufficient_baseline';
-    result.reason =
-      `${baseline.length} human baseline rows (ASN labelled human, no known-bot label) in the window, ` +
-      `below detector.min_baseline = ${cfg.min_baseline}; not training, no scores written`;
-    log.warn(
-      { baseline_rows: baseline.length, min_baseline: cfg.min_baseline },
-      'baseline too small; cycle skipped',
-    );
-    return finish();
-  }
-
-  const tTrain = performance.now();
-  const { matrix, facts } = buildFeatures(rows);
-  const baseMatrix = selectRows(matrix, baseline);
-  const model = fitIsolationForest(baseMatrix, {
-    trees: cfg.trees,
-    sampleSize: cfg.sample_size,
-    seed: cfg.seed,
-    splitRange: cfg.split_range === 'window' ? 'bounds' : 'sample',
-    // The box is the window's own rows: cuts can fall where bots are and humans are not.
-    bounds: featureBounds(matrix),
-  });
-  const stats = baselineStats(baseMatrix);
-  const modelVersion = `iforest-${model.trees}x${model.sampleSize}-s${model.seed}-${compactTime(started)}`;
-  result.model_version = modelVersion;
-  result.durations_ms.train = Math.round(performance.now() - tTrain);
-
-  const tScore = performance.now();
-  const scores = scoreIsolationForest(model, matrix);
-  const threshold = cfg.contamination > 0 ? quantile(scores, 1 - cfg.contamination) : cfg.threshold;
-  result.threshold = threshold;
-  const scoredAt = chTime(started);
-  const scoreRows: ScoreRow[] = new Array(rows.length);
-  const anomalies: AnomalyRow[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const features = featureRecord(matrix, i);
-    const isAnomaly = scores[i] >= threshold;
-    scoreRows[i] = {
-      scored_at: scoredAt,
-      cycle_id: result.cycle_id,
-      model_version: modelVersion,
-      hour: r.hour,
-      host: r.host,
-      src_ip: r.src_ip,
-      ja4: r.ja4,
-      score: scores[i],
-      threshold,
-      is_anomaly: isAnomaly,
-      requests: r.requests,
-      asn: r.asn,
-      asn_label: r.asn_label,
-      bot_ip_label: r.bot_ip_label,
-      bot_ja4_label: r.bot_ja4_label,
-      features,
-    };
-    if (isAnomaly)
-      anomalies.push(anomalyRow(scoreRows[i], r, formatReasons(explainRow(matrix, i, r, facts[i], stats))));
-  }
-  // Recurrence is read before this cycle's anomalies are written, so it counts earlier flags only.
-  const recurrence = await readRecurrence(
-    deps.client,
-    anomalies.map((a) => a.src_ip),
-  );
-  for (const a of anomalies) a.reason = withRecurrence(a.reason, recurrence.get(a.src_ip), a.hour);
-  result.scored = rows.length;
-  result.anomalies = anomalies.length;
-  result.durations_ms.score = Math.round(performance.now() - tScore);
-
-  const tWrite = performance.now();
-  await insertRows(deps.client, 'ml_all_scores', scoreRows);
-  if (anomalies.length > 0) await insertRows(deps.client, 'ml_detected_anomalies', anomalies);
-  if (cfg.model_dir) {
-    result.model_file = await writeModelFile(cfg.model_dir, modelVersion, {
-      ...saveModel(model, {
-        modelVersion,
-        featureNames: [...FEATURE_NAMES],
-        trainedAt: started,
-        meta: {
-          threshold,
-          baseline_rows: baseline.length,
-          baseline_median: stats.median,
-          baseline_scale: stats.scale,
-        },
-      }),
-    });
-  }
-  result.durations_ms.write = Math.round(performance.now() - tWrite);
-  finish();
+  const state = deps.state ?? (await restoreState(deps, now));
+  const decisions = await readDecisions(deps.client);
+  let kind = chooseKind(state, cfg, now, deps.kind ?? 'auto');
+  // New analyst decisions apply to rows that did not change, and a cycle asked for re-evaluates:
+  // every row of the window is judged again (only changed rows are written).
+  const decided = state.decisionsDigest !== undefined && state.decisionsDigest !== decisions.digest;
+  if (kind === 'incremental' && (decided || deps.onDemand)) kind = 'rescore';
+  const result = newResult(deps.cycleId ?? randomUUID(), kind, now, from, to, cfg.min_baseline);
+  const log = deps.log.child({ cycle_id: result.cycle_id, kind });
+  const env = () => readEnv(deps, decisions, from, to, kind === 'full' ? undefined : state);
+  if (kind === 'full') await fullCycle(deps, env, state, result, { from, to, now });
+  else await incrementalCycle(deps, env, state, result, { from, to, now, all: kind === 'rescore' });
+  state.decisionsDigest = decisions.digest;
+  result.durations_ms.total = Math.round(performance.now() - t0);
+  result.finished_at = new Date(now.getTime() + result.durations_ms.total).toISOString();
+  await logCycle(deps.client, result);
   log.info(
     {
+      status: result.status,
       rows: result.rows,
-      baseline_rows: result.baseline_rows,
+      written: result.rows_written,
       anomalies: result.anomalies,
-      threshold,
-      model_version: modelVersion,
       durations_ms: result.durations_ms,
     },
     'detector cycle done',
@@ -197,72 +157,279 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   return result;
 }
 
-function anomalyRow(s: ScoreRow, r: FeatureRow, reason: string): AnomalyRow {
+function newResult(
+  id: string,
+  kind: CycleKind,
+  now: Date,
+  from: Date,
+  to: Date,
+  minBaseline: number,
+): CycleResult {
   return {
-    detected_at: s.scored_at,
-    hour: s.hour,
-    host: s.host,
-    src_ip: s.src_ip,
-    ja4: s.ja4,
-    score: s.score,
-    threshold: s.threshold,
-    cycle_id: s.cycle_id,
-    model_version: s.model_version,
-    requests: s.requests,
-    asn: s.asn,
-    asn_name: r.asn_name,
-    asn_label: s.asn_label,
-    bot_ip_label: s.bot_ip_label,
-    bot_ja4_label: s.bot_ja4_label,
-    top_user_agent: r.top_user_agent,
-    reason,
-    features: s.features,
+    cycle_id: id,
+    kind,
+    status: 'ok',
+    started_at: now.toISOString(),
+    finished_at: '',
+    window_from: from.toISOString(),
+    window_to: to.toISOString(),
+    rows: 0,
+    baseline_rows: 0,
+    min_baseline: minBaseline,
+    scored: 0,
+    rows_written: 0,
+    anomalies: 0,
+    carried: 0,
+    durations_ms: { read: 0, train: 0, score: 0, write: 0, total: 0 },
   };
 }
 
-function withRecurrence(reason: string, rec: Recurrence | undefined, hour: string): string {
-  if (!rec || rec.hours_flagged === 0 || (rec.hours_flagged === 1 && rec.first_flagged === hour))
-    return reason;
-  const days = rec.days_flagged === 1 ? '1 day' : `${rec.days_flagged} days`;
-  const text = `IP already flagged in ${rec.hours_flagged} hour(s) over ${days} since ${rec.first_flagged.slice(0, 10)}`;
-  return reason ? `${reason}; ${text}` : text;
+/** A fresh detector continues from the saved model and the last cycle's watermark when they match. */
+export async function restoreState(
+  deps: Pick<CycleDeps, 'client' | 'config'>,
+  now: Date,
+): Promise<DetectorState> {
+  const state = newState();
+  state.restored = true;
+  const cfg = deps.config.detector;
+  const model = cfg.model_dir ? loadTrained(cfg.model_dir) : undefined;
+  if (!model || now.getTime() - model.trainedAt.getTime() >= cfg.retrain_hours * 3_600_000) return state;
+  const last = await readLastCycle(deps.client);
+  if (last?.model_version !== model.version) return state;
+  state.model = model;
+  state.watermark = last.watermark;
+  state.baselineSeen = model.baselineRows;
+  return state;
 }
 
-/** The value below which a share `q` of the scores lie (nearest rank). */
-export function quantile(values: Float64Array, q: number): number {
-  if (values.length === 0) return 1;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+export function chooseKind(
+  state: DetectorState,
+  cfg: Config['detector'],
+  now: Date,
+  asked: CycleKind | 'auto',
+): CycleKind {
+  if (asked !== 'auto') return asked;
+  if (state.watermark === undefined) return 'full';
+  const m = state.model;
+  if (!m) return state.baselineSeen >= cfg.min_baseline ? 'full' : 'incremental';
+  if (now.getTime() - m.trainedAt.getTime() >= cfg.retrain_hours * 3_600_000) return 'full';
+  if (state.newBaseline >= Math.max(m.baselineRows, cfg.min_baseline)) return 'full';
+  if (state.newBaseline >= DRIFT_MIN_ROWS && state.driftHits / state.newBaseline > DRIFT_SHARE) return 'full';
+  return 'incremental';
 }
 
-function compactTime(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+async function readEnv(
+  deps: CycleDeps,
+  decisions: Decisions,
+  from: Date,
+  to: Date,
+  reuse?: DetectorState,
+): Promise<ScoreEnv> {
+  const cfg = deps.config.detector;
+  const cached = reuse?.context;
+  const fresh = cached && cached.from === from.getTime() && Date.now() - cached.at < CONTEXT_TTL_MS;
+  const ctx = fresh ? cached.value : await readJa4Context(deps.client, from, to);
+  if (reuse && !fresh) reuse.context = { at: Date.now(), from: from.getTime(), value: ctx };
+  const resolver =
+    deps.resolver === null
+      ? undefined
+      : (deps.resolver ?? (cfg.verify_crawlers ? systemResolver(cfg.dns_timeout_ms) : undefined));
+  return {
+    ctx,
+    families: await readFamilyTable(deps.client),
+    decisions,
+    resolver,
+  };
 }
 
-/** Saved models kept in model_dir besides latest.json (one per cycle otherwise piles up). */
-const MODELS_KEPT = 5;
+interface Window {
+  from: Date;
+  to: Date;
+  now: Date;
+  /** Rescore: read every row of the window, not only the changed ones. */
+  all?: boolean;
+}
 
-/**
- * Writes <dir>/<version>.json and latest.json (write, then rename: never half a file), and removes
- * all but the newest MODELS_KEPT versions (their names sort by training time).
- */
-async function writeModelFile(dir: string, version: string, saved: object): Promise<string> {
-  const abs = resolve(dir);
-  await mkdir(abs, { recursive: true });
-  const file = join(abs, `${version}.json`);
-  const body = JSON.stringify(saved);
-  await writeFile(`${file}.tmp`, body);
-  await rename(`${file}.tmp`, file);
-  await writeFile(join(abs, 'latest.json.tmp'), body);
-  await rename(join(abs, 'latest.json.tmp'), join(abs, 'latest.json'));
-  // Names end in the training time (…-20261121T201500Z.json): sort on it, whatever the prefix.
-  const stamp = (f: string) => f.slice(f.lastIndexOf('-') + 1);
-  const versions = (await readdir(abs))
-    .filter((f) => f.startsWith('iforest-') && f.endsWith('.json'))
-    .sort((a, b) => (stamp(a) < stamp(b) ? -1 : stamp(a) > stamp(b) ? 1 : 0));
-  for (const old of versions.slice(0, -MODELS_KEPT)) await rm(join(abs, old), { force: true });
-  return file;
+type EnvReader = () => Promise<ScoreEnv>;
+
+async function fullCycle(
+  deps: CycleDeps,
+  readEnvNow: EnvReader,
+  state: DetectorState,
+  result: CycleResult,
+  w: Window,
+): Promise<void> {
+  const cfg = deps.config.detector;
+  let t = performance.now();
+  const until = await readWatermark(deps.client, w.from, -1);
+  const rows = await readFeatureRows(deps.client, w.from, w.to);
+  result.rows = rows.length;
+  result.durations_ms.read = Math.round(performance.now() - t);
+  if (rows.length === 0) {
+    result.status = 'no_rows';
+    result.reason = `no feature rows between ${result.window_from} and ${result.window_to}`;
+    if (until !== undefined) state.watermark = until;
+    return;
+  }
+  const env = await readEnvNow();
+  t = performance.now();
+  const prep = prepare(rows, env);
+  const baseline = prep.context.flatMap((c, i) => (c.member ? [i] : []));
+  result.baseline_rows = baseline.length;
+  state.baselineSeen = baseline.length;
+  if (baseline.length >= cfg.min_baseline) {
+    state.model = trainModel(prep.matrix, baseline, cfg, w.now);
+    if (cfg.model_dir) result.model_file = await saveTrained(cfg.model_dir, state.model);
+  } else {
+    result.status = 'insufficient_baseline';
+    result.reason =
+      `${baseline.length} baseline rows (coherent browsers, no known-bot label) in the window, below ` +
+      `detector.min_baseline = ${cfg.min_baseline}; ${state.model ? 'kept the previous model' : 'verdicts from explicit signals only'}`;
+  }
+  result.durations_ms.train = Math.round(performance.now() - t);
+  const scored = await timedScore(rows, prep, state, env, result);
+  await writeAll(deps.client, scored, stampOf(result, state, w.now), result, w);
+  state.watermark = until ?? state.watermark ?? w.now.getTime();
+  result.watermark = new Date(state.watermark).toISOString();
+  state.newBaseline = 0;
+  state.driftHits = 0;
+}
+
+async function timedScore(
+  rows: Parameters<typeof scoreRows>[0],
+  prep: ReturnType<typeof prepare>,
+  state: DetectorState,
+  env: ScoreEnv,
+  result: CycleResult,
+): Promise<Scored[]> {
+  const t = performance.now();
+  const scored = await scoreRows(rows, prep, state.model, env);
+  result.scored = scored.length;
+  result.threshold = state.model?.threshold;
+  result.model_version = state.model?.version ?? SIGNALS_ONLY;
+  result.model_trained_at = state.model?.trainedAt.toISOString();
+  result.durations_ms.score = Math.round(performance.now() - t);
+  return scored;
+}
+
+function stampOf(result: CycleResult, state: DetectorState, now: Date): CycleStamp {
+  return {
+    cycleId: result.cycle_id,
+    at: chTime(now),
+    modelVersion: state.model?.version ?? SIGNALS_ONLY,
+    threshold: state.model?.threshold ?? 1,
+  };
+}
+
+/** A full cycle writes every score and every hour's anomalies (each hour's flagged set is whole). */
+async function writeAll(
+  client: ClickHouseClient,
+  scored: Scored[],
+  stamp: CycleStamp,
+  result: CycleResult,
+  w: Window,
+): Promise<void> {
+  const t = performance.now();
+  const flagged = scored.filter((s) => s.decision.flagged);
+  const recurrence = await readRecurrence(
+    client,
+    flagged.map((s) => s.row.src_ip),
+  );
+  const flaggedHours = new Set(flagged.map((s) => s.row.hour));
+  const cleared = (await hoursWithAnomalies(client, w.from, w.to)).filter((h) => !flaggedHours.has(h));
+  await insertScores(
+    client,
+    scored.map((s) => scoreRow(s, stamp)),
+  );
+  const anomalies = [
+    ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
+    ...cleared.map((h) => clearedHour(h, stamp)),
+  ];
+  if (anomalies.length > 0) await insertRows(client, 'ml_detected_anomalies', anomalies);
+  result.rows_written = scored.length;
+  result.anomalies = flagged.length;
+  result.durations_ms.write = Math.round(performance.now() - t);
+}
+
+async function incrementalCycle(
+  deps: CycleDeps,
+  readEnvNow: EnvReader,
+  state: DetectorState,
+  result: CycleResult,
+  w: Window,
+): Promise<void> {
+  let t = performance.now();
+  const newest = await readWatermark(deps.client, w.from, state.watermark ?? -1);
+  const until = newest ?? (w.all ? state.watermark : undefined);
+  const since = (state.watermark ?? 0) - deps.config.detector.ingest_margin_seconds * 1000;
+  if (until === undefined) {
+    result.status = 'no_new_data';
+    result.reason = 'no request arrived since the last cycle';
+    result.model_version = state.model?.version ?? SIGNALS_ONLY;
+    return;
+  }
+  const rows = await readFeatureRows(deps.client, w.from, w.to, w.all ? undefined : { since, until });
+  const env = await readEnvNow();
+  result.rows = rows.length;
+  result.durations_ms.read = Math.round(performance.now() - t);
+  t = performance.now();
+  const prep = prepare(rows, env);
+  const scored = await timedScore(rows, prep, state, env, result);
+  if (!state.model) result.status = 'insufficient_baseline';
+  const stamp = stampOf(result, state, w.now);
+  const hours = [...new Set(rows.map((r) => r.hour))];
+  const previous = await readPreviousScores(
+    deps.client,
+    stamp.modelVersion,
+    hours,
+    rows.map((r) => r.src_ip),
+  );
+  trackBaseline(state, scored, previous);
+  result.baseline_rows = scored.filter((s) => s.baseline.member).length;
+  await writeChanged(deps.client, scored, previous, stamp, result);
+  result.durations_ms.write = Math.round(performance.now() - t) - result.durations_ms.score;
+  state.watermark = Math.max(until, state.watermark ?? 0);
+  result.watermark = new Date(state.watermark).toISOString();
+}
+
+function trackBaseline(state: DetectorState, scored: Scored[], previous: Map<string, unknown>): void {
+  for (const s of scored) {
+    if (!s.baseline.member || previous.has(rowKey(s.row))) continue;
+    state.baselineSeen++;
+    state.newBaseline++;
+    if (state.model && s.score >= state.model.threshold) state.driftHits++;
+  }
+}
+
+/** Writes the rows that changed, and the anomalies of every hour whose flagged set changed. */
+async function writeChanged(
+  client: ClickHouseClient,
+  scored: Scored[],
+  previous: Awaited<ReturnType<typeof readPreviousScores>>,
+  stamp: CycleStamp,
+  result: CycleResult,
+): Promise<void> {
+  const changed = scored.filter((s) => needsWrite(s, previous.get(rowKey(s.row))));
+  const hours = new Set<string>();
+  for (const s of changed) {
+    if (s.decision.flagged || previous.get(rowKey(s.row))?.is_anomaly) hours.add(s.row.hour);
+  }
+  const flagged = changed.filter((s) => s.decision.flagged && hours.has(s.row.hour));
+  const carried = await carryForward(client, [...hours], new Set(changed.map((s) => rowKey(s.row))), stamp);
+  const recurrence = await readRecurrence(
+    client,
+    flagged.map((s) => s.row.src_ip),
+  );
+  const scores = [...changed.map((s) => scoreRow(s, stamp)), ...carried.scores];
+  if (scores.length > 0) await insertScores(client, scores);
+  const anomalies = [
+    ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
+    ...carried.anomalies,
+  ];
+  const kept = new Set(anomalies.map((a) => a.hour));
+  for (const h of hours) if (!kept.has(h)) anomalies.push(clearedHour(h, stamp));
+  if (anomalies.length > 0) await insertRows(client, 'ml_detected_anomalies', anomalies);
+  result.rows_written = scores.length;
+  result.anomalies = flagged.length;
+  result.carried = carried.anomalies.length;
 }

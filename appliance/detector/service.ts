@@ -9,6 +9,7 @@ import {
   type Registry,
   resolveDetectorToken,
 } from '../common/index.js';
+import { readReferenceLists } from '../common/migrate/index.js';
 import { buildDetectorApi } from './api.js';
 import { createDetectorMetrics } from './metrics.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -49,6 +50,8 @@ const REQUIRED_OBJECTS = [
   'ml_all_scores',
   'ml_detected_anomalies',
   'view_ip_recurrence',
+  'ml_cycles',
+  'dict_ja4_family_source',
 ];
 
 export async function startDetector(opts: StartDetectorOptions): Promise<DetectorHandle> {
@@ -67,6 +70,7 @@ export async function startDetector(opts: StartDetectorOptions): Promise<Detecto
     log,
     token: apiToken,
     readiness: () => readiness(opts.client),
+    references: () => readReferenceLists(opts.client),
   });
   await app.ready();
   let address: string | undefined;

@@ -130,7 +130,7 @@ function base(rng: Rng, i: number, ip: string, ja4: string, ua: string, stack: S
     tcp_options: stack?.options ?? '',
     asn: 16276,
     asn_name: 'OVH',
-    asn_label: 'human',
+    asn_label: 'isp',
     bot_ip_label: '',
     bot_ja4_label: '',
   };
@@ -171,7 +171,7 @@ function datacenter(r: FeatureRow, rng: Rng): FeatureRow {
   ] as const);
   r.asn = asn;
   r.asn_name = name;
-  r.asn_label = rng.next() < 0.15 ? 'tor' : 'datacenter';
+  r.asn_label = rng.next() < 0.15 ? 'tor' : 'hosting';
   r.src_ip = `45.155.${rng.int(0, 255)}.${rng.int(0, 255)}`;
   return r;
 }

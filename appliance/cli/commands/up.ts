@@ -83,7 +83,7 @@ async function adminActions(o: EdgeOptions, core: Core): Promise<Record<string, 
   const cluster = o.config.clickhouse.cluster;
   return {
     seed: () => seedDemo(core.ch.client, String(Date.now())),
-    'dict-load': () => loadDictionaries(core.ch.client, { cluster, log: o.log }),
+    'dict-load': () => loadDictionaries(core.ch.client, { internet: true, cluster, log: o.log }),
   };
 }
 

@@ -36,7 +36,7 @@ async function openDatabase(o: CoreOptions): Promise<ClickHouseHandle> {
     o.shutdown.register('clickhouse', () => handle.close());
     const { applied, current } = await migrateUp(handle.client, { cluster, log });
     await applyRetention(handle.client, config.retention, { cluster });
-    await loadDictionaries(handle.client, { ifEmpty: true, cluster, log });
+    await loadDictionaries(handle.client, { ifEmpty: true, internet: true, cluster, log });
     return {
       value: handle,
       note: `schema ${current}${applied.length ? `, ${applied.length} applied now` : ''}`,

@@ -52,136 +52,198 @@ export function averagePathLength(n: number): number {
 
 /** Trains a forest on every row of `x`. Throws ModelEmptyError / ModelInputError on bad input. */
 export function fitIsolationForest(x: FeatureMatrix, opts: ForestOptions = {}): IsolationForestModel {
-  const trees = opts.trees ?? 100;
-  const seed = opts.seed ?? 0;
   if (x.rows === 0) throw new ModelEmptyError();
   assertFinite(x);
-  const { data, cols } = x;
+  const g = newGrowth(x, opts);
+  for (let t = 0; t < g.trees; t++) {
+    drawSample(g);
+    g.roots[t] = growTree(g);
+  }
+  return {
+    trees: g.trees,
+    sampleSize: g.psi,
+    cols: x.cols,
+    seed: g.seed,
+    splitRange: g.byBounds ? 'bounds' : 'sample',
+    roots: g.roots,
+    feature: g.feature.slice(0, g.used),
+    value: g.value.slice(0, g.used),
+    child: g.child.slice(0, g.used),
+  };
+}
+
+/** Everything one training run works in: the flat node arrays, the sample, the stack of open nodes. */
+interface Growth {
+  x: FeatureMatrix;
+  trees: number;
+  seed: number;
+  psi: number;
+  heightLimit: number;
+  byBounds: boolean;
+  rng: ReturnType<typeof createRng>;
+  feature: Int16Array;
+  value: Float64Array;
+  child: Int32Array;
+  roots: Int32Array;
+  used: number;
+  rootBox: Float64Array;
+  pool: Int32Array;
+  idx: Int32Array;
+  featureOrder: Int32Array;
+  /** Explicit stack of (node, start, end, depth), and per entry its region (lo, hi per feature). */
+  stack: Int32Array;
+  boxes: Float64Array;
+  box: Float64Array;
+}
+
+function newGrowth(x: FeatureMatrix, opts: ForestOptions): Growth {
+  const trees = opts.trees ?? 100;
   const byBounds = opts.splitRange === 'bounds';
   const psi = Math.max(1, Math.min(opts.sampleSize ?? 256, x.rows));
   const heightLimit = Math.ceil(Math.log2(Math.max(psi, 2)));
   // With 'bounds' a split may leave one side empty, so a tree can be complete to the height limit.
   const maxNodes = trees * (byBounds ? 2 ** (heightLimit + 1) - 1 : 2 * psi - 1);
-  const feature = new Int16Array(maxNodes);
-  const value = new Float64Array(maxNodes);
-  const child = new Int32Array(maxNodes);
-  const roots = new Int32Array(trees);
-  const rng = createRng(seed);
-  const rootBox = byBounds ? boundingBox(x, opts.bounds) : new Float64Array(0);
-
+  const capacity = 2 * (heightLimit + 2);
   const pool = new Int32Array(x.rows);
   for (let i = 0; i < x.rows; i++) pool[i] = i;
-  const idx = new Int32Array(psi);
-  const featureOrder = new Int32Array(cols);
-  for (let c = 0; c < cols; c++) featureOrder[c] = c;
-  // Explicit stack of (node, start, end, depth), and per entry its region (lo, hi per feature).
-  const capacity = 2 * (heightLimit + 2);
-  const stack = new Int32Array(4 * capacity);
-  const boxes = new Float64Array(byBounds ? capacity * 2 * cols : 0);
-  const box = new Float64Array(byBounds ? 2 * cols : 0);
-  let used = 0;
+  const featureOrder = new Int32Array(x.cols);
+  for (let c = 0; c < x.cols; c++) featureOrder[c] = c;
+  return {
+    x,
+    trees,
+    seed: opts.seed ?? 0,
+    psi,
+    heightLimit,
+    byBounds,
+    rng: createRng(opts.seed ?? 0),
+    feature: new Int16Array(maxNodes),
+    value: new Float64Array(maxNodes),
+    child: new Int32Array(maxNodes),
+    roots: new Int32Array(trees),
+    used: 0,
+    rootBox: byBounds ? boundingBox(x, opts.bounds) : new Float64Array(0),
+    pool,
+    idx: new Int32Array(psi),
+    featureOrder,
+    stack: new Int32Array(4 * capacity),
+    boxes: new Float64Array(byBounds ? capacity * 2 * x.cols : 0),
+    box: new Float64Array(byBounds ? 2 * x.cols : 0),
+  };
+}
 
-  for (let t = 0; t < trees; t++) {
-    // Partial Fisher–Yates: the first ψ entries of `pool` become a uniform sample without
-    // replacement. The pool is not reset between trees; any permutation is as good a start.
-    for (let i = 0; i < psi; i++) {
-      const j = rng.int(i, x.rows - 1);
-      const tmp = pool[i];
-      pool[i] = pool[j];
-      pool[j] = tmp;
-      idx[i] = pool[i];
+/**
+ * Partial Fisher–Yates: the first ψ entries of the pool become a uniform sample without
+ * replacement. The pool is not reset between trees; any permutation is as good a start.
+ */
+function drawSample(g: Growth): void {
+  for (let i = 0; i < g.psi; i++) {
+    const j = g.rng.int(i, g.x.rows - 1);
+    const tmp = g.pool[i];
+    g.pool[i] = g.pool[j];
+    g.pool[j] = tmp;
+    g.idx[i] = g.pool[i];
+  }
+}
+
+/** Grows one tree over the sample, depth first, and returns its root's index. */
+function growTree(g: Growth): number {
+  const cols = g.x.cols;
+  const root = g.used++;
+  pushNode(g.stack, 0, root, 0, g.psi, 0);
+  if (g.byBounds) g.boxes.set(g.rootBox, 0);
+  let sp = 1;
+  while (sp > 0) {
+    sp--;
+    const node = g.stack[4 * sp];
+    const start = g.stack[4 * sp + 1];
+    const end = g.stack[4 * sp + 2];
+    const depth = g.stack[4 * sp + 3];
+    if (g.byBounds) g.box.set(g.boxes.subarray(sp * 2 * cols, (sp + 1) * 2 * cols));
+    const split = depth < g.heightLimit && end - start > 1 ? chooseSplit(g, start, end) : undefined;
+    if (!split) {
+      g.feature[node] = -1;
+      g.value[node] = depth + averagePathLength(end - start);
+      continue;
     }
-    const root = used++;
-    roots[t] = root;
-    let sp = 0;
-    stack[0] = root;
-    stack[1] = 0;
-    stack[2] = psi;
-    stack[3] = 0;
-    if (byBounds) boxes.set(rootBox, 0);
-    sp = 1;
-    while (sp > 0) {
-      sp--;
-      const node = stack[4 * sp];
-      const start = stack[4 * sp + 1];
-      const end = stack[4 * sp + 2];
-      const depth = stack[4 * sp + 3];
-      if (byBounds) box.set(boxes.subarray(sp * 2 * cols, (sp + 1) * 2 * cols));
-      const size = end - start;
-      let split = -1;
-      let lo = 0;
-      let hi = 0;
-      if (depth < heightLimit && size > 1) {
-        // Draw features without replacement until one can be split here.
-        for (let k = 0; k < cols && split < 0; k++) {
-          const pick = rng.int(k, cols - 1);
-          const q = featureOrder[pick];
-          featureOrder[pick] = featureOrder[k];
-          featureOrder[k] = q;
-          if (byBounds) {
-            lo = box[2 * q];
-            hi = box[2 * q + 1];
-          } else {
-            lo = Number.POSITIVE_INFINITY;
-            hi = Number.NEGATIVE_INFINITY;
-            for (let i = start; i < end; i++) {
-              const v = data[idx[i] * cols + q];
-              if (v < lo) lo = v;
-              if (v > hi) hi = v;
-            }
-          }
-          if (hi > lo) split = q;
-        }
-      }
-      if (split < 0) {
-        feature[node] = -1;
-        value[node] = depth + averagePathLength(size);
-        continue;
-      }
-      let p = lo + rng.next() * (hi - lo);
-      if (p <= lo) p = (lo + hi) / 2; // rng.next() returned 0: keep the split inside the range
-      // Partition idx[start, end) so rows with x_q < p come first.
-      let m = start;
+    const m = partition(g, start, end, split.q, split.p);
+    const left = g.used;
+    g.used += 2;
+    g.feature[node] = split.q;
+    g.value[node] = split.p;
+    g.child[node] = left;
+    // Right child first so the left one is popped next (depth-first, left to right).
+    sp = pushChild(g, sp, left + 1, m, end, depth + 1, 2 * split.q, split.p);
+    sp = pushChild(g, sp, left, start, m, depth + 1, 2 * split.q + 1, split.p);
+  }
+  return root;
+}
+
+/** Pushes a child and, with 'bounds', its region: the parent's with one side cut at the split. */
+function pushChild(
+  g: Growth,
+  sp: number,
+  node: number,
+  start: number,
+  end: number,
+  depth: number,
+  side: number,
+  p: number,
+): number {
+  pushNode(g.stack, sp, node, start, end, depth);
+  if (g.byBounds) {
+    const o = sp * 2 * g.x.cols;
+    g.boxes.set(g.box, o);
+    g.boxes[o + side] = p;
+  }
+  return sp + 1;
+}
+
+/**
+ * Draws features without replacement until one can be split here, and a split value uniformly
+ * in its range (the node's rows, or the node's region with 'bounds'); undefined when none can.
+ */
+function chooseSplit(g: Growth, start: number, end: number): { q: number; p: number } | undefined {
+  const { data, cols } = g.x;
+  for (let k = 0; k < cols; k++) {
+    const pick = g.rng.int(k, cols - 1);
+    const q = g.featureOrder[pick];
+    g.featureOrder[pick] = g.featureOrder[k];
+    g.featureOrder[k] = q;
+    let lo: number;
+    let hi: number;
+    if (g.byBounds) {
+      lo = g.box[2 * q];
+      hi = g.box[2 * q + 1];
+    } else {
+      lo = Number.POSITIVE_INFINITY;
+      hi = Number.NEGATIVE_INFINITY;
       for (let i = start; i < end; i++) {
-        const r = idx[i];
-        if (data[r * cols + split] < p) {
-          idx[i] = idx[m];
-          idx[m++] = r;
-        }
+        const v = data[g.idx[i] * cols + q];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-      const left = used;
-      used += 2;
-      feature[node] = split;
-      value[node] = p;
-      child[node] = left;
-      // Right child first so the left one is popped next (depth-first, left to right).
-      pushNode(stack, sp, left + 1, m, end, depth + 1);
-      if (byBounds) {
-        const o = sp * 2 * cols;
-        boxes.set(box, o);
-        boxes[o + 2 * split] = p;
-      }
-      sp++;
-      pushNode(stack, sp, left, start, m, depth + 1);
-      if (byBounds) {
-        const o = sp * 2 * cols;
-        boxes.set(box, o);
-        boxes[o + 2 * split + 1] = p;
-      }
-      sp++;
+    }
+    if (hi > lo) {
+      let p = lo + g.rng.next() * (hi - lo);
+      if (p <= lo) p = (lo + hi) / 2; // rng.next() returned 0: keep the split inside the range
+      return { q, p };
     }
   }
-  return {
-    trees,
-    sampleSize: psi,
-    cols,
-    seed,
-    splitRange: byBounds ? 'bounds' : 'sample',
-    roots,
-    feature: feature.slice(0, used),
-    value: value.slice(0, used),
-    child: child.slice(0, used),
-  };
+  return undefined;
+}
+
+/** Reorders idx[start, end) so rows with x_q < p come first; returns where the right side starts. */
+function partition(g: Growth, start: number, end: number, q: number, p: number): number {
+  const { data, cols } = g.x;
+  let m = start;
+  for (let i = start; i < end; i++) {
+    const r = g.idx[i];
+    if (data[r * cols + q] < p) {
+      g.idx[i] = g.idx[m];
+      g.idx[m++] = r;
+    }
+  }
+  return m;
 }
 
 function pushNode(

@@ -71,11 +71,11 @@ describe('seed-clickhouse into the embedded engine', () => {
     expect(Number(agg.hits)).toBe(summary.totalRows);
   });
 
-  it('gives view_ai_features_1h at least 500 human rows', async () => {
+  it('gives view_ai_features_1h at least 100 rows from residential ISPs (the visits)', async () => {
     const [v] = await rows<{ n: string }>(
-      "SELECT count() AS n FROM ja4_processing.view_ai_features_1h WHERE asn_label = 'human'",
+      "SELECT count() AS n FROM ja4_processing.view_ai_features_1h WHERE asn_label = 'isp'",
     );
-    expect(Number(v.n)).toBeGreaterThanOrEqual(500);
+    expect(Number(v.n)).toBeGreaterThanOrEqual(100);
   });
 
   it('stores one label per session, with the planned count per scenario', async () => {
@@ -108,7 +108,7 @@ describe('seed-clickhouse into the embedded engine', () => {
     expect(Number(r.both)).toBe(summary.rows.known_bot);
   });
 
-  it('maps the human ranges to human ASNs and the attackers to hosting ASNs through dict_ip_asn', async () => {
+  it('maps the human ranges to ISP ASNs and the attackers to hosting ASNs through dict_ip_asn', async () => {
     const got = await rows<{ scenario: string; labels: string[] }>(
       `SELECT l.scenario AS scenario, groupUniqArray(h.asn_label) AS labels FROM ja4_processing.http_logs AS h
        INNER JOIN (SELECT DISTINCT client_ip, scenario FROM ja4_processing.seed_labels) AS l ON h.client_ip = l.client_ip
@@ -116,7 +116,7 @@ describe('seed-clickhouse into the embedded engine', () => {
     );
     expect(got).toEqual([
       { scenario: 'bruteforce', labels: ['hosting'] },
-      { scenario: 'human', labels: ['human'] },
+      { scenario: 'human', labels: ['isp'] },
       { scenario: 'scanner', labels: ['hosting'] },
     ]);
   });

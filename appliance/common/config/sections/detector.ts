@@ -10,8 +10,38 @@ export const detectorSection = z
     first_cycle_delay_seconds: z.number().int().min(0).max(86_400).default(10),
     /** Hours of view_ai_features_1h each cycle reads, up to the end of the current hour. */
     window_hours: z.number().int().min(1).max(720).default(24),
-    /** Fewer human baseline rows than this: no training, no scores, status says why. */
-    min_baseline: z.number().int().min(10).max(10_000_000).default(500),
+    /**
+     * Seconds between the scheduler's checks for requests that arrived since the last cycle; when
+     * some did, an incremental cycle runs (no sooner than min_cycle_gap_seconds after the last one),
+     * so new traffic is scored within about a minute. 0 = only the interval cycle.
+     */
+    poll_seconds: z.number().int().min(0).max(3600).default(15),
+    /**
+     * Requests ingested up to this many seconds before the last cycle's watermark are read again:
+     * asynchronous inserts may commit slightly out of ingest_time order. Rows read again but
+     * unchanged are not written.
+     */
+    ingest_margin_seconds: z.number().int().min(0).max(600).default(10),
+    /** Least time between two cycles started by the poll. */
+    min_cycle_gap_seconds: z.number().int().min(1).max(3600).default(30),
+    /**
+     * Hours after which the model is trained again (a full cycle: the window rescored with the new
+     * model). It is also trained again when the baseline has doubled since, or drifted (a quarter of
+     * the new baseline rows score as anomalies).
+     */
+    retrain_hours: z.number().min(0.1).max(720).default(6),
+    /**
+     * Fewer baseline rows (coherent browsers, see baseline.ts) than this in the window: no model is
+     * trained and verdicts come from the explicit signals only; the status says so with the numbers.
+     */
+    min_baseline: z.number().int().min(10).max(10_000_000).default(30),
+    /**
+     * Verify User-Agents claiming a search engine's crawler by forward-confirmed reverse DNS. Off,
+     * or with no DNS, such rows are judged as any declared crawler and their reasons say so.
+     */
+    verify_crawlers: z.boolean().default(true),
+    /** Timeout of one DNS lookup of the crawler verification. */
+    dns_timeout_ms: z.number().int().min(50).max(30_000).default(1000),
     /**
      * Rows scoring at or above this are anomalies, unless `contamination` is set (> 0). With
      * split_range = window, cuts in empty space lengthen every baseline path, so humans score about

@@ -26,9 +26,11 @@ export const ANOMALIES_TABLE = 'ja4_processing.ml_detected_anomalies';
  * window: the usual case), the rows are simply that cycle's: a comparison with a constant instead
  * of a lookup per row (~3 ms less on 500k rows). ClickHouse drops the branch a constant condition
  * does not take before reading (the analyzer's if-constant-condition pass), so the lookup is not
- * evaluated at all then.
+ * evaluated at all then. A row with an empty src_ip is the detector's marker of an hour it left with
+ * no anomaly (appliance/detector/cycle-write.ts): it makes that cycle the hour's newest and is never
+ * listed itself.
  */
-export const CURRENT = `${HOURS_IN_RANGE} AND detected_at = if({one_cycle:Bool},
+export const CURRENT = `${HOURS_IN_RANGE} AND src_ip != '' AND detected_at = if({one_cycle:Bool},
   {cycle_at:Array(DateTime64(3, 'UTC'))}[1],
   transform(hour, {cycle_hours:Array(DateTime('UTC'))}, {cycle_at:Array(DateTime64(3, 'UTC'))},
     toDateTime64(0, 3, 'UTC')))`;

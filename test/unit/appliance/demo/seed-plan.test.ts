@@ -37,17 +37,17 @@ beforeAll(() => {
 
 describe('seed plan', () => {
   it('has the session counts of issue 9 and scales them', () => {
-    expect(sessionCounts(1)).toEqual({ human: 720, scanner: 150, known_bot: 100, bruteforce: 20 });
-    expect(sessionCounts(3)).toEqual({ human: 2160, scanner: 450, known_bot: 300, bruteforce: 60 });
+    expect(sessionCounts(1)).toEqual({ human: 120, scanner: 150, known_bot: 100, bruteforce: 20 });
+    expect(sessionCounts(3)).toEqual({ human: 360, scanner: 450, known_bot: 300, bruteforce: 60 });
     const seen: Record<string, number> = {};
     for (const s of all) seen[s.spec.scenario] = (seen[s.spec.scenario] ?? 0) + 1;
     expect(seen).toEqual(sessionCounts(1));
   });
 
-  it('makes about 4000 rows, every one valid against correlatedRowSchema', () => {
+  it('makes about 6800 rows, every one valid against correlatedRowSchema', () => {
     const rows = all.flatMap((s) => s.rows);
-    expect(rows.length).toBeGreaterThan(3500);
-    expect(rows.length).toBeLessThan(4800);
+    expect(rows.length).toBeGreaterThan(6000);
+    expect(rows.length).toBeLessThan(7600);
     for (const row of rows) {
       const r = correlatedRowSchema.safeParse(row);
       if (!r.success) throw new Error(`${JSON.stringify(r.error.issues[0])} in ${JSON.stringify(row)}`);
@@ -62,7 +62,7 @@ describe('seed plan', () => {
   });
 
   it('rebuilds any one session on its own, identically', () => {
-    const s = all[800];
+    const s = all[300];
     const alone = planSession(opts, s.spec.scenario, s.spec.index, s.spec.sessionId);
     expect(rowsOf(alone, opts.seed)).toEqual(s.rows);
   });
@@ -93,7 +93,26 @@ describe('seed plan', () => {
       owner.set(ip, spec.scenario);
     }
     const humanIps = new Set(all.filter((s) => s.spec.scenario === 'human').map((s) => s.spec.clientIp));
-    expect(humanIps.size).toBe(720);
+    expect(humanIps.size).toBe(120);
+  });
+
+  it('makes human visits as browsers do: 20–60 requests, each page view followed by its subresources, pauses between views', () => {
+    for (const { rows } of all.filter((s) => s.spec.scenario === 'human')) {
+      expect(rows.length).toBeGreaterThanOrEqual(20);
+      expect(rows.length).toBeLessThanOrEqual(60);
+      const isPage = (r: (typeof rows)[number]) => r.method === 'GET' && r.accept.startsWith('text/html');
+      const pages = rows.filter(isPage);
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < rows.length; i++) {
+        const gapMs = (rows[i].ts_us - rows[i - 1].ts_us) / 1000;
+        // A page view comes after a reading pause; its subresources right after it.
+        if (isPage(rows[i])) expect(gapMs).toBeGreaterThanOrEqual(5_000);
+        else if (rows[i].method === 'GET') expect(gapMs).toBeLessThan(300);
+      }
+      // Every page view but the last loads at least one subresource right after it.
+      const subresourcesAfter = pages.slice(0, -1).map((p) => rows[rows.indexOf(p) + 1]);
+      for (const next of subresourcesAfter) expect(isPage(next) || next.method === 'POST').toBe(false);
+    }
   });
 
   it('gives humans a browser whose UA, JA4 and SYN agree', () => {

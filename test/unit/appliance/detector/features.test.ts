@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { isBaselineRow } from '../../../../appliance/detector/baseline.js';
 import {
   buildFeatures,
+  buildJa4Context,
   FEATURE_NAMES,
   featureRecord,
-  isBaselineRow,
+  imputeMissing,
   ja4Count,
+  TLS_FEATURES,
 } from '../../../../appliance/detector/features.js';
-import { CHROME, CURL, row } from './helpers.js';
+import { CHROME, CURL, FAMILIES, row } from './helpers.js';
 
 describe('buildFeatures', () => {
   it('computes traffic, rarity, spread and coherence features by name', () => {
@@ -26,7 +29,7 @@ describe('buildFeatures', () => {
         tcp_options: '2-4-8-1-3',
       }),
     ];
-    const { matrix, facts } = buildFeatures(rows);
+    const { matrix, facts } = buildFeatures(rows, buildJa4Context(rows), FAMILIES);
     expect(matrix.cols).toBe(FEATURE_NAMES.length);
     const f0 = featureRecord(matrix, 0);
     const f2 = featureRecord(matrix, 2);
@@ -43,15 +46,28 @@ describe('buildFeatures', () => {
     expect(f0.ua_tcp_mismatch).toBe(0);
     expect(f2.ua_tls_mismatch).toBe(1); // Chrome UA, curl's ClientHello
     expect(f2.ua_tcp_mismatch).toBe(1); // Windows UA, Linux SYN
-    expect(facts[2].tls).toBe('tool');
+    expect(facts[2].tls.family).toBe('tool');
+    expect(f0.declared_automation).toBe(0);
+    expect(f0.network_risk).toBe(0); // an ISP
   });
 
-  it('gives finite values for rows without TLS or SYN', () => {
-    const { matrix } = buildFeatures([
-      row({ ja4: '', tcp_ttl: null, tcp_window: null, tcp_mss: null, tcp_options: '' }),
-    ]);
+  it('leaves the TLS features out of a row without TLS, and fills them from the baseline for the model', () => {
+    const { matrix, facts } = buildFeatures(
+      [row({ ja4: '', tcp_ttl: null, tcp_window: null, tcp_mss: null, tcp_options: '' })],
+      undefined,
+      FAMILIES,
+    );
+    const record = featureRecord(matrix, 0, facts[0]);
+    for (const name of TLS_FEATURES) expect(record).not.toHaveProperty(name);
+    expect(record.ua_tcp_mismatch).toBe(0.5);
+    imputeMissing(
+      matrix,
+      FEATURE_NAMES.map((_, i) => i),
+    );
     for (const v of matrix.data) expect(Number.isFinite(v)).toBe(true);
-    expect(featureRecord(matrix, 0).ua_tcp_mismatch).toBe(0.5);
+    expect(matrix.data[FEATURE_NAMES.indexOf('tls_cipher_count')]).toBe(
+      FEATURE_NAMES.indexOf('tls_cipher_count'),
+    );
   });
 
   it('ja4Count reads JA4_a counts', () => {
@@ -62,10 +78,29 @@ describe('buildFeatures', () => {
 });
 
 describe('isBaselineRow', () => {
-  it('keeps human-ASN rows without bot labels', () => {
-    expect(isBaselineRow(row())).toBe(true);
-    expect(isBaselineRow(row({ asn_label: 'datacenter' }))).toBe(false);
-    expect(isBaselineRow(row({ bot_ip_label: 'tor_exit' }))).toBe(false);
-    expect(isBaselineRow(row({ bot_ja4_label: 'curl' }))).toBe(false);
+  const base = (over: Parameters<typeof row>[0], ctx = {}) => {
+    const r = row(over);
+    const { facts } = buildFeatures([r], undefined, FAMILIES);
+    return isBaselineRow(r, facts[0], ctx);
+  };
+  it('learns from browsers whose UA, TLS and SYN agree, on access networks, with no bot label', () => {
+    expect(base({})).toBe(true);
+    expect(base({ asn_label: 'unknown' })).toBe(true);
+    expect(base({ asn_label: 'hosting' })).toBe(false);
+    expect(base({ asn_label: 'tor' })).toBe(false);
+    expect(base({ bot_ip_label: 'tor_exit' })).toBe(false);
+    expect(base({ bot_ja4_label: 'curl' })).toBe(false);
+    expect(base({ ja4: CURL })).toBe(false); // Chrome UA over curl's TLS
+    expect(base({ top_user_agent: 'curl/7.88.1', ja4: CURL })).toBe(false); // honest, but a tool
+    expect(base({ tcp_ttl: 52, tcp_options: '2-4-8-1-3' })).toBe(false); // Windows UA, Linux SYN
+    expect(base({ ja4: '' })).toBe(false); // no TLS to confirm the browser
+  });
+
+  it('follows the analyst: false positives join the baseline, confirmed bots never do', () => {
+    expect(base({ asn_label: 'hosting' }, { label: 'false_positive' })).toBe(true);
+    expect(base({}, { label: 'confirmed' })).toBe(false);
+    expect(base({}, { list: { list: 'deny', subject_kind: 'ip', subject: '90.1.2.3', note: '' } })).toBe(
+      false,
+    );
   });
 });

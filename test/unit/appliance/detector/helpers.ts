@@ -1,4 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DICTIONARY_SPECS,
+  defaultDictionariesDir,
+  parseDictionaryCsv,
+} from '../../../../appliance/common/migrate/index.js';
 import type { FeatureRow } from '../../../../appliance/detector/features.js';
+import type { FamilyEntry, FamilyTable } from '../../../../appliance/detector/tls-family.js';
+
+/** The shipped ja4_family.csv, as a cycle reads it from ClickHouse. */
+export const FAMILIES: FamilyTable = new Map(
+  parseDictionaryCsv(
+    DICTIONARY_SPECS.find((s) => s.file === 'ja4_family.csv')!,
+    readFileSync(join(defaultDictionariesDir(), 'ja4_family.csv'), 'utf8'),
+  ).map((r) => [
+    String(r.key),
+    { family: r.family, application: r.application, library: r.library } as FamilyEntry,
+  ]),
+);
 
 export const CHROME = 't13d1516h2_8daaf6152771_e5627efa2ab1';
 export const CURL = 't13d3112h2_e8f1e7e78f70_b26ce05bbdd6';
@@ -27,7 +46,7 @@ export function row(over: Partial<FeatureRow> = {}): FeatureRow {
     tcp_options: '2-1-3-1-1-4',
     asn: 3215,
     asn_name: 'Orange',
-    asn_label: 'human',
+    asn_label: 'isp',
     bot_ip_label: '',
     bot_ja4_label: '',
     ...over,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildFeatures, type FeatureRow, isBaselineRow } from '../../../../appliance/detector/features.js';
+import { isBaselineRow } from '../../../../appliance/detector/baseline.js';
+import { buildFeatures, buildJa4Context, type FeatureRow } from '../../../../appliance/detector/features.js';
 import { selectRows } from '../../../../appliance/detector/model/matrix.js';
 import { baselineStats, explainRow, formatReasons } from '../../../../appliance/detector/reasons.js';
 import { syntheticRows } from '../../../../scripts/lib/detector-synthetic.js';
-import { CHROME_WIN_UA } from './helpers.js';
+import { CHROME_WIN_UA, FAMILIES } from './helpers.js';
 
 /** Humans from the synthetic set, plus hand-built rows appended at the end. */
 function explain(extra: FeatureRow[]) {
@@ -11,8 +12,10 @@ function explain(extra: FeatureRow[]) {
     .filter((s) => s.label === 'human')
     .map((s) => s.row);
   const rows = [...humans, ...extra];
-  const { matrix, facts } = buildFeatures(rows);
-  const baseline = rows.map((r, i) => (isBaselineRow(r) ? i : -1)).filter((i) => i >= 0 && i < humans.length);
+  const { matrix, facts } = buildFeatures(rows, buildJa4Context(rows), FAMILIES);
+  const baseline = rows
+    .map((r, i) => (i < humans.length && isBaselineRow(r, facts[i]) ? i : -1))
+    .filter((i) => i >= 0);
   const stats = baselineStats(selectRows(matrix, baseline));
   return extra.map((r, k) => explainRow(matrix, humans.length + k, r, facts[humans.length + k], stats));
 }
@@ -30,9 +33,12 @@ const typical = (): FeatureRow => ({
 });
 
 describe('explainRow', () => {
-  it('names the features a hand-built outlier differs on, and only those', () => {
+  it('names the features a hand-built outlier differs on, and only those, with value and typical value', () => {
     const [reasons] = explain([{ ...typical(), requests: 400, ratio_4xx: 0.95 }]);
-    expect(reasons.map((r) => r.feature).sort()).toEqual(['ratio_4xx', 'requests_log']);
+    expect(reasons.map((r) => r.code).sort()).toEqual(['ratio_4xx', 'requests_log']);
+    const requests = reasons.find((r) => r.code === 'requests_log')!;
+    expect(requests.value).toBe('400');
+    expect(Number(requests.typical)).toBeLessThan(100);
     const text = formatReasons(reasons);
     expect(text).toContain('400 requests in the hour');
     expect(text).toContain('95% of responses were client errors');
@@ -47,32 +53,18 @@ describe('explainRow', () => {
       tcp_options: '2-4-8-1-3', // Linux SYN
     };
     const [reasons] = explain([liar]);
-    const features = reasons.map((r) => r.feature);
-    expect(features).toContain('ua_tls_mismatch');
-    expect(features).toContain('ua_tcp_mismatch');
-    expect(features).not.toContain('requests_log');
+    const codes = reasons.map((r) => r.code);
+    expect(codes).toContain('ua_tls_mismatch');
+    expect(codes).toContain('ua_tcp_mismatch');
+    expect(codes).not.toContain('requests_log');
     const text = formatReasons(reasons);
     expect(text).toContain("claims Chrome/Chromium but the TLS fingerprint is Safari's");
     expect(text).toContain('claims Windows but the TCP SYN looks like Linux (TTL 52, window 64240');
   });
 
-  it('adds known-bot labels and the network reputation after the features', () => {
-    const [reasons] = explain([
-      {
-        ...typical(),
-        asn: 14061,
-        asn_name: 'DigitalOcean',
-        asn_label: 'datacenter',
-        bot_ip_label: 'scanner-list',
-        bot_ja4_label: 'curl',
-      },
-    ]);
-    const labels = reasons.filter((r) => r.feature === 'label').map((r) => r.text);
-    expect(labels).toEqual([
-      'IP on the known-bot list (scanner-list)',
-      'TLS fingerprint of a known bot (curl)',
-      'from a datacenter network (AS14061 DigitalOcean)',
-    ]);
+  it('gives a row without TLS no TLS reason', () => {
+    const [reasons] = explain([{ ...typical(), ja4: '', requests: 400 }]);
+    expect(reasons.map((r) => r.code)).toEqual(['requests_log']);
   });
 
   it('says nothing for a typical human', () => {

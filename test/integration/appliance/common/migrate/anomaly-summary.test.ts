@@ -10,6 +10,7 @@ let cleanup: () => Promise<void>;
 interface Score {
   scored_at: string;
   cycle_id: string;
+  model_version: string;
   hour: string;
   host: string;
   src_ip: string;
@@ -20,8 +21,10 @@ interface Score {
   bot_ja4_label: string;
 }
 
-// Two cycles over two hours; cycle B rescored hour 10 and flags less there. Every fourth row of a
-// flagged pair carries a bot label, so the summary must leave it out.
+// Two cycles over two hours; cycle B rescored hour 10 (with a new model, as the detector rescores a
+// closed hour only then) and flags less there. Every fourth row of a flagged pair carries a bot
+// label, so the summary must leave it out. One row per feature row and model: ml_all_scores keeps
+// one current score per (src_ip, hour, host, ja4, model_version) (migration 0030).
 function scores(): Score[] {
   const out: Score[] = [];
   const cycles = [
@@ -39,9 +42,10 @@ function scores(): Score[] {
         out.push({
           scored_at: c.at,
           cycle_id: c.id,
+          model_version: `model-${c.id}`,
           hour,
           host: i % 3 === 0 ? 'shop.example' : 'www.example',
-          src_ip: `198.51.100.${i % 17}`,
+          src_ip: `198.51.100.${i}`,
           ja4: i % 2 ? 't13d1516h2_8daaf6152771_02713d6af862' : 't13d301000_01455d0db58d_5ac7197df9d2',
           is_anomaly: i % c.every === 0,
           requests: 1 + (i % 7),

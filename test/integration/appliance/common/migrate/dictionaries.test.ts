@@ -8,6 +8,7 @@ import {
   defaultDictionariesDir,
   loadDictionaries,
   migrateUp,
+  readReferenceLists,
 } from '../../../../../appliance/common/migrate/index.js';
 import { openEmbedded, rows } from './helpers.js';
 
@@ -19,7 +20,7 @@ function userDir(files: Record<string, string>, copyShipped = false): string {
   const dir = mkdtempSync(join(tmpdir(), 'ja4-dict-'));
   dirs.push(dir);
   if (copyShipped) {
-    for (const f of ['ip_asn.csv', 'asn_reputation.csv', 'bot_ip.csv', 'bot_ja4.csv']) {
+    for (const f of ['ip_asn.csv', 'asn_reputation.csv', 'bot_ip.csv', 'bot_ja4.csv', 'ja4_family.csv']) {
       copyFileSync(join(defaultDictionariesDir(), f), join(dir, f));
     }
   }
@@ -56,6 +57,7 @@ describe('loadDictionaries', () => {
       'dict_bot_ip',
       'dict_bot_ja4',
       'dict_ip_asn',
+      'dict_ja4_family',
     ]);
     const [n] = await rows<{ n: string }>(
       handle,
@@ -64,15 +66,36 @@ describe('loadDictionaries', () => {
     expect(Number(n.n)).toBe(counts.dict_ip_asn);
     expect(await lookup('91.121.200.1', 't13d190900_9dc949149365_97f8aa674fd9')).toEqual({
       asn: 16276,
-      label: 'human',
+      label: 'hosting',
       bot: '',
       tool: 'go-http-client',
     });
     expect(await lookup('185.220.100.240', 'x')).toMatchObject({ label: 'tor', bot: 'tor_exit', tool: '' });
-    expect(await lookup('90.10.20.30', 'x')).toMatchObject({ asn: 3215, label: 'human' });
+    expect(await lookup('90.10.20.30', 'x')).toMatchObject({ asn: 3215, label: 'isp' });
     expect(await lookup('2a01:4f8:c0c:1::1', 'x')).toMatchObject({ asn: 24940, label: 'hosting' });
     expect(await lookup('192.0.2.1', 'x')).toEqual({ asn: 0, label: 'unknown', bot: '', tool: '' });
-    expect(await loadDictionaries(handle.client, { ifEmpty: true })).toEqual({ rows: {} });
+    expect(await loadDictionaries(handle.client, { ifEmpty: true })).toEqual({ rows: {}, lists: [] });
+    // Every list is recorded with its source, version and date (the dashboard shows their age).
+    const lists = await readReferenceLists(handle.client);
+    expect(lists.map((l) => l.list)).toEqual([
+      'asn_kind',
+      'bot_ip',
+      'bot_ja4',
+      'ip_asn',
+      'ja4_family',
+      'ua_bots',
+      'ua_crawlers',
+    ]);
+    for (const l of lists) {
+      expect(l.source, l.list).not.toBe('');
+      expect(l.version, l.list).not.toBe('');
+      expect(l.source_date, l.list).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    const family = await rows<{ f: string }>(
+      handle,
+      "SELECT dictGet('ja4_processing.dict_ja4_family', 'family', tuple('b:5b57614c22b0')) AS f",
+    );
+    expect(family[0].f).toBe('firefox');
   });
 
   it('stops at a bad row naming file:line, and the previous data stays live', async () => {
@@ -99,12 +122,39 @@ describe('loadDictionaries', () => {
       'bot_ja4.csv': 'ja4,label,note\nt13d1516h2_8daaf6152771_02713d6af862,headless-chrome,test\n',
     });
     expect((await loadDictionaries(handle.client, { dir })).rows).toEqual({ dict_bot_ja4: 1 });
+    const botJa4 = (await readReferenceLists(handle.client)).find((l) => l.list === 'bot_ja4');
+    expect(botJa4).toMatchObject({ source: 'bot_ja4.csv', rows: 1 });
+    expect(botJa4?.version).toMatch(/^sha256:/);
     expect(await lookup('91.121.200.1', 't13d1516h2_8daaf6152771_02713d6af862')).toMatchObject({
       asn: 16276,
       tool: 'headless-chrome',
     });
     expect(await lookup('91.121.200.1', 't13d190900_9dc949149365_97f8aa674fd9')).toMatchObject({ tool: '' });
   });
+
+  it('updates IP to ASN from newer range files in a folder, keeping the curated kinds', async () => {
+    const dir = userDir({
+      'asn-ipv4.csv':
+        '203.0.113.0,203.0.113.255,64500,"Example Hosting, Inc."\n198.51.100.0,198.51.100.127,16509,"Amazon.com, Inc."\n',
+    });
+    const { rows: counts, lists } = await loadDictionaries(handle.client, { dir });
+    expect(counts).toMatchObject({ dict_ip_asn: 2 });
+    expect(await lookup('203.0.113.9', 'x')).toMatchObject({ asn: 64500, label: 'hosting' }); // the name classifier
+    expect(await lookup('198.51.100.9', 'x')).toMatchObject({ asn: 16509, label: 'cloud' }); // curated
+    expect(lists.find((l) => l.list === 'ip_asn')).toMatchObject({ rows: 2, source: `${dir} (range files)` });
+  });
+
+  it("loads the whole internet's IP to ASN from the installed @ip-location-db/asn", async () => {
+    const { rows: counts, lists } = await loadDictionaries(handle.client, { internet: true });
+    expect(counts.dict_ip_asn).toBeGreaterThan(500_000);
+    expect(counts.dict_asn_reputation).toBeGreaterThan(50_000);
+    expect(await lookup('8.8.8.8', 'x')).toMatchObject({ asn: 15169, label: 'cloud' });
+    expect(await lookup('2a00:1450:4001:80b::200e', 'x')).toMatchObject({ asn: 15169 });
+    expect(await lookup('24.0.0.1', 'x')).toMatchObject({ label: 'isp' }); // Comcast
+    const ipAsn = lists.find((l) => l.list === 'ip_asn');
+    expect(ipAsn).toMatchObject({ source: 'npm @ip-location-db/asn', licence: 'CC BY 4.0' });
+    expect(ipAsn?.attribution).toContain('DB-IP');
+  }, 180_000);
 
   it('refuses an unknown file name before touching anything', async () => {
     const dir = userDir({ 'geoip.csv': 'a\n' });

@@ -8,7 +8,7 @@ export const PYTHON = 't13d181000_85036bcba153_d41ae481755e'; // bot_ja4.csv: py
 export const CHROME = 't13d1516h2_8daaf6152771_02713d6af862'; // not a bot
 export const GO = 't13d190900_9dc949149365_97f8aa674fd9'; // bot_ja4.csv: go-http-client
 export const TOR_IP = '185.220.101.4'; // bot_ip.csv tor_exit; ip_asn 185.220.100.0/22 -> AS205100 (tor)
-export const OVH_IP = '91.121.10.20'; // ip_asn 91.121.0.0/16 -> AS16276 (human)
+export const OVH_IP = '91.121.10.20'; // ip_asn 91.121.0.0/16 -> AS16276 (hosting)
 export const HETZNER_IP6 = '2a01:4f8::1'; // ip_asn 2a01:4f8::/32 -> AS24940 (hosting)
 /** Two whole hours ago, so every row falls in one known hour and inside every TTL. */
 export const HOUR_S = Math.floor(Date.now() / 3_600_000) * 3600 - 7200;

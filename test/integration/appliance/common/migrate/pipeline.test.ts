@@ -64,7 +64,7 @@ describe('http_logs_raw -> mv_http_logs -> http_logs -> mv_agg_host_ip_ja4_1h ->
       client_ip: OVH_IP,
       asn: 16276,
       asn_name: 'OVH SAS',
-      asn_label: 'human',
+      asn_label: 'hosting',
       bot_ip_label: '',
       bot_ja4_label: '',
       tcp_ttl: null,
@@ -201,7 +201,7 @@ describe('view_ai_features_1h', () => {
       tcp_ttl: null,
       asn: 16276,
       asn_name: 'OVH SAS',
-      asn_label: 'human',
+      asn_label: 'hosting',
       bot_ip_label: '',
       bot_ja4_label: '',
     });

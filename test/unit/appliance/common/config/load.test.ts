@@ -24,7 +24,7 @@ describe('loadConfig precedence', () => {
     expect(file).toBeUndefined();
     expect(config.clickhouse.url).toBe('embedded:./var/clickhouse');
     expect(config.dashboard.port).toBe(8000);
-    expect(config.detector.min_baseline).toBe(500);
+    expect(config.detector.min_baseline).toBe(30);
     expect(config.sentinel.ports).toEqual([443]);
   });
 

@@ -69,7 +69,7 @@ describe('parseDictionaryCsv', () => {
     expect(() => parseDictionaryCsv(spec('bot_ja4.csv'), 'ja4,label,note\nx,y\n')).toThrow(
       /:2: 2 fields, expected 3/,
     );
-    const dup = 'asn,asn_name,label,note\n1,A,human,\nAS1,B,tor,\n';
+    const dup = 'asn,asn_name,label,note\n1,A,isp,\nAS1,B,tor,\n';
     expect(() => parseDictionaryCsv(spec('asn_reputation.csv'), dup)).toThrow(/:3: asn 1 repeats line 2/);
   });
 });
@@ -90,15 +90,16 @@ describe('the shipped dictionary files', () => {
       if (asn !== undefined) expect(got).toBe(asn);
       expect([label].flat()).toContain(labels.get(got!));
     };
-    expectRange('91.121.0.0/16', 16276, 'human');
-    expectRange('78.41.0.0/16', 15557, 'human');
-    expectRange('90.0.0.0/9', 3215, 'human');
+    expectRange('91.121.0.0/16', 16276, 'hosting'); // OVH: X4BNet's datacenter list
+    expectRange('82.64.0.0/14', 12322, 'isp');
+    expectRange('78.41.0.0/16', 15557, 'isp');
+    expectRange('90.0.0.0/9', 3215, 'isp');
     expectRange('185.220.100.0/22', undefined, 'tor');
-    expectRange('45.155.0.0/16', undefined, ['hosting', 'datacenter']);
-    expectRange('193.32.0.0/16', undefined, ['hosting', 'datacenter']);
+    expectRange('45.155.0.0/16', undefined, 'hosting');
+    expectRange('193.32.0.0/16', undefined, 'hosting');
     for (const asn of [14061, 24940, 51167, 16509, 14618]) {
       expect([...ipAsn.values()], `AS${asn}`).toContain(asn);
-      expect(['hosting', 'datacenter']).toContain(labels.get(asn));
+      expect(['hosting', 'cloud']).toContain(labels.get(asn));
     }
     expect([...ipAsn.keys()].filter((n) => String(n).includes(':')).length).toBeGreaterThanOrEqual(3);
     const botLabels = new Set(files.get('bot_ja4.csv')!.map((r) => r.label));

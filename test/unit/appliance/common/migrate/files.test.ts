@@ -45,9 +45,13 @@ const IDEMPOTENT = new RegExp(
   [
     'IF (NOT )?EXISTS',
     '^ALTER TABLE \\S+\\s+(MODIFY|RESET) SETTING ',
-    '^ALTER TABLE \\S+\\s+MATERIALIZE COLUMN ',
+    '^ALTER TABLE \\S+\\s+MATERIALIZE (COLUMN|INDEX) ',
     // A view's query set again to the same text.
     '^ALTER TABLE \\S+\\s+MODIFY QUERY\\s',
+    // 0030: the copy reads the live table only while it has the engine being replaced, and the
+    // swap runs again only if the migration never completed (the runner records it last).
+    '^INSERT INTO ja4_processing\\.ml_all_scores_(next|prev)\\s+SELECT [\\s\\S]+WHERE \\(SELECT engine FROM system\\.tables ',
+    '^EXCHANGE TABLES ja4_processing\\.ml_all_scores AND ja4_processing\\.ml_all_scores_(next|prev)$',
     '^INSERT INTO ja4_processing\\.ml_ip_flagged_hours\\s+SELECT DISTINCT ',
   ].join('|'),
   'i',

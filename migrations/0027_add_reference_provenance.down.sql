@@ -1,0 +1,11 @@
+ALTER TABLE ja4_processing.dict_bot_ja4_source DROP COLUMN IF EXISTS source_date;
+ALTER TABLE ja4_processing.dict_bot_ja4_source DROP COLUMN IF EXISTS source_version;
+ALTER TABLE ja4_processing.dict_bot_ja4_source DROP COLUMN IF EXISTS source;
+ALTER TABLE ja4_processing.dict_bot_ip_source DROP COLUMN IF EXISTS source_date;
+ALTER TABLE ja4_processing.dict_bot_ip_source DROP COLUMN IF EXISTS source_version;
+ALTER TABLE ja4_processing.dict_asn_reputation_source DROP COLUMN IF EXISTS source_date;
+ALTER TABLE ja4_processing.dict_asn_reputation_source DROP COLUMN IF EXISTS source_version;
+ALTER TABLE ja4_processing.dict_asn_reputation_source DROP COLUMN IF EXISTS source;
+ALTER TABLE ja4_processing.dict_ip_asn_source DROP COLUMN IF EXISTS source_date;
+ALTER TABLE ja4_processing.dict_ip_asn_source DROP COLUMN IF EXISTS source_version;
+ALTER TABLE ja4_processing.dict_ip_asn_source DROP COLUMN IF EXISTS source;

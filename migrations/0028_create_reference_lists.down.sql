@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS ja4_processing.reference_lists;
