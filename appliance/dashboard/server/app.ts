@@ -31,6 +31,7 @@ import { overviewRoutes } from './routes/overview.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/session.js';
 import { type Probe, statusRoutes } from './routes/status.js';
+import { triageRoutes } from './routes/triage.js';
 
 export interface DashboardDeps {
   config: Config;
@@ -112,6 +113,7 @@ async function registerRoutes(app: FastifyInstance, deps: DashboardDeps): Promis
   await app.register(ipRoutes, ctx);
   await app.register(fingerprintRoutes, ctx);
   await app.register(searchRoutes, ctx);
+  await app.register(triageRoutes, ctx);
   await app.register(statusRoutes, { ...ctx, probes: deps.probes ?? {} });
   await app.register(adminRoutes, { actions: deps.adminActions ?? {} });
   await app.register(detectorRoutes, { link: deps.detector ?? httpDetectorLink(deps.config) });
