@@ -22,7 +22,8 @@ const HOST_LIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i;
  */
 export function classifySearch(input: string): SearchKind {
   const q = input.trim();
-  if (ipaddr.isValid(q)) return { kind: 'ip', value: ipaddr.process(q).toString() };
+  const ip = canonicalIp(q);
+  if (ip !== undefined) return { kind: 'ip', value: ip };
   if (q.includes('/') && !q.startsWith('/')) {
     const net = cidrOf(q);
     if (net) return { kind: 'cidr', value: net };
@@ -59,7 +60,7 @@ function term(field: SearchField, raw: string): SearchTerm | string {
   if (v === '') return `${field}: needs a value`;
   switch (field) {
     case 'ip': {
-      const ip = canonicalIp(v) ?? (ipaddr.isValid(v) ? ipaddr.process(v).toString() : undefined);
+      const ip = canonicalIp(v);
       return ip ? { field, value: ip, words: `address ${ip}` } : `ip:${v} is not an IP address`;
     }
     case 'cidr': {
@@ -101,7 +102,7 @@ export function parseSearch(q: string): { terms: SearchTerm[]; errors: string[] 
   const terms: SearchTerm[] = [];
   const errors: string[] = [];
   for (const w of words(q)) {
-    const m = /^([a-z_-]+):(.*)$/i.exec(w);
+    const m = /^([a-z][a-z0-9_-]*):(.*)$/i.exec(w);
     const name = m?.[1].toLowerCase() ?? '';
     const field: SearchField | undefined =
       FIELD_ALIASES[name] ??

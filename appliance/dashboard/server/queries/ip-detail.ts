@@ -41,12 +41,16 @@ const TOPS_UA = 0b110;
 
 /** Each hour's current score (the newest cycle's) of every (host, JA4) of the address. */
 const SCORES = `
-  SELECT toUnixTimestamp(hour) AS hour, toString(host) AS host, toString(ja4) AS ja4,
-         argMax(score, scored_at) AS score, argMax(threshold, scored_at) AS threshold,
-         argMax(is_anomaly, scored_at) AS flagged
-  FROM ja4_processing.ml_all_scores
-  WHERE src_ip = {ip:String} AND hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
-  GROUP BY hour, host, ja4 ORDER BY hour, host, ja4 LIMIT 2000`;
+  SELECT toUnixTimestamp(s_hour) AS hour, toString(s_host) AS host, toString(s_ja4) AS ja4,
+         s_score AS score, s_threshold AS threshold, s_flagged AS flagged
+  FROM (
+    SELECT hour AS s_hour, host AS s_host, ja4 AS s_ja4, argMax(score, scored_at) AS s_score,
+           argMax(threshold, scored_at) AS s_threshold, argMax(is_anomaly, scored_at) AS s_flagged
+    FROM ja4_processing.ml_all_scores
+    WHERE src_ip = {ip:String} AND hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})
+    GROUP BY s_hour, s_host, s_ja4
+  )
+  ORDER BY hour, host, ja4 LIMIT 2000`;
 
 const RECURRENCE = `
   SELECT days_flagged, hours_flagged, formatDateTime(first_flagged, '%FT%TZ') AS first_flagged,

@@ -46,10 +46,11 @@ export async function search(
   const where = [IN_RANGE, ...terms.map(condition)].join(' AND ');
   const p = { ...rangeParams(r), ...Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value])), ...page };
   const [ips, ja4s] = await Promise.all([
-    selectWithTotal<SearchIp>(
+    // Aliases differ from the column names: an alias would shadow its column in WHERE.
+    selectWithTotal<SearchIp & { r_asn: number; r_asn_name: string; r_asn_label: string }>(
       ch,
-      `SELECT client_ip AS ip, count() AS hits, any(asn) AS asn, any(asn_name) AS asn_name,
-              any(asn_label) AS asn_label, groupUniqArray(3)(ja4) AS ja4s,
+      `SELECT client_ip AS ip, count() AS hits, any(asn) AS r_asn, any(asn_name) AS r_asn_name,
+              any(asn_label) AS r_asn_label, groupUniqArray(3)(ja4) AS ja4s,
               formatDateTime(min(ts), '%FT%TZ') AS first_seen, formatDateTime(max(ts), '%FT%TZ') AS last_seen
        FROM ja4_processing.http_logs WHERE ${where}
        GROUP BY ip ORDER BY hits DESC, ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
@@ -63,9 +64,15 @@ export async function search(
       p,
     ),
   ]);
+  const rows = ips.rows.map(({ r_asn, r_asn_name, r_asn_label, ...x }) => ({
+    ...x,
+    asn: r_asn,
+    asn_name: r_asn_name,
+    asn_label: r_asn_label,
+  }));
   return {
     total: ips.total,
-    rows: ips.rows,
+    rows,
     ja4s: ja4s.map((x) => ({ ...x, hits: Number(x.hits), ips: Number(x.ips) })),
   };
 }

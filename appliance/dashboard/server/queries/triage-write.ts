@@ -67,13 +67,15 @@ export async function removeListEntry(ch: ClickHouseClient, e: ListEntry, by: st
 }
 
 /** The keys (hour, host, JA4) any cycle flagged for an address in a range. */
-export function flaggedKeys(ch: ClickHouseClient, ip: string, r: TimeRange) {
-  return select<{ hour: string; host: string; ja4: string }>(
+export async function flaggedKeys(ch: ClickHouseClient, ip: string, r: TimeRange) {
+  // Prefixed names: a SELECT alias would shadow the column of its name in WHERE.
+  const rows = await select<{ k_hour: string; k_host: string; k_ja4: string }>(
     ch,
-    `SELECT DISTINCT toString(hour) AS hour, toString(host) AS host, toString(ja4) AS ja4
+    `SELECT DISTINCT toString(hour) AS k_hour, toString(host) AS k_host, toString(ja4) AS k_ja4
      FROM ${ANOMALIES_TABLE} WHERE src_ip = {ip:String} AND ${HOURS_IN_RANGE}`,
     { ...rangeParams(r), ip },
   );
+  return rows.map((x) => ({ hour: x.k_hour, host: x.k_host, ja4: x.k_ja4 }));
 }
 
 /**

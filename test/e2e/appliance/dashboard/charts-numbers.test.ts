@@ -38,10 +38,17 @@ describe.skipIf(Boolean(missing))(title, () => {
     for (const hash of ['#/anomalies?range=24h', '#/status']) {
       await visit(page, h.dash.url, hash, 'table tbody tr td');
       const broken = await page.evaluate(() => {
+        // The distinct line tops of the element's text (each text node measured on its own).
         const lines = (el: Element) => {
-          const r = document.createRange();
-          r.selectNodeContents(el);
-          return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+          const tops = new Set<number>();
+          const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            if (!n.textContent?.trim()) continue;
+            const r = document.createRange();
+            r.selectNodeContents(n);
+            for (const x of r.getClientRects()) tops.add(Math.round(x.top));
+          }
+          return tops.size;
         };
         const out: string[] = [];
         for (const td of document.querySelectorAll('td.num'))

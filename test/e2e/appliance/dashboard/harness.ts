@@ -45,7 +45,9 @@ export async function startHarness(prefix: string): Promise<BrowserHarness> {
     dash,
     browser,
     async open(size = DESKTOP) {
-      const context = await browser.newContext({ viewport: size });
+      // A phone-sized page is a touch screen, as a phone is (taps, not clicks).
+      const phone = size.width < 600;
+      const context = await browser.newContext({ viewport: size, hasTouch: phone, isMobile: phone });
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(dash.url);

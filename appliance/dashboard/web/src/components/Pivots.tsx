@@ -29,7 +29,7 @@ export function CidrLink({ ip, ...r }: { ip: string } & Keep) {
 export function Ja4Link({ ja4, ...r }: { ja4: string } & Keep) {
   if (!ja4) return <span className="muted">no TLS</span>;
   return (
-    <span className="nowrap">
+    <span className="ja4">
       <a className="mono" href={href.fingerprint(ja4, r.keep)}>
         {ja4}
       </a>{' '}

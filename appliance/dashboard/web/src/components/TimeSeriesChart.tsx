@@ -21,7 +21,9 @@ export interface ChartProps {
   onZoom?: (from: number, to: number) => void;
 }
 
-function options(p: ChartProps, zone: Zone, width: number): uPlot.Options {
+type Zoom = { current: ChartProps['onZoom'] };
+
+function options(p: ChartProps, zone: Zone, width: number, zoom: Zoom): uPlot.Options {
   return {
     width,
     height: p.height ?? 240,
@@ -54,11 +56,12 @@ function options(p: ChartProps, zone: Zone, width: number): uPlot.Options {
       ],
       setSelect: [
         (u) => {
-          if (u.select.width < 5 || !p.onZoom) return;
+          const onZoom = zoom.current;
+          if (u.select.width < 5 || !onZoom) return;
           const a = Math.floor(u.posToVal(u.select.left, 'x'));
           const b = Math.ceil(u.posToVal(u.select.left + u.select.width, 'x'));
           u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-          if (b > a) p.onZoom(a, b);
+          if (b > a) onZoom(a, b);
         },
       ],
     },
@@ -69,17 +72,23 @@ function options(p: ChartProps, zone: Zone, width: number): uPlot.Options {
 export function TimeSeriesChart(p: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const zone = useZone();
+  // The zoom handler changes with every render of the page; the chart is rebuilt only when its
+  // data, range or zone change (a rebuild mid-drag would lose the selection).
+  const zoom = useRef(p.onZoom);
+  zoom.current = p.onZoom;
+  const { t, series, from, to, step, height } = p;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: p's fields are listed one by one.
   useEffect(() => {
     if (!el.current) return;
     const width = el.current.clientWidth || 800;
-    const plot = new uPlot(options(p, zone, width), [p.t, ...p.series.map((s) => s.values)], el.current);
-    const onResize = () => plot.setSize({ width: el.current?.clientWidth || width, height: p.height ?? 240 });
+    const plot = new uPlot(options(p, zone, width, zoom), [t, ...series.map((s) => s.values)], el.current);
+    const onResize = () => plot.setSize({ width: el.current?.clientWidth || width, height: height ?? 240 });
     window.addEventListener('resize', onResize);
     return () => {
       window.removeEventListener('resize', onResize);
       plot.destroy();
     };
-  }, [p, zone]);
+  }, [t, series, from, to, step, height, zone]);
   return (
     <figure className="chart-box">
       <div ref={el} className="chart" data-testid="timeseries" />

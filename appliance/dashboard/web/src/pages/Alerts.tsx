@@ -85,7 +85,7 @@ export function Alerts({ route }: { route: Route }) {
         ]}
       />
       <Pager
-        page={page}
+        page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={data?.total ?? 0}

@@ -200,7 +200,7 @@ export function Anomalies({ route }: { route: Route }) {
         testId="anomalies"
       />
       <Pager
-        page={page}
+        page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={data?.total ?? 0}

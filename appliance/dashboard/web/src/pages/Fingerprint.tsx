@@ -88,7 +88,7 @@ function Ips({ ja4, route }: { ja4: string; route: Route }) {
         ]}
       />
       <Pager
-        page={page}
+        page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={data?.total ?? 0}

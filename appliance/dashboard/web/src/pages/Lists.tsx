@@ -156,7 +156,7 @@ export function Lists({ route }: { route: Route }) {
         ]}
       />
       <Pager
-        page={page}
+        page={audit.data?.page ?? page}
         pageSize={50}
         shown={audit.data?.rows.length ?? 0}
         total={audit.data?.total ?? 0}

@@ -79,7 +79,7 @@ export function Search({ route }: { route: Route }) {
                 ]}
               />
               <Pager
-                page={page}
+                page={data?.page ?? page}
                 pageSize={PAGE_SIZE}
                 shown={data.rows.length}
                 total={data.total}

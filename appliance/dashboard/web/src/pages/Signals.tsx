@@ -108,7 +108,7 @@ export function Signals({ route }: { route: Route }) {
         testId="signals"
       />
       <Pager
-        page={page}
+        page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={data?.total ?? 0}

@@ -143,7 +143,7 @@ export function RecentRequests({
         testId="requests"
       />
       <Pager
-        page={page}
+        page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={data?.total ?? 0}

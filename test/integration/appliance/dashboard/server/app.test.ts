@@ -36,7 +36,7 @@ beforeAll(async () => {
   ({ app } = await buildApp({
     config: env.config,
     clickhouse: env.ch.client,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.DASH_LOG ?? 'silent' }),
   }));
   const res = await app.inject({
     method: 'POST',
@@ -183,6 +183,51 @@ describe('dashboard API on a seeded embedded engine', () => {
     expect(cidr.body.terms.map((t: { field: string }) => t.field)).toEqual(['cidr']);
     expect(cidr.body.rows.length).toBeGreaterThan(0);
     for (const r of cidr.body.rows) expect(r.ip.startsWith('91.121.')).toBe(true);
+    // Bare words are read as the field they look like, and each finds something in the seed.
+    const asn = cidr.body.rows[0].asn;
+    for (const [q, field] of [
+      ['curl', 'ua'],
+      ['/wp-login.php', 'path'],
+      [`AS${asn}`, 'asn'],
+      ['status:4xx ua:python', 'status'],
+    ]) {
+      const r = await get(`/api/search?range=24h&q=${encodeURIComponent(q)}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.terms[0].field).toBe(field);
+      expect(r.body.total).toBeGreaterThan(0);
+    }
+  });
+
+  it('draws the score histogram with the threshold and lists the top reasons', async () => {
+    const { status, body } = await get('/api/overview/detections?range=24h');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.histogram).toHaveLength(40);
+    expect(body.threshold).toBeGreaterThan(0);
+    const flagged = body.histogram.reduce((n: number, b: { flagged: number }) => n + b.flagged, 0);
+    expect(flagged).toBeGreaterThan(0);
+    expect(body.scored_rows).toBeGreaterThan(flagged);
+    // Every flagged row is at or above the threshold.
+    for (const b of body.histogram) if (b.hi <= body.threshold) expect(b.flagged).toBe(0);
+    expect(body.top_reasons.length).toBeGreaterThan(0);
+  });
+
+  it('lists per-JA4 signals from the aggregate, matching a plain count', async () => {
+    const { status, body } = await get('/api/signals?range=24h&sort=requests&page_size=5');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.total).toBeGreaterThan(5);
+    const top = body.rows[0];
+    const rs = await env.ch.client.query({
+      query: `SELECT count() AS n FROM ja4_processing.http_logs WHERE ja4 = {j:String}
+              AND ts >= toStartOfHour(toDateTime64({from:UInt32}, 6)) AND ts < toDateTime64({to:UInt32}, 6)`,
+      query_params: { j: top.ja4, from: body.range.from, to: body.range.to },
+      format: 'JSONEachRow',
+    });
+    expect(top.requests).toBe(Number((await rs.json<{ n: string }>())[0].n));
+    expect(top.ips).toBeGreaterThan(0);
+    expect(top.flagged_share).toBeGreaterThanOrEqual(0);
+    expect(top.flagged_share).toBeLessThanOrEqual(1);
+    const fresh = await get('/api/signals?range=24h&new_only=true');
+    expect(fresh.body.rows.every((r: { new: boolean }) => r.new)).toBe(true);
   });
 
   it('refuses a state change without the CSRF token, and logs out with it', async () => {
