@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '../../../common/index.js';
-import type { FingerprintIp, FingerprintResponse } from '../../api/index.js';
+import type { FingerprintIp, FingerprintResponse, Ja4Signal } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { scoreHistogram } from './detections.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
@@ -23,7 +23,7 @@ export async function fingerprintDetail(
   const src = sourceRange(r);
   const [signals, examples, userAgents, hosts, label, scores] = await Promise.all([
     ja4Signals(ch, r, { sort: 'requests', order: 'desc', newOnly: false, ja4 }, { offset: 0, limit: 1 }),
-    select<{ ja4_r: string; ja3s: string[]; tls_versions: string[]; alpns: string[] }>(
+    select<Examples>(
       ch,
       `SELECT any(ja4_r) AS ja4_r, groupUniqArray(5)(ja3) AS ja3s, groupUniqArray(5)(tls_version) AS tls_versions,
               groupUniqArray(5)(arrayStringConcat(alpn, ',')) AS alpns
@@ -54,25 +54,29 @@ export async function fingerprintDetail(
     ),
     scoreHistogram(ch, r, { includeBots: true, ja4 }),
   ]);
-  const s = signals.rows[0];
-  const ex = examples[0] ?? { ja4_r: '', ja3s: [], tls_versions: [], alpns: [] };
   return {
-    summary: {
-      requests: s?.requests ?? 0,
-      known_bot_requests: s?.known_bot_requests ?? 0,
-      flagged_requests: s?.flagged_requests ?? 0,
-      ips: s?.ips ?? 0,
-      asns: s?.asns ?? 0,
-      user_agents: s?.user_agents ?? 0,
-      paths: s?.paths ?? 0,
-      first_seen: s?.first_seen ?? '',
-      last_seen: s?.last_seen ?? '',
-      ...ex,
-    },
+    summary: summaryOf(signals.rows[0], examples[0]),
     user_agents: userAgents.map((x) => ({ user_agent: x.user_agent, hits: Number(x.hits) })),
     hosts: hosts.map((x) => ({ host: x.host, hits: Number(x.hits) })),
     known_label: label[0] ?? { label: '', note: '' },
     scores: { threshold: scores.threshold, histogram: scores.histogram },
+  };
+}
+
+type Examples = { ja4_r: string; ja3s: string[]; tls_versions: string[]; alpns: string[] };
+
+function summaryOf(s: Ja4Signal | undefined, examples: Examples | undefined): FingerprintResponse['summary'] {
+  return {
+    requests: s?.requests ?? 0,
+    known_bot_requests: s?.known_bot_requests ?? 0,
+    flagged_requests: s?.flagged_requests ?? 0,
+    ips: s?.ips ?? 0,
+    asns: s?.asns ?? 0,
+    user_agents: s?.user_agents ?? 0,
+    paths: s?.paths ?? 0,
+    first_seen: s?.first_seen ?? '',
+    last_seen: s?.last_seen ?? '',
+    ...(examples ?? { ja4_r: '', ja3s: [], tls_versions: [], alpns: [] }),
   };
 }
 

@@ -66,6 +66,13 @@ const user = (s: Session | undefined) => s?.username ?? '?';
  * change needs the session's CSRF token (the guard checks every method but GET) and is audited.
  */
 export async function triageRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  listRoutes(app, ctx);
+  decisionRoutes(app, ctx);
+  queueRoutes(app, ctx);
+}
+
+/** Allow and deny lists: read, add, remove. */
+function listRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get(
     '/api/lists',
     { schema: { response: { 200: ListsResponse } } },
@@ -112,7 +119,10 @@ export async function triageRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       return { rows: 1 };
     },
   );
+}
 
+/** Labels and alert states on one flagged address in a range. */
+function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Body: LabelBody }>(
     '/api/labels',
     { schema: { body: LabelBody, response: { 200: TriageResult } } },
@@ -160,7 +170,10 @@ export async function triageRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       return { rows };
     },
   );
+}
 
+/** The alerts queue and the audit trail. */
+function queueRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: AlertsQuery }>(
     '/api/alerts',
     { schema: { querystring: AlertsQuery, response: { 200: AlertsResponse } } },

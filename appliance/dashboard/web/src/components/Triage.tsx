@@ -9,24 +9,10 @@ const EXPIRIES: [string, number | null][] = [
   ['30 days', 30 * 86_400],
 ];
 
-/**
- * An analyst's decisions on one flagged address: acknowledge, resolve, mark false positive or
- * confirmed (labels), and allow- or deny-list it (with an expiry). Each asks for a note, is
- * audited, and applies to the address's flagged rows in the page's range.
- */
-export function Triage({
-  ip,
-  range,
-  onDone,
-  compact,
-}: {
-  ip: string;
-  range: { range?: string; from?: number; to?: number };
-  onDone: () => void;
-  compact?: boolean;
-}) {
-  const [note, setNote] = useState('');
-  const [expiry, setExpiry] = useState(0);
+type Range = { range?: string; from?: number; to?: number };
+
+/** The calls behind the buttons: each says how it went in `said`, then reloads the page. */
+function useDecisions(ip: string, range: Range, note: string, expiry: number, onDone: () => void) {
   const [said, setSaid] = useState('');
   const run = async (what: string, call: () => Promise<unknown>) => {
     try {
@@ -54,6 +40,28 @@ export function Triage({
         api.post('/api/lists', { list: name, subject_kind: kind, subject: ip, note, expires_at }),
       );
     };
+  return { said, state, label, list };
+}
+
+/**
+ * An analyst's decisions on one flagged address: acknowledge, resolve, mark false positive or
+ * confirmed (labels), and allow- or deny-list it (with an expiry). Each asks for a note, is
+ * audited, and applies to the address's flagged rows in the page's range.
+ */
+export function Triage({
+  ip,
+  range,
+  onDone,
+  compact,
+}: {
+  ip: string;
+  range: Range;
+  onDone: () => void;
+  compact?: boolean;
+}) {
+  const [note, setNote] = useState('');
+  const [expiry, setExpiry] = useState(0);
+  const { said, state, label, list } = useDecisions(ip, range, note, expiry, onDone);
   return (
     <div className={`triage ${compact ? 'compact' : ''}`} data-testid="triage">
       <input

@@ -1,16 +1,48 @@
-import { ALERT_VIEWS, type AlertsResponse } from '../../../api/index';
+import { ALERT_VIEWS, type Alert, type AlertsResponse } from '../../../api/index';
 import { Pager } from '../components/Pager';
 import { IpLink } from '../components/Pivots';
 import { RangePicker } from '../components/RangePicker';
-import { Table } from '../components/Table';
+import { type Column, Table } from '../components/Table';
 import { Triage } from '../components/Triage';
 import { num, score } from '../format';
-import { rangeOf } from '../range';
+import { type PageRange, rangeOf } from '../range';
 import { type Route, setParams } from '../router';
-import { fmtHour, useZone } from '../time';
+import { fmtHour, useZone, type Zone } from '../time';
 import { useApi } from '../use-api';
 
 const PAGE_SIZE = 50;
+
+function alertColumns(range: PageRange, zone: Zone, reload: () => void): Column<Alert>[] {
+  return [
+    { key: 'ip', title: 'IP', render: (r) => <IpLink ip={r.src_ip} keep={range.keep} /> },
+    { key: 'score', title: 'Max score', className: 'num', render: (r) => score(r.max_score) },
+    { key: 'rows', title: 'Rows', className: 'num', render: (r) => num(r.rows) },
+    {
+      key: 'hours',
+      title: 'Hours',
+      className: 'small time',
+      render: (r) => `${fmtHour(r.first_hour, zone)} … ${fmtHour(r.last_hour, zone)}`,
+    },
+    {
+      key: 'now',
+      title: 'Newest cycle',
+      render: (r) => (r.still_flagged ? 'still flagged' : <span className="muted">no longer flagged</span>),
+    },
+    {
+      key: 'state',
+      title: 'State',
+      render: (r) => (
+        <details className="triage-menu">
+          <summary className={`state state-${r.state}`}>
+            {r.state.replace('_', ' ')}
+            {r.changed_by ? ` (${r.changed_by})` : ''}
+          </summary>
+          <Triage ip={r.src_ip} range={range.params} onDone={reload} compact />
+        </details>
+      ),
+    },
+  ];
+}
 
 /**
  * The triage queue: every address a cycle flagged in the range (known bots excluded), open
@@ -53,36 +85,7 @@ export function Alerts({ route }: { route: Route }) {
         rows={data?.rows ?? []}
         rowKey={(r) => r.src_ip}
         testId="alerts"
-        columns={[
-          { key: 'ip', title: 'IP', render: (r) => <IpLink ip={r.src_ip} keep={range.keep} /> },
-          { key: 'score', title: 'Max score', className: 'num', render: (r) => score(r.max_score) },
-          { key: 'rows', title: 'Rows', className: 'num', render: (r) => num(r.rows) },
-          {
-            key: 'hours',
-            title: 'Hours',
-            className: 'small time',
-            render: (r) => `${fmtHour(r.first_hour, zone)} … ${fmtHour(r.last_hour, zone)}`,
-          },
-          {
-            key: 'now',
-            title: 'Newest cycle',
-            render: (r) =>
-              r.still_flagged ? 'still flagged' : <span className="muted">no longer flagged</span>,
-          },
-          {
-            key: 'state',
-            title: 'State',
-            render: (r) => (
-              <details className="triage-menu">
-                <summary className={`state state-${r.state}`}>
-                  {r.state.replace('_', ' ')}
-                  {r.changed_by ? ` (${r.changed_by})` : ''}
-                </summary>
-                <Triage ip={r.src_ip} range={range.params} onDone={reload} compact />
-              </details>
-            ),
-          },
-        ]}
+        columns={alertColumns(range, zone, reload)}
       />
       <Pager
         page={data?.page ?? page}

@@ -52,6 +52,13 @@ function columns(range: PageRange, zone: Zone, reload: () => void): Column<Flagg
         </>
       ),
     },
+    ...laterColumns(range, zone, reload),
+  ];
+}
+
+function laterColumns(range: PageRange, zone: Zone, reload: () => void): Column<FlaggedIp>[] {
+  const keys = rangeKeys(range);
+  return [
     {
       key: 'ja4s',
       title: 'JA4',
@@ -141,6 +148,32 @@ function Downloads({ params }: { params: Record<string, string | number | undefi
   );
 }
 
+function Filters({ f, loading }: { f: ReturnType<typeof filterOf>; loading: boolean }) {
+  return (
+    <div className="toolbar">
+      <DebouncedInput name="q" value={f.q} label="filter" placeholder="filter: IP, ASN, JA4, host, reason" />
+      <DebouncedInput
+        name="min_score"
+        value={f.min_score}
+        label="minimum score"
+        placeholder="min score"
+        inputMode="decimal"
+        size={8}
+      />
+      <label className="small">
+        <input
+          type="checkbox"
+          aria-label="include known bots"
+          checked={f.bots === 'include'}
+          onChange={(e) => setParams({ bots: e.target.checked ? 'include' : undefined, page: undefined })}
+        />{' '}
+        include known bots
+      </label>
+      {loading && <span className="muted small">loading…</span>}
+    </div>
+  );
+}
+
 export function Anomalies({ route }: { route: Route }) {
   const range = rangeOf(route);
   const zone = useZone();
@@ -160,32 +193,7 @@ export function Anomalies({ route }: { route: Route }) {
         <h2>Anomalies</h2>
         <RangePicker range={range} />
       </div>
-      <div className="toolbar">
-        <DebouncedInput
-          name="q"
-          value={f.q}
-          label="filter"
-          placeholder="filter: IP, ASN, JA4, host, reason"
-        />
-        <DebouncedInput
-          name="min_score"
-          value={f.min_score}
-          label="minimum score"
-          placeholder="min score"
-          inputMode="decimal"
-          size={8}
-        />
-        <label className="small">
-          <input
-            type="checkbox"
-            aria-label="include known bots"
-            checked={f.bots === 'include'}
-            onChange={(e) => setParams({ bots: e.target.checked ? 'include' : undefined, page: undefined })}
-          />{' '}
-          include known bots
-        </label>
-        {loading && <span className="muted small">loading…</span>}
-      </div>
+      <Filters f={f} loading={loading} />
       <p className="muted small" data-testid="definition">
         Anomalous IPs: {ANOMALOUS_IPS}; known bots {f.bots === 'include' ? 'included' : 'excluded'}.
       </p>

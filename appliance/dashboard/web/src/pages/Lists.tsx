@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import {
   type AuditResponse,
+  type AuditRow,
   LISTS,
   type ListEntry,
   type ListsResponse,
@@ -72,6 +73,78 @@ function AddEntry({ onDone }: { onDone: () => void }) {
   );
 }
 
+function ListTable({ entries, onRemove }: { entries: ListEntry[]; onRemove: (e: ListEntry) => void }) {
+  const zone = useZone();
+  return (
+    <Table
+      rows={entries}
+      rowKey={(e) => e.id}
+      testId="lists"
+      columns={[
+        { key: 'list', title: 'List', render: (e) => e.list },
+        {
+          key: 'subject',
+          title: 'Subject',
+          render: (e) => (
+            <span className="mono">
+              {e.subject_kind}: {e.subject}
+            </span>
+          ),
+        },
+        { key: 'note', title: 'Note', render: (e) => e.note },
+        { key: 'by', title: 'By', render: (e) => `${e.created_by}, ${fmtTime(e.created_at, zone, false)}` },
+        {
+          key: 'expires',
+          title: 'Expires',
+          className: 'time small',
+          render: (e) =>
+            (e.expires_at ? fmtTime(e.expires_at, zone, false) : 'never') + (e.active ? '' : ' (expired)'),
+        },
+        {
+          key: 'remove',
+          title: '',
+          render: (e) => (
+            <button type="button" onClick={() => onRemove(e)}>
+              Remove
+            </button>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+function AuditTable({ rows }: { rows: AuditRow[] }) {
+  const zone = useZone();
+  return (
+    <Table
+      rows={rows}
+      rowKey={(r, i) => `${r.ts}-${i}`}
+      testId="audit"
+      columns={[
+        {
+          key: 'ts',
+          title: `When (${zoneName(zone)})`,
+          className: 'time small',
+          render: (r) => fmtTime(r.ts, zone),
+        },
+        { key: 'who', title: 'Who', render: (r) => r.username },
+        { key: 'action', title: 'Action', render: (r) => r.action.replaceAll('_', ' ') },
+        {
+          key: 'subject',
+          title: 'Subject',
+          render: (r) => (
+            <span className="mono">
+              {r.subject_kind}: {r.subject}
+            </span>
+          ),
+        },
+        { key: 'detail', title: 'Why', render: (r) => r.detail },
+      ]}
+    />
+  );
+}
+
 /** Allow and deny lists with their expiry, and the audit trail of every analyst decision. */
 export function Lists({ route }: { route: Route }) {
   const zone = useZone();
@@ -94,67 +167,9 @@ export function Lists({ route }: { route: Route }) {
         as a block; deny-listed ones are always in the blocklists. Times in {zoneName(zone)}.
       </p>
       <AddEntry onDone={reload} />
-      <Table
-        rows={lists.data?.entries ?? []}
-        rowKey={(e) => e.id}
-        testId="lists"
-        columns={[
-          { key: 'list', title: 'List', render: (e) => e.list },
-          {
-            key: 'subject',
-            title: 'Subject',
-            render: (e) => (
-              <span className="mono">
-                {e.subject_kind}: {e.subject}
-              </span>
-            ),
-          },
-          { key: 'note', title: 'Note', render: (e) => e.note },
-          { key: 'by', title: 'By', render: (e) => `${e.created_by}, ${fmtTime(e.created_at, zone, false)}` },
-          {
-            key: 'expires',
-            title: 'Expires',
-            className: 'time small',
-            render: (e) =>
-              (e.expires_at ? fmtTime(e.expires_at, zone, false) : 'never') + (e.active ? '' : ' (expired)'),
-          },
-          {
-            key: 'remove',
-            title: '',
-            render: (e) => (
-              <button type="button" onClick={() => remove(e)}>
-                Remove
-              </button>
-            ),
-          },
-        ]}
-      />
+      <ListTable entries={lists.data?.entries ?? []} onRemove={remove} />
       <h2>Audit trail</h2>
-      <Table
-        rows={audit.data?.rows ?? []}
-        rowKey={(r, i) => `${r.ts}-${i}`}
-        testId="audit"
-        columns={[
-          {
-            key: 'ts',
-            title: `When (${zoneName(zone)})`,
-            className: 'time small',
-            render: (r) => fmtTime(r.ts, zone),
-          },
-          { key: 'who', title: 'Who', render: (r) => r.username },
-          { key: 'action', title: 'Action', render: (r) => r.action.replaceAll('_', ' ') },
-          {
-            key: 'subject',
-            title: 'Subject',
-            render: (r) => (
-              <span className="mono">
-                {r.subject_kind}: {r.subject}
-              </span>
-            ),
-          },
-          { key: 'detail', title: 'Why', render: (r) => r.detail },
-        ]}
-      />
+      <AuditTable rows={audit.data?.rows ?? []} />
       <Pager
         page={audit.data?.page ?? page}
         pageSize={50}

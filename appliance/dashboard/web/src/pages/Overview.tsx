@@ -7,7 +7,7 @@ import { AsnLink, FieldLink, Ja4Link } from '../components/Pivots';
 import { RangePicker } from '../components/RangePicker';
 import { TimeSeriesChart } from '../components/TimeSeriesChart';
 import { plural } from '../format';
-import { rangeKeys, rangeOf } from '../range';
+import { type PageRange, rangeKeys, rangeOf } from '../range';
 import { href, type Route, setParams } from '../router';
 import { fmtTime, useZone } from '../time';
 import { useApi } from '../use-api';
@@ -61,6 +61,61 @@ function NewFingerprints({ keep, range }: { keep: string; range: Record<string, 
   );
 }
 
+function Kpis({ data, range }: { data: OverviewResponse; range: PageRange }) {
+  return (
+    <div className="kpis" data-testid="kpis">
+      <Kpi label="requests" value={data.kpis.requests} />
+      <Kpi label="unique IPs" value={data.kpis.unique_ips} />
+      <Kpi label="unique JA4s" value={data.kpis.unique_ja4} />
+      <Kpi label="known-bot requests" value={data.kpis.known_bot_requests} tone="warn" />
+      <a className="kpi-link" href={href.anomalies(range.keep)} data-testid="kpi-anomalous">
+        <Kpi
+          label="anomalous IPs (known bots excluded)"
+          value={data.kpis.anomalous_ips}
+          tone={data.kpis.anomalous_ips > 0 ? 'bad' : undefined}
+          hint={`${ANOMALOUS_IPS}; known bots excluded`}
+        />
+      </a>
+    </div>
+  );
+}
+
+function TopLists({ data, range }: { data: OverviewResponse; range: PageRange }) {
+  const keys = rangeKeys(range);
+  return (
+    <div className="grid3">
+      <NewFingerprints keep={range.keep} range={keys} />
+      <BarList
+        title="Top JA4"
+        bars={data.top_ja4.map((r) => ({
+          key: r.ja4,
+          label: <Ja4Link ja4={r.ja4} keep={range.keep} range={keys} />,
+          value: r.hits,
+          note: `${plural(r.ips, 'source IP')}${r.known_bot ? ' · known bot' : ''}`,
+        }))}
+      />
+      <BarList
+        title="Top hosts"
+        bars={data.top_hosts.map((r) => ({
+          key: r.host,
+          label: <FieldLink field="host" value={r.host} range={keys} />,
+          value: r.hits,
+          note: plural(r.ips, 'source IP'),
+        }))}
+      />
+      <BarList
+        title="Top ASNs"
+        bars={data.top_asns.map((r) => ({
+          key: String(r.asn),
+          label: <AsnLink asn={r.asn} name={r.asn_name} range={keys} />,
+          value: r.hits,
+          note: `${r.asn_label || 'unlabelled'} · ${plural(r.ips, 'source IP')}`,
+        }))}
+      />
+    </div>
+  );
+}
+
 export function Overview({ route }: { route: Route }) {
   const range = rangeOf(route);
   const [auto, setAuto] = useState(true);
@@ -78,7 +133,6 @@ export function Overview({ route }: { route: Route }) {
         : [],
     [data],
   );
-  const keys = rangeKeys(range);
   return (
     <div>
       <div className="toolbar">
@@ -93,20 +147,7 @@ export function Overview({ route }: { route: Route }) {
       {error && <p className="error">{error}</p>}
       {data && (
         <>
-          <div className="kpis" data-testid="kpis">
-            <Kpi label="requests" value={data.kpis.requests} />
-            <Kpi label="unique IPs" value={data.kpis.unique_ips} />
-            <Kpi label="unique JA4s" value={data.kpis.unique_ja4} />
-            <Kpi label="known-bot requests" value={data.kpis.known_bot_requests} tone="warn" />
-            <a className="kpi-link" href={href.anomalies(range.keep)} data-testid="kpi-anomalous">
-              <Kpi
-                label="anomalous IPs (known bots excluded)"
-                value={data.kpis.anomalous_ips}
-                tone={data.kpis.anomalous_ips > 0 ? 'bad' : undefined}
-                hint={`${ANOMALOUS_IPS}; known bots excluded`}
-              />
-            </a>
-          </div>
+          <Kpis data={data} range={range} />
           <section className="card">
             <h3>Requests over time</h3>
             <TimeSeriesChart
@@ -119,36 +160,7 @@ export function Overview({ route }: { route: Route }) {
             />
           </section>
           {det.data && <Detections d={det.data} />}
-          <div className="grid3">
-            <NewFingerprints keep={range.keep} range={keys} />
-            <BarList
-              title="Top JA4"
-              bars={data.top_ja4.map((r) => ({
-                key: r.ja4,
-                label: <Ja4Link ja4={r.ja4} keep={range.keep} range={keys} />,
-                value: r.hits,
-                note: `${plural(r.ips, 'source IP')}${r.known_bot ? ' · known bot' : ''}`,
-              }))}
-            />
-            <BarList
-              title="Top hosts"
-              bars={data.top_hosts.map((r) => ({
-                key: r.host,
-                label: <FieldLink field="host" value={r.host} range={keys} />,
-                value: r.hits,
-                note: plural(r.ips, 'source IP'),
-              }))}
-            />
-            <BarList
-              title="Top ASNs"
-              bars={data.top_asns.map((r) => ({
-                key: String(r.asn),
-                label: <AsnLink asn={r.asn} name={r.asn_name} range={keys} />,
-                value: r.hits,
-                note: `${r.asn_label || 'unlabelled'} · ${plural(r.ips, 'source IP')}`,
-              }))}
-            />
-          </div>
+          <TopLists data={data} range={range} />
         </>
       )}
     </div>

@@ -5,19 +5,76 @@ import { AsnLink, IpLink, Ja4Link } from '../components/Pivots';
 import { RangePicker } from '../components/RangePicker';
 import { Table } from '../components/Table';
 import { num, plural } from '../format';
-import { rangeKeys, rangeOf } from '../range';
+import { type PageRange, rangeKeys, rangeOf } from '../range';
 import { type Route, setParams } from '../router';
 import { fmtTime, useZone } from '../time';
 import { useApi } from '../use-api';
 
 const PAGE_SIZE = 50;
 
+function Results({ data, range, page }: { data: SearchResponse; range: PageRange; page: number }) {
+  const zone = useZone();
+  const keep = rangeKeys(range);
+  return (
+    <div className="grid2">
+      <section className="card">
+        <h3>Addresses</h3>
+        <Table
+          rows={data.rows}
+          rowKey={(r) => r.ip}
+          testId="search-results"
+          columns={[
+            { key: 'ip', title: 'IP', render: (r) => <IpLink ip={r.ip} keep={range.keep} /> },
+            {
+              key: 'asn',
+              title: 'ASN',
+              render: (r) => <AsnLink asn={r.asn} name={r.asn_name} range={keep} />,
+            },
+            {
+              key: 'ja4',
+              title: 'JA4',
+              render: (r) =>
+                r.ja4s.map((j) => (
+                  <div key={j || 'none'} className="small">
+                    <Ja4Link ja4={j} keep={range.keep} range={keep} />
+                  </div>
+                )),
+            },
+            {
+              key: 'last',
+              title: 'Last request',
+              className: 'time small',
+              render: (r) => fmtTime(r.last_seen, zone),
+            },
+            { key: 'hits', title: 'Requests', className: 'num', render: (r) => num(r.hits) },
+          ]}
+        />
+        <Pager
+          page={data?.page ?? page}
+          pageSize={PAGE_SIZE}
+          shown={data.rows.length}
+          total={data.total}
+          noun="IPs"
+          onPage={(p) => setParams({ page: p })}
+        />
+      </section>
+      <BarList
+        title="JA4s of these requests"
+        bars={data.ja4s.map((j) => ({
+          key: j.ja4,
+          label: <Ja4Link ja4={j.ja4} keep={range.keep} range={keep} />,
+          value: j.hits,
+          note: plural(j.ips, 'source IP'),
+        }))}
+      />
+    </div>
+  );
+}
+
 /** The search language's answer: what it understood, the matching addresses and their JA4s. */
 export function Search({ route }: { route: Route }) {
   const q = route.params.get('q') ?? '';
   const range = rangeOf(route);
-  const zone = useZone();
-  const keep = rangeKeys(range);
   const page = Math.max(1, Number(route.params.get('page')) || 1);
   const { data, error } = useApi<SearchResponse>(q ? '/api/search' : undefined, {
     ...range.params,
@@ -45,58 +102,7 @@ export function Search({ route }: { route: Route }) {
               <span className="error"> · not understood: {data.errors.join('; ')}</span>
             )}
           </p>
-          <div className="grid2">
-            <section className="card">
-              <h3>Addresses</h3>
-              <Table
-                rows={data.rows}
-                rowKey={(r) => r.ip}
-                testId="search-results"
-                columns={[
-                  { key: 'ip', title: 'IP', render: (r) => <IpLink ip={r.ip} keep={range.keep} /> },
-                  {
-                    key: 'asn',
-                    title: 'ASN',
-                    render: (r) => <AsnLink asn={r.asn} name={r.asn_name} range={keep} />,
-                  },
-                  {
-                    key: 'ja4',
-                    title: 'JA4',
-                    render: (r) =>
-                      r.ja4s.map((j) => (
-                        <div key={j || 'none'} className="small">
-                          <Ja4Link ja4={j} keep={range.keep} range={keep} />
-                        </div>
-                      )),
-                  },
-                  {
-                    key: 'last',
-                    title: 'Last request',
-                    className: 'time small',
-                    render: (r) => fmtTime(r.last_seen, zone),
-                  },
-                  { key: 'hits', title: 'Requests', className: 'num', render: (r) => num(r.hits) },
-                ]}
-              />
-              <Pager
-                page={data?.page ?? page}
-                pageSize={PAGE_SIZE}
-                shown={data.rows.length}
-                total={data.total}
-                noun="IPs"
-                onPage={(p) => setParams({ page: p })}
-              />
-            </section>
-            <BarList
-              title="JA4s of these requests"
-              bars={data.ja4s.map((j) => ({
-                key: j.ja4,
-                label: <Ja4Link ja4={j.ja4} keep={range.keep} range={keep} />,
-                value: j.hits,
-                note: plural(j.ips, 'source IP'),
-              }))}
-            />
-          </div>
+          <Results data={data} range={range} page={page} />
         </>
       )}
     </div>
