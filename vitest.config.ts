@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The deployment suite (podman, systemd-nspawn) runs on its own: npm run test:deploy.
+    exclude: [...configDefaults.exclude, 'test/deploy/**'],
     // Integration and e2e suites start real processes (Apache, chDB, Chromium); give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import type { z } from 'zod';
 import type { Config, configSchema } from '../appliance/common/config/schema.js';
 import { ApacheHost } from './apache-host.js';
+import { applianceImages } from './appliance-images.js';
 import { ClickHouse } from './clickhouse.js';
 import { Correlator } from './correlator.js';
 import { Dashboard } from './dashboard.js';
@@ -88,13 +88,9 @@ export class Appliance extends pulumi.ComponentResource {
     this.version = version;
 
     const network = new docker.Network(`${name}-net`, { name: `${name}-net`, driver: 'bridge' }, child);
-    const bases = dep.base_images;
-    this.applianceImage = this.buildImage(name, 'ja4-appliance', 'appliance.Dockerfile', args, {
-      ...(bases.node ? { NODE_IMAGE: bases.node } : {}),
-    }).repoDigest;
-    this.httpdImage = this.buildImage(name, 'ja4-httpd', 'httpd.Dockerfile', args, {
-      ...(bases.httpd ? { HTTPD_IMAGE: bases.httpd } : {}),
-    }).repoDigest;
+    const images = applianceImages(name, { version, deployment: dep, repoRoot: args.repoRoot }, this);
+    this.applianceImage = images.appliance;
+    this.httpdImage = images.httpd;
 
     this.clickhouse = new ClickHouse(
       `${name}-clickhouse`,
@@ -246,31 +242,6 @@ export class Appliance extends pulumi.ComponentResource {
         limits: apache.limits,
         sentinelLimits: apache.sentinel_limits,
         version: args.version,
-      },
-      { parent: this },
-    );
-  }
-
-  /** Builds one image of this repo, tagged `<registry/>repo:<version>`; pushed only with a registry. */
-  private buildImage(
-    name: string,
-    repo: string,
-    dockerfile: string,
-    args: ApplianceArgs,
-    buildArgs: Record<string, string>,
-  ): docker.Image {
-    const { registry, platform } = args.deployment;
-    return new docker.Image(
-      `${name}-${repo.replace(/^ja4-/, '')}-image`,
-      {
-        imageName: `${registry ? `${registry.replace(/\/+$/, '')}/` : ''}${repo}:${args.version}`,
-        build: {
-          context: args.repoRoot,
-          dockerfile: join(args.repoRoot, 'docker', dockerfile),
-          args: { APPLIANCE_VERSION: args.version, ...buildArgs },
-          ...(platform ? { platform } : {}),
-        },
-        skipPush: !registry,
       },
       { parent: this },
     );

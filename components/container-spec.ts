@@ -16,6 +16,8 @@ export const CONFIG_PATH = '/etc/ja4/ja4.yaml';
 export const SOCKET_DIR = '/run/ja4';
 /** Writable state of the appliance image (spool, models, dashboard state). */
 export const STATE_DIR = '/var/lib/ja4';
+/** The embedded engine's data directory (single box): inside the state volume. */
+export const EMBEDDED_DIR = `${STATE_DIR}/clickhouse`;
 /** Ports Apache listens on inside its container (non-root, so above 1024). */
 export const HTTPD_HTTP_PORT = 8080;
 export const HTTPD_HTTPS_PORT = 8443;
@@ -25,8 +27,11 @@ export const SERVICE_WAIT_SECONDS = 120;
 
 /** Secrets a service receives as JA4_* environment variables, never in the rendered YAML. */
 export interface ServiceSecrets {
-  /** ClickHouse password of the appliance user. Required; always handled as a secret. */
-  clickhousePassword: pulumi.Input<string>;
+  /**
+   * ClickHouse password of the appliance user; always handled as a secret. Required against a
+   * server; none on the embedded engine, which has no network users.
+   */
+  clickhousePassword?: pulumi.Input<string>;
   /** Dashboard cookie-signing secret. Default: none (the dashboard generates one in its state dir). */
   sessionSecret?: pulumi.Input<string>;
   /** First admin's password. Default: none (generated on first run and logged once). */

@@ -30,6 +30,12 @@ export const deploymentSchema = z
   .object({
     /** Prefix of every Docker object (containers, volumes, network): ja4-dev, ja4-prod. */
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, { message: 'lower-case letters, digits and -' }),
+    /**
+     * `server`: a ClickHouse server container and one container per service. `embedded`: one
+     * box, the whole appliance in one `ja4 up` container on the embedded engine (chDB) with its
+     * data in a volume, next to Apache and the sentinel; no ClickHouse server, no password.
+     */
+    engine: z.enum(['server', 'embedded']).default('server'),
     /** Registry to push the appliance images to (host/namespace); empty = build locally, no push. */
     registry: z.string().default(''),
     /** Platform to build for, e.g. linux/amd64; empty = the engine's own. */

@@ -2,13 +2,11 @@ import { stringify } from 'yaml';
 import { type Config, configSchema } from '../appliance/common/config/schema.js';
 import { CLICKHOUSE_HTTP_PORT, HTTPD_HTTPS_PORT, SOCKET_DIR, STATE_DIR } from './container-spec.js';
 
-/** Where ClickHouse is reached on the appliance network, and as whom. */
-export interface ClickHouseEndpoint {
-  /** Network alias of the server container. */
-  host: string;
-  /** The appliance's ClickHouse user. */
-  username: string;
-}
+/**
+ * Where ClickHouse is: a server on the appliance network (its alias and the appliance's user),
+ * or the embedded engine's data directory inside the one `ja4 up` container.
+ */
+export type ClickHouseEndpoint = { host: string; username: string } | { embeddedDir: string };
 
 /**
  * Validates the stack's appliance config against the appliance's own schema and fills defaults.
@@ -30,8 +28,12 @@ export function validateApplianceConfig(
  */
 export function containerConfig(config: Config, endpoint: ClickHouseEndpoint): Config {
   const out: Config = structuredClone(config);
-  out.clickhouse.url = `http://${endpoint.host}:${CLICKHOUSE_HTTP_PORT}`;
-  out.clickhouse.username = endpoint.username;
+  if ('embeddedDir' in endpoint) {
+    out.clickhouse.url = `embedded:${endpoint.embeddedDir}`;
+  } else {
+    out.clickhouse.url = `http://${endpoint.host}:${CLICKHOUSE_HTTP_PORT}`;
+    out.clickhouse.username = endpoint.username;
+  }
   out.clickhouse.password = '';
   out.log.pretty = 'never';
   out.sockets.http = `${SOCKET_DIR}/http.socket`;
@@ -43,7 +45,14 @@ export function containerConfig(config: Config, endpoint: ClickHouseEndpoint): C
   // there; its token arrives as JA4_DETECTOR_API_TOKEN in those two containers only.
   out.detector.host = '0.0.0.0';
   out.detector.api_token = '';
+  // Where a detector without a given token generates one (api.token), inside the state volume.
+  out.detector.state_dir = `${STATE_DIR}/detector`;
   out.dashboard.detector_url = `http://detector:${config.detector.port}`;
+  if ('embeddedDir' in endpoint) {
+    // One process: the dashboard calls the detector in-process, so its API stays on loopback.
+    out.detector.host = '127.0.0.1';
+    out.dashboard.detector_url = `http://127.0.0.1:${config.detector.port}`;
+  }
   out.dashboard.state_dir = `${STATE_DIR}/dashboard`;
   out.dashboard.host = '0.0.0.0';
   out.dashboard.session_secret = '';

@@ -44,6 +44,8 @@ export interface ServiceSpec {
   aliases?: string[];
   mounts?: docker.types.input.ContainerMount[];
   ports?: docker.types.input.ContainerPort[];
+  /** Seconds `pulumi up` waits for the health check. Default: SERVICE_WAIT_SECONDS. */
+  waitSeconds?: number;
 }
 
 /** A long-running, hardened, health-checked service container that restarts unless stopped. */
@@ -63,7 +65,7 @@ export function serviceContainer(spec: ServiceSpec, args: ServiceArgs, parent: p
       healthcheck: spec.healthcheck,
       // `pulumi up` succeeds only once the service reports healthy, and fails loudly otherwise.
       wait: true,
-      waitTimeout: SERVICE_WAIT_SECONDS,
+      waitTimeout: spec.waitSeconds ?? SERVICE_WAIT_SECONDS,
       restart: 'unless-stopped',
       labels: labels({ 'ja4.component': spec.component, 'ja4.version': args.version }),
       ...limitArgs(args.limits),

@@ -3,7 +3,7 @@
 # www-data on ports 8080/8443. The Pulumi program uploads conf/ja4/site.conf (listeners,
 # ServerName, trusted proxies, socket) and, for real certificates, the TLS pair.
 #   docker build -f docker/httpd.Dockerfile -t ja4-httpd:<version> .
-ARG HTTPD_IMAGE=httpd:2.4.65-bookworm
+ARG HTTPD_IMAGE=httpd:2.4.71-bookworm
 
 # --- build: apxs ships with the official image; add a compiler and the APR headers
 FROM ${HTTPD_IMAGE} AS build

@@ -1,14 +1,20 @@
 /**
  * `npm run bench:correlator`: the correlator's numbers, measured side by side in one run.
- *   1. domain: joined events/s through ConnectionJoin on one core (pre-parsed events), and with
- *      the batch building (JSON lines) that follows it;
+ *   1. domain (lib/bench-correlator-domain.ts): joined events per CPU second through
+ *      ConnectionJoin (pre-parsed events), and with the batch building (JSON lines) that
+ *      follows it; the current join beside the join as it
+ *      was before connection identity (scripts/lib/bench-legacy-join.ts), alternated in one run,
+ *      on a direct workload (one handshake per peer port) and a proxy one (one peer address, its
+ *      ports reused, several handshakes held per key);
  *   2. decode: socket lines → validated events/s (JSON.parse + the validator compiled from the
  *      shared zod schemas), against JSON.parse + zod safeParse as before, and JSON.parse alone;
  *   3. embedded: rows/s into chDB through the schema's materialized-view chain, a bare
  *      @clickhouse/client insert of the same rows (JSONEachRow and LineAsString) against the whole
  *      correlator end to end (UNIX sockets → join → batches → ClickHouse sink), per insert format
- *      (the producers, in this process, write ~64 KiB at a time; see benchEndToEnd).
- * Writes bench/results/correlator.json. BENCH_ROWS (rows per case) and BENCH_ROUNDS tune the embedded part.
+ *      (the producers, in this process, write ~64 KiB at a time; see benchEndToEnd), and the
+ *      correlator with its log of accepted lines off (correlator.wal: false), side by side.
+ * Writes bench/results/correlator.json. BENCH_ROWS (rows per case) and BENCH_ROUNDS tune the embedded part,
+ * BENCH_DOMAIN_ROUNDS the domain part.
  */
 import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -16,91 +22,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import pino from 'pino';
-import { httpEventSchema, tlsEventSchema } from '../appliance/common/events/index.js';
+import {
+  canonicalIp,
+  hasDuplicateKeys,
+  httpEventSchema,
+  tlsEventSchema,
+} from '../appliance/common/events/index.js';
 import {
   type ClickHouseHandle,
   type Config,
   defaultConfig,
   openClickHouse,
+  type Registry,
 } from '../appliance/common/index.js';
 import { migrateUp, readMigrations, splitStatements } from '../appliance/common/migrate/index.js';
 import { decodeLine } from '../appliance/correlator/adapters/event-decoder.js';
-import { Batcher } from '../appliance/correlator/domain/batcher.js';
-import { ConnectionJoin } from '../appliance/correlator/domain/join.js';
 import { buildRow } from '../appliance/correlator/domain/row.js';
 import { startCorrelator } from '../appliance/correlator/service.js';
 import { cpuLabel, load1m, median, rate, writeResult } from './lib/bench.js';
+import { benchDomain, REQUESTS_PER_CONN, workload } from './lib/bench-correlator-domain.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
-import { httpEvent, tlsEvent } from './lib/sample-events.js';
 
 const EMBEDDED_ROWS = Number(process.env.BENCH_ROWS ?? 60_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
-const REQUESTS_PER_CONN = 10;
-
-/** `conns` handshakes with REQUESTS_PER_CONN keep-alive requests each, interleaved as on a server. */
-function workload(conns: number, run: string) {
-  const tls = [];
-  const http = [];
-  for (let c = 0; c < conns; c++) {
-    const ip = `10.${(c >> 16) & 255}.${(c >> 8) & 255}.${c & 255}`;
-    tls.push(tlsEvent({ src_ip: ip, src_port: 1024 + (c % 60_000) }));
-    for (let k = 1; k <= REQUESTS_PER_CONN; k++) {
-      http.push(
-        httpEvent({
-          conn_ip: ip,
-          client_ip: ip,
-          conn_port: 1024 + (c % 60_000),
-          keepalive_n: k,
-          conn_id: `${run}-${c}-${k}`,
-        }),
-      );
-    }
-  }
-  return { tls, http };
-}
-
-function benchDomain() {
-  const conns = 50_000;
-  const { tls, http } = workload(conns, 'dom');
-  const clock = { now: () => performance.now() };
-  const opts = {
-    idleWindowMs: 300_000,
-    graceMs: 2000,
-    maxConnections: 500_000,
-    maxPending: 100_000,
-    joinOnServerIp: false,
-  };
-  const rawLines = http.map((e) => JSON.stringify(e));
-  const best = { fromLines: 0, fromObjects: 0 };
-  for (let round = 0; round < 6; round++) {
-    const withRaw = round % 2 === 0;
-    let bytes = 0;
-    const batcher = new Batcher({ maxRows: 10_000, maxAgeMs: 1000, runId: 'bench' }, clock, (b) => {
-      bytes += b.body.length;
-    });
-    const join = new ConnectionJoin(opts, clock, (line) => batcher.add(line));
-    const t = performance.now();
-    for (let c = 0; c < conns; c++) {
-      join.onTls(tls[c]);
-      for (let k = 0; k < REQUESTS_PER_CONN; k++) {
-        const i = c * REQUESTS_PER_CONN + k;
-        join.onHttp(http[i], withRaw ? rawLines[i] : undefined);
-      }
-    }
-    batcher.flush();
-    const r = rate(join.stats.joined, performance.now() - t);
-    if (withRaw) best.fromLines = Math.max(best.fromLines, r);
-    else best.fromObjects = Math.max(best.fromObjects, r);
-    if (bytes === 0 || join.stats.joined !== http.length) throw new Error('domain bench: rows missing');
-  }
-  return {
-    events: conns * (REQUESTS_PER_CONN + 1),
-    joined_per_s: best.fromLines,
-    joined_per_s_without_received_lines: best.fromObjects,
-    rounds: 3,
-    note: 'best of 3 each; parsed events (and their received lines, as the sockets pass them) in, batches of JSON lines out; 1 handshake + 10 keep-alive requests per connection',
-  };
-}
 
 /** The decoder before event-validator.ts, for comparison in the same run: JSON.parse + zod safeParse. */
 function decodeWithZod(line: string): boolean {
@@ -115,9 +59,19 @@ function decodeWithZod(line: string): boolean {
 function benchDecode() {
   const { tls, http } = workload(5_000, 'dec');
   const lines = [...http.map((e) => JSON.stringify(e)), ...tls.map((e) => JSON.stringify(e))];
-  const best = { compiled: 0, zod: 0, parseOnly: 0 };
+  const best = { compiled: 0, zod: 0, parseOnly: 0, dupKeys: 0, ips: 0 };
+  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   // Alternated, best of 3 each: the machine is shared.
   for (let round = 0; round < 3; round++) {
+    let t0 = performance.now();
+    for (let i = 0; i < lines.length; i++) if (hasDuplicateKeys(lines[i], parsed[i])) throw new Error('dup');
+    best.dupKeys = Math.max(best.dupKeys, rate(lines.length, performance.now() - t0));
+    t0 = performance.now();
+    for (const e of http) {
+      if (!canonicalIp(e.client_ip) || !canonicalIp(e.conn_ip) || !canonicalIp(e.local_ip))
+        throw new Error('ip');
+    }
+    best.ips = Math.max(best.ips, rate(http.length, performance.now() - t0));
     let t = performance.now();
     let ok = 0;
     for (const line of lines)
@@ -136,7 +90,9 @@ function benchDecode() {
     lines_per_s: best.compiled,
     lines_per_s_zod_safe_parse: best.zod,
     json_parse_only_per_s: best.parseOnly,
-    note: 'decodeLine (JSON.parse + validator compiled from the zod schemas) against JSON.parse + zod safeParse (strict), and JSON.parse alone; best of 3 each, alternated',
+    duplicate_key_scan_per_s: best.dupKeys,
+    address_checks_per_s: best.ips,
+    note: 'decodeLine (JSON.parse + validator compiled from the zod schemas + duplicate-key scan + address and time checks) against JSON.parse + zod safeParse (strict), and JSON.parse alone; the duplicate-key scan alone (lines/s) and the three address checks of a request alone (requests/s); best of 3 each, alternated',
   };
 }
 
@@ -204,13 +160,24 @@ async function benchBare(ch: ClickHouseHandle, format: 'JSONEachRow' | 'LineAsSt
 }
 
 /** The whole correlator: producers write lines to the sockets; timed until the last row is written. */
-async function benchEndToEnd(ch: ClickHouseHandle, format: 'JSONEachRow' | 'LineAsString', run: string) {
+async function benchEndToEnd(
+  ch: ClickHouseHandle,
+  format: 'JSONEachRow' | 'LineAsString',
+  run: string,
+  wal = true,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'ja4-bench-corr-'));
   const base = defaultConfig();
   const config: Config = {
     ...base,
     sockets: { ...base.sockets, http: join(dir, 'http.socket'), network: join(dir, 'network.socket') },
-    correlator: { ...base.correlator, spool_dir: join(dir, 'spool'), metrics_port: 0, insert_format: format },
+    correlator: {
+      ...base.correlator,
+      spool_dir: join(dir, 'spool'),
+      metrics_port: 0,
+      insert_format: format,
+      wal,
+    },
   };
   const handle = await startCorrelator({ config, log: pino({ level: 'warn' }), clickhouse: ch });
   const { tls, http } = workload(EMBEDDED_ROWS / REQUESTS_PER_CONN, run);
@@ -228,11 +195,35 @@ async function benchEndToEnd(ch: ClickHouseHandle, format: 'JSONEachRow' | 'Line
   await writeAll(config.sockets.http, httpLines);
   while (handle.status().rowsWritten < http.length) await new Promise((r) => setTimeout(r, 5));
   const ms = performance.now() - t;
+  const readToLog = await readToLogMs(handle.registry);
   await handle.close();
   const typed = await countLike(ch, 'http_logs', run);
   if (typed !== http.length)
     throw new Error(`end to end ${format}: ${typed} of ${http.length} rows in http_logs`);
-  return { rows: http.length, rows_per_s: rate(http.length, ms), correlated: handle.join.stats.joined };
+  return {
+    rows: http.length,
+    rows_per_s: rate(http.length, ms),
+    correlated: handle.join.stats.joined,
+    readToLog,
+  };
+}
+
+/** Mean and 99th-percentile bucket of ja4_correlator_read_to_log_seconds, in ms (log on only). */
+async function readToLogMs(registry: Registry) {
+  const m = (await registry.getSingleMetric('ja4_correlator_read_to_log_seconds')?.get()) as
+    | { values: { metricName?: string; labels: { le?: string | number }; value: number }[] }
+    | undefined;
+  const v = m?.values ?? [];
+  const count = v.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0;
+  const sum = v.find((x) => x.metricName?.endsWith('_sum'))?.value ?? 0;
+  if (count === 0) return undefined;
+  const p99 = v.find((x) => x.metricName?.endsWith('_bucket') && x.value >= 0.99 * count)?.labels.le;
+  return {
+    reads: count,
+    mean_ms: Number(((sum / count) * 1000).toFixed(3)),
+    // The bucket's upper bound; -1 for the +Inf bucket (past the largest bound, 50 ms).
+    p99_bucket_ms: Number.isFinite(Number(p99)) ? Number(p99) * 1000 : -1,
+  };
 }
 
 /** Consecutive lines joined into strings of about `size` characters. */
@@ -282,7 +273,9 @@ async function main() {
     bare_line_as_string: [],
     correlator_line_as_string: [],
     correlator_json_each_row: [],
+    correlator_json_each_row_log_off: [],
   };
+  const readToLog: { reads: number; mean_ms: number; p99_bucket_ms: number }[] = [];
   try {
     // Warm-up (first parts, dictionaries loaded), then the four alternated, ROUNDS times: the
     // machine is shared, so each figure is the median of its rounds, measured side by side.
@@ -294,11 +287,14 @@ async function main() {
         ['bare_line_as_string', () => benchBare(ch, 'LineAsString', `b2r${round}`)],
         ['correlator_line_as_string', () => benchEndToEnd(ch, 'LineAsString', `e1r${round}`)],
         ['correlator_json_each_row', () => benchEndToEnd(ch, 'JSONEachRow', `e2r${round}`)],
+        ['correlator_json_each_row_log_off', () => benchEndToEnd(ch, 'JSONEachRow', `e3r${round}`, false)],
       ] as const;
       // Rotate the order each round: later runs meet a bigger table and more background merges.
       const order = cases.map((_, i) => cases[(i + round - 1) % cases.length]);
       for (const [name, fn] of order) {
-        const { rows_per_s } = await fn();
+        const out: { rows_per_s: number; readToLog?: (typeof readToLog)[number] } = await fn();
+        const { rows_per_s } = out;
+        if (name === 'correlator_json_each_row' && out.readToLog) readToLog.push(out.readToLog);
         runs[name].push(rows_per_s);
         console.log(`round ${round} ${name}: ${rows_per_s} rows/s`);
       }
@@ -316,6 +312,10 @@ async function main() {
   // most: steadier than a ratio of medians when the machine's load drifts during the run.
   const paired = (name: 'correlator_json_each_row' | 'correlator_line_as_string') =>
     runs[name].map((r, i) => Number((r / runs.bare_json_each_row[i]).toFixed(3)));
+  // The log's cost: each round's correlator with the log on over the same round's with it off.
+  const logOnOverOff = runs.correlator_json_each_row.map((r, i) =>
+    Number((r / runs.correlator_json_each_row_log_off[i]).toFixed(3)),
+  );
   const bare = embedded.bare_json_each_row.rows_per_s;
   const best = Math.max(
     embedded.correlator_line_as_string.rows_per_s,
@@ -344,9 +344,20 @@ async function main() {
         median_line_as_string: median(paired('correlator_line_as_string')),
       },
     },
+    log: {
+      note: 'correlator JSONEachRow end to end with its log of accepted lines on (correlator.wal: true, wal_fsync: batch, the defaults) and off, in the same rounds',
+      log_on_rows_per_s: embedded.correlator_json_each_row.rows_per_s,
+      log_off_rows_per_s: embedded.correlator_json_each_row_log_off.rows_per_s,
+      paired_rounds_on_over_off: logOnOverOff,
+      median_on_over_off: median(logOnOverOff),
+      read_to_log_ms: readToLog,
+      read_to_log_note:
+        'per log-on round: reads, mean ms from a read arriving to its lines being in the log (what a crash at that moment loses), and the histogram bucket holding the 99th percentile',
+    },
   };
   writeResult('correlator', result);
   console.log(JSON.stringify(result.goals));
+  console.log(JSON.stringify(result.log));
 }
 
 if (isEntryPoint(import.meta.url)) runMain('bench-correlator', main);

@@ -1,16 +1,15 @@
 /**
  * `npm run rpm`: builds the appliance's RPMs into dist/rpm/ with rpmbuild (rpm/ja4.spec).
  *
- *   1. compile the TypeScript (npm run build -> dist/)
- *   2. stage Source0: dist/appliance, bin/ja4.js, package.json, migrations, the dashboard's web
- *      assets when built, the mod_reqin_log sources (*.c, *.h) and rpm/
- *   3. stage Source1: production node_modules, by `npm ci --omit=dev` in a clean directory
- *      (default; native addons are built for this host) or by copying the production subset of
- *      ./node_modules (--modules copy: offline, used by the tests)
- *   4. rpmbuild -bb
+ *   1. stage the appliance (scripts/stage-app.ts, the same stage the container image packages:
+ *      compiled JavaScript, the dashboard bundle, production node_modules by `npm ci --omit=dev`
+ *      from the lock with cap patched and built for this host), or take one given with --stage
+ *   2. Source0: the stage without node_modules, the packaged package.json, the mod_reqin_log
+ *      sources (*.c, *.h) and rpm/; Source1: the stage's node_modules
+ *   3. rpmbuild -bb
  *
- * Flags: --app-version X.Y.Z  --release N  --out DIR  --modules ci|copy  --without-chdb
- *        --without-module  --no-compile  --dist DIR  --payload w9T.zstdio  --keep-work
+ * Flags: --app-version X.Y.Z  --release N  --out DIR  --stage DIR  --without-chdb
+ *        --without-module  --payload w9T.zstdio  --keep-work
  */
 import {
   existsSync,
@@ -22,7 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, fs } from 'zx';
@@ -31,11 +30,10 @@ import {
   CHDB_MODULES,
   expectedPackages,
   moduleSources,
-  npmErrors,
   rpmbuildArgs,
   rpmVersion,
-  selectModules,
 } from './lib/rpm-layout.js';
+import { stageApp, WEB_BUNDLE } from './stage-app.js';
 
 export interface BuildRpmOptions {
   /** Repository root. */
@@ -45,11 +43,8 @@ export interface BuildRpmOptions {
   /** package.json's version unless given (semver; mapped with rpmVersion). */
   appVersion?: string;
   release: string;
-  /** Run `npm run build` into a fresh directory; otherwise `distDir` must hold the compiled tree. */
-  compile: boolean;
-  /** tsc's output directory when `compile` is off (default <root>/dist). */
-  distDir: string;
-  modules: 'ci' | 'copy';
+  /** A stage made by scripts/stage-app.ts to package; default: stage afresh into the work dir. */
+  stageDir?: string;
   withChdb: boolean;
   /** Build ja4-mod-reqin-log; default: when the module source exists. */
   withModule?: boolean;
@@ -82,9 +77,6 @@ export function defaultOptions(root: string, over: Partial<BuildRpmOptions> = {}
     root,
     outDir: join(root, 'dist/rpm'),
     release: '1',
-    compile: true,
-    distDir: join(root, 'dist'),
-    modules: 'ci',
     withChdb: true,
     rpmDir: join(root, 'rpm'),
     keepWork: false,
@@ -105,20 +97,21 @@ export async function isRpmHost(): Promise<boolean> {
   return r.exitCode === 0;
 }
 
-/** Source0: the application tree, as the spec's %install expects it. */
-export async function stageSources(opts: BuildRpmOptions, semver: string, dest: string): Promise<void> {
+/** Source0: the stage without node_modules, plus the module sources and rpm/, as %install expects. */
+export async function stageSources(
+  opts: BuildRpmOptions,
+  stage: string,
+  semver: string,
+  dest: string,
+): Promise<void> {
   const { root } = opts;
-  mkdirSync(join(dest, 'bin'), { recursive: true });
-  await fs.copy(join(root, APP_FILES.cli), join(dest, APP_FILES.cli));
-  await fs.copy(join(opts.distDir, 'appliance'), join(dest, 'dist/appliance'));
-  // `ja4 up` seeds demo data with the seeding script's generators (scripts/lib), so the compiled
-  // scripts ship too.
-  if (existsSync(join(opts.distDir, 'scripts'))) {
-    await fs.copy(join(opts.distDir, 'scripts'), join(dest, 'dist/scripts'));
-  }
-  await fs.copy(join(root, APP_FILES.migrations), join(dest, APP_FILES.migrations));
-  if (existsSync(join(root, APP_FILES.webDist))) {
-    await fs.copy(join(root, APP_FILES.webDist), join(dest, APP_FILES.webDist));
+  check(
+    existsSync(join(stage, WEB_BUNDLE, 'index.html')),
+    `${stage} has no dashboard bundle (${WEB_BUNDLE}): stage with scripts/stage-app.ts`,
+  );
+  mkdirSync(dest, { recursive: true });
+  for (const part of ['bin', 'dist', APP_FILES.migrations]) {
+    await fs.copy(join(stage, part), join(dest, part));
   }
   if (existsSync(join(root, APP_FILES.moduleSource))) {
     mkdirSync(join(dest, APP_FILES.moduleDir), { recursive: true });
@@ -129,44 +122,19 @@ export async function stageSources(opts: BuildRpmOptions, semver: string, dest: 
   await fs.copy(opts.rpmDir, join(dest, 'rpm'));
   // The packaged package.json carries the packaged version: `ja4 --version` and the dashboard
   // footer then match the RPM (APPLIANCE_VERSION reads it).
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8')) as Record<string, unknown>;
   pkg.version = semver;
   writeFileSync(join(dest, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
-/** Source1: production node_modules under `dest`/node_modules. */
-export async function stageModules(opts: BuildRpmOptions, dest: string): Promise<void> {
-  mkdirSync(dest, { recursive: true });
-  if (opts.modules === 'ci') {
-    await fs.copy(join(opts.root, 'package.json'), join(dest, 'package.json'));
-    await fs.copy(join(opts.root, 'package-lock.json'), join(dest, 'package-lock.json'));
-    // The postinstall patches cap (pcap_stats, capture timestamps) and rebuilds it for this host.
-    await fs.copy(join(opts.root, 'patches'), join(dest, 'patches'));
-    await fs.copy(join(opts.root, 'scripts/patch-cap.mjs'), join(dest, 'scripts/patch-cap.mjs'));
-    // Native addons (cap against libpcap, chDB's prebuilt engine) come out built for this host.
-    const npm = $({ cwd: dest, quiet: true, nothrow: true });
-    let ci = await npm`npm ci --omit=dev --prefer-offline --no-audit --no-fund`;
-    // npm 11 records only this platform's optional binaries (biome, chDB) in the lock and then
-    // refuses it in `npm ci` (EUSAGE, "Missing: … from lock file"): install from the same lock.
-    if (ci.exitCode !== 0 && /EUSAGE/.test(ci.stderr)) {
-      ci = await npm`npm install --omit=dev --prefer-offline --no-audit --no-fund`;
-    }
-    check(ci.exitCode === 0, `npm ci --omit=dev failed (exit ${ci.exitCode}): ${npmErrors(ci.stderr)}`);
-    if (!opts.withChdb) {
-      for (const m of CHDB_MODULES) await fs.remove(join(dest, m));
-    }
-    return;
-  }
-  const listed = await $({ cwd: opts.root, quiet: true, nothrow: true })`npm ls --omit=dev --all --parseable`;
-  const paths = selectModules(listed.stdout, opts.root, { withChdb: opts.withChdb });
-  check(paths.length > 0, `npm ls found no production modules in ${opts.root} (run npm ci first)`);
-  // One cp per destination directory (node_modules, node_modules/@scope) rather than per package.
-  const byParent = new Map<string, string[]>();
-  for (const rel of paths) byParent.set(dirname(rel), [...(byParent.get(dirname(rel)) ?? []), rel]);
-  for (const [parent, rels] of byParent) {
-    mkdirSync(join(dest, parent), { recursive: true });
-    await $({ quiet: true })`cp -a ${rels.map((r) => join(opts.root, r))} ${join(dest, parent)}/`;
-  }
+/** Source1: the stage's production node_modules (without chDB when it is left out). */
+export async function modulesTar(opts: BuildRpmOptions, stage: string, tarFile: string): Promise<void> {
+  check(
+    existsSync(join(stage, 'node_modules')),
+    `${stage} has no node_modules: stage with scripts/stage-app.ts`,
+  );
+  const excludes = opts.withChdb ? [] : CHDB_MODULES.map((m) => `--exclude=./${m}`);
+  await $({ quiet: true })`tar -cf ${tarFile} -C ${stage} ${excludes} ./node_modules`;
 }
 
 /** Runs every step; returns the RPMs written to opts.outDir. */
@@ -188,36 +156,20 @@ export async function buildRpms(opts: BuildRpmOptions): Promise<BuildRpmResult> 
 
   const work = mkdtempSync(join(tmpdir(), 'ja4-rpm-'));
   try {
-    // Compile into a fresh directory: a reused dist/ keeps the output of deleted sources.
-    const distDir = opts.compile ? join(work, 'js') : opts.distDir;
-    if (opts.compile) {
-      opts.log('compiling TypeScript (npm run build)');
-      const tsc = await $({
-        cwd: opts.root,
-        quiet: true,
-        nothrow: true,
-      })`npm run build -- --outDir ${distDir}`;
-      check(
-        tsc.exitCode === 0,
-        `npm run build failed:\n${tsc.stdout.trim().split('\n').slice(-15).join('\n')}`,
-      );
+    let stage = opts.stageDir;
+    if (!stage) {
+      stage = join(work, 'stage');
+      opts.log('staging the appliance (scripts/stage-app.ts)');
+      await stageApp({ root: opts.root, dest: stage, log: opts.log });
     }
-    check(
-      existsSync(join(distDir, 'appliance/cli/main.js')),
-      `${distDir}/appliance/cli/main.js missing: run npm run build (or drop --no-compile)`,
-    );
     const sources = join(work, 'SOURCES');
     mkdirSync(sources, { recursive: true });
     const tree = `ja4-platform-${version}`;
-    opts.log(`staging ${tree} (JavaScript, CLI, migrations, module source, rpm/)`);
-    await stageSources({ ...opts, distDir }, semver, join(work, 'src', tree));
+    opts.log(`packing ${tree} (JavaScript, CLI, migrations, dashboard bundle, module source, rpm/)`);
+    await stageSources(opts, stage, semver, join(work, 'src', tree));
     await $({ quiet: true })`tar -cf ${join(sources, `${tree}.tar`)} -C ${join(work, 'src')} ${tree}`;
-
-    opts.log(`staging production node_modules (${opts.modules}${opts.withChdb ? '' : ', without chDB'})`);
-    await stageModules(opts, join(work, 'modules'));
-    await $({
-      quiet: true,
-    })`tar -cf ${join(sources, `ja4-node-modules-${version}.tar`)} -C ${join(work, 'modules')} node_modules`;
+    opts.log(`packing production node_modules${opts.withChdb ? '' : ' (without chDB)'}`);
+    await modulesTar(opts, stage, join(sources, `ja4-node-modules-${version}.tar`));
 
     const nodeps = !(await isRpmHost());
     if (nodeps) {
@@ -272,26 +224,20 @@ export function parseCli(argv: string[], root: string): BuildRpmOptions {
       'app-version': { type: 'string' },
       release: { type: 'string' },
       out: { type: 'string' },
-      modules: { type: 'string' },
+      stage: { type: 'string' },
       'without-chdb': { type: 'boolean' },
       'without-module': { type: 'boolean' },
-      'no-compile': { type: 'boolean' },
-      dist: { type: 'string' },
       payload: { type: 'string' },
       'keep-work': { type: 'boolean' },
     },
   });
-  const modules = values.modules ?? 'ci';
-  check(modules === 'ci' || modules === 'copy', `--modules must be ci or copy (got ${modules})`);
   return defaultOptions(root, {
     appVersion: values['app-version'],
     release: values.release ?? '1',
     outDir: values.out ? resolve(values.out) : join(root, 'dist/rpm'),
-    modules,
+    stageDir: values.stage ? resolve(values.stage) : undefined,
     withChdb: !values['without-chdb'],
     withModule: values['without-module'] ? false : undefined,
-    compile: !values['no-compile'],
-    distDir: values.dist ? resolve(values.dist) : join(root, 'dist'),
     payload: values.payload,
     keepWork: values['keep-work'] ?? false,
   });

@@ -1,80 +1,101 @@
+import { LogRecordError } from './errors.js';
 import type { Batch } from './ports/batch.js';
-import type { RowSink } from './ports/sink.js';
-import type { Spool } from './ports/spool.js';
-
-const EMPTY: Batch = { id: '', rows: 0, body: '' };
+import type { BatchLog, BatchRef } from './ports/batch-log.js';
+import type { WriteResult } from './split-writer.js';
 
 export interface DeliveryOptions {
   retryMinMs: number;
   retryMaxMs: number;
-  /**
-   * Batches held in memory before they spill to the spool (a slow sink); at twice this, when the
-   * spool cannot take them either, input is paused.
-   */
+  /** Batch bodies held in memory; past it the rest are read back from the log when their turn comes. */
   maxQueuedBatches: number;
 }
 
-/** What delivery reports; metrics.ts and the logger implement it. */
+/** Writes a batch whole, or its good rows with the refused ones dead-lettered; throws on an outage. */
+export interface BatchWriter {
+  write(batch: Batch): Promise<WriteResult>;
+}
+
+/** What delivery reports; the service turns it into metrics, log lines and the log's bookkeeping. */
 export interface DeliveryObserver {
-  written(batch: Batch, ms: number, replayed: boolean): void;
+  written(batch: Batch, ms: number, replayed: boolean, result: WriteResult): void;
   failed(batch: Batch, err: unknown): void;
+  /** Recorded in the log only because it could not be delivered at once (input not logged). */
   spooled(batch: Batch): void;
-  spoolRefused(batch: Batch, err: unknown): void;
+  logRefused(batch: Batch, err: unknown): void;
   /** true: stop reading input; false: read again. */
   pressure(on: boolean): void;
-  /** Rows given up at close because neither the sink nor the spool took them. */
+  /** Rows given up at close because neither the sink nor the log took them. */
   lost(batch: Batch, err: unknown): void;
 }
 
+interface Entry {
+  id: string;
+  rows: number;
+  /** In memory until its turn, or let go and read back from the log. */
+  body: string | undefined;
+  ref: BatchRef | undefined;
+  /** From an earlier run's log. */
+  replayed: boolean;
+}
+
 /**
- * Moves batches to the sink, one at a time and in order. When a write fails the batch goes to the
- * spool, and so does every batch after it until the spool is empty again: the spool is replayed
- * oldest first, each batch with its own id (the deduplication token), so order holds and a batch
- * whose failed write had in fact landed is not inserted twice. When neither the sink nor the spool
- * takes batches, they wait in memory up to twice `maxQueuedBatches`, then input is paused
- * (producers drop and count, by their design); nothing already accepted is dropped. A sink that is
- * up but slower than the input makes batches spill to the spool past `maxQueuedBatches`.
+ * Moves batches to the sink one at a time, in order. A batch that fails for an outage stays at
+ * the head and is retried with backoff (retry_min_ms doubling to retry_max_ms); the ones behind
+ * it wait. Every batch is in the log before it is sent when input lines are logged (the default),
+ * else it is recorded there only when it cannot be delivered at once (the head is failing or
+ * more than `maxQueuedBatches` wait) or at close; either way the next run sends what the log
+ * holds unconfirmed, with the same id (the deduplication token), so a batch whose failed write
+ * had in fact landed is not stored twice. Input pauses when the log is at its size bound, or
+ * when batches pile up in memory because the log refuses them; nothing accepted is dropped.
  */
 export class Delivery {
-  private queue: Batch[] = [];
+  private queue: Entry[] = [];
   private running: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs: number;
-  /** Set by a failed write: later batches go through the spool until it drains. */
-  private failing = false;
   private paused = false;
   private closed = false;
+  private failing = false;
 
   constructor(
-    private readonly sink: RowSink,
-    private readonly spool: Spool,
+    private readonly writer: BatchWriter,
+    private readonly log: BatchLog,
     private readonly opts: DeliveryOptions,
     private readonly observer: DeliveryObserver,
   ) {
     this.retryMs = opts.retryMinMs;
   }
 
-  /** Batches waiting in memory. */
+  /** Batches waiting (in memory or read back from the log when their turn comes). */
   get queued(): number {
     return this.queue.length;
   }
 
-  /** Starts replaying what an earlier run left in the spool. */
-  start(): void {
+  /** Unconfirmed batches whose record is in the log. */
+  get logged(): number {
+    let n = 0;
+    for (const e of this.queue) if (e.ref) n++;
+    return n;
+  }
+
+  /** A new batch; `ref` when it was recorded in the log at its cut. */
+  submit(batch: Batch, ref?: BatchRef): void {
+    this.queue.push({ id: batch.id, rows: batch.rows, body: batch.body, ref, replayed: false });
+    this.trim();
     this.kick();
   }
 
-  submit(batch: Batch): void {
-    this.queue.push(batch);
-    this.updatePressure();
+  /** A batch an earlier run left unconfirmed in the log; sent before anything new. */
+  submitRecovered(id: string, rows: number, ref: BatchRef): void {
+    this.queue.push({ id, rows, body: undefined, ref, replayed: true });
     this.kick();
   }
 
   /**
-   * Stops retrying, waits up to `waitMs` for a write in flight, then gives every queued batch one
-   * chance: the sink if it is healthy and answered in time, else the spool (the next run replays
-   * it). A batch whose write is still in flight is spooled too: if that write lands after all, the
-   * replay carries the same id and is deduplicated. Only what neither takes is lost, and reported.
+   * Stops retrying and waits up to `waitMs` for a write in flight. Then, if the sink answered
+   * the last write, every queued batch gets one try; what is left (and a batch whose write is
+   * still in flight: if it lands after all, its replay is deduplicated) is recorded in the log
+   * for the next run. Only what neither takes is lost, and reported.
    */
   async close(waitMs = 5_000): Promise<void> {
     this.closed = true;
@@ -89,16 +110,13 @@ export class Delivery {
     ]);
     clearTimeout(timer);
     if (timedOut) this.failing = true;
-    for (const batch of this.queue.splice(0)) {
-      if (!this.failing && this.spool.count === 0 && (await this.tryWrite(batch, false))) continue;
-      this.failing = true;
-      try {
-        await this.spool.push(batch);
-        this.observer.spooled(batch);
-      } catch (err) {
-        this.observer.lost(batch, err);
-      }
+    while (!this.failing && this.queue.length > 0 && (await this.deliverHead())) {}
+    if (!this.logThrough(this.queue.length - 1)) {
+      for (const e of this.queue)
+        if (!e.ref) this.observer.lost({ id: e.id, rows: e.rows, body: '' }, 'log refused');
     }
+    this.queue = [];
+    await this.log.durable().catch(() => undefined);
   }
 
   private kick(): void {
@@ -111,81 +129,87 @@ export class Delivery {
   }
 
   private async pump(): Promise<void> {
-    while (!this.closed) {
-      if (this.failing || this.spool.count > 0) {
-        if (!(await this.moveQueueToSpool()) && this.spool.count === 0) {
-          // The spool takes nothing and holds nothing: try the sink directly with what is in memory.
-          this.failing = false;
-          continue;
-        }
-        let head: Batch | undefined;
-        try {
-          head = await this.spool.peek();
-        } catch (err) {
-          this.observer.spoolRefused(this.queue[0] ?? EMPTY, err);
-          return this.scheduleRetry();
-        }
-        if (!head) {
-          this.failing = false;
-          continue;
-        }
-        if (!(await this.tryWrite(head, true))) return this.scheduleRetry();
-        try {
-          await this.spool.shift(head.id);
-        } catch (err) {
-          // Written but still spooled: the replay resends it with the same token, which dedups it.
-          this.observer.spoolRefused(head, err);
-          return this.scheduleRetry();
-        }
-        this.failing = false;
-        continue;
-      }
-      if (this.queue.length > this.opts.maxQueuedBatches) {
-        // The sink is up but slower than the input: spill to disk rather than pause the input.
-        await this.moveQueueToSpool();
-        if (this.spool.count > 0) continue;
-      }
-      const batch = this.queue[0];
-      if (!batch) return;
-      if (await this.tryWrite(batch, false)) {
-        if (this.queue[0] === batch) this.queue.shift();
-        this.updatePressure();
-        continue;
-      }
-      this.failing = true;
-      await this.moveQueueToSpool();
-      return this.scheduleRetry();
+    while (!this.closed && this.queue.length > 0) {
+      if (!(await this.deliverHead())) return this.scheduleRetry();
     }
   }
 
-  /** Returns false when the spool refused (full or failing); the rest then waits in memory. */
-  private async moveQueueToSpool(): Promise<boolean> {
-    while (this.queue.length > 0) {
-      const batch = this.queue[0];
-      try {
-        await this.spool.push(batch);
-      } catch (err) {
-        this.observer.spoolRefused(batch, err);
-        this.updatePressure();
-        return false;
+  /** Writes the head; true when it is confirmed and gone. */
+  private async deliverHead(): Promise<boolean> {
+    const head = this.queue[0];
+    let batch: Batch;
+    try {
+      batch = await this.load(head);
+    } catch (err) {
+      if (err instanceof LogRecordError) {
+        // Damaged on disk: retrying cannot read it back, and it must not hold up what follows.
+        this.queue.shift();
+        this.observer.lost({ id: head.id, rows: head.rows, body: '' }, err);
+        this.log.ack(head.id, true);
+        return true;
       }
-      if (this.queue[0] === batch) this.queue.shift();
-      this.observer.spooled(batch);
+      this.observer.logRefused({ id: head.id, rows: head.rows, body: '' }, err);
+      this.failing = true;
+      return false;
     }
-    this.updatePressure();
+    const started = performance.now();
+    let result: WriteResult;
+    try {
+      // A batch goes out only once its record is durable (fsync policy "batch"): after a power
+      // cut the log never lacks a batch that ClickHouse has.
+      if (head.ref) await this.log.durable();
+      result = await this.writer.write(batch);
+    } catch (err) {
+      this.observer.failed(batch, err);
+      this.failing = true;
+      this.trim();
+      return false;
+    }
+    this.failing = false;
+    this.retryMs = this.opts.retryMinMs;
+    if (this.queue[0] === head) this.queue.shift();
+    this.log.ack(head.id, head.ref !== undefined);
+    this.observer.written(batch, performance.now() - started, head.replayed, result);
+    this.trim();
     return true;
   }
 
-  private async tryWrite(batch: Batch, replayed: boolean): Promise<boolean> {
-    const started = performance.now();
-    try {
-      await this.sink.write(batch);
-    } catch (err) {
-      this.observer.failed(batch, err);
-      return false;
+  private async load(e: Entry): Promise<Batch> {
+    if (e.body !== undefined) return { id: e.id, rows: e.rows, body: e.body };
+    const batch = await this.log.read(e.ref!);
+    return batch;
+  }
+
+  /**
+   * Keeps at most `maxQueuedBatches` bodies in memory: the others are let go once their record is
+   * in the log. While the head fails every batch is logged (they may wait long). Batches are
+   * logged in queue order, so the next run resends them in the order they were cut.
+   */
+  private trim(): void {
+    let last = this.failing ? this.queue.length - 1 : -1;
+    for (let i = this.queue.length - 1; i >= this.opts.maxQueuedBatches && last < 0; i--) {
+      if (this.queue[i].body !== undefined) last = i;
     }
-    this.observer.written(batch, performance.now() - started, replayed);
-    this.retryMs = this.opts.retryMinMs;
+    if (last >= 0 && this.logThrough(last)) {
+      for (let i = this.opts.maxQueuedBatches; i < this.queue.length; i++) this.queue[i].body = undefined;
+    }
+    this.updatePressure();
+  }
+
+  /** Records every batch up to index `last` that is not in the log yet; false when the log refused one. */
+  private logThrough(last: number): boolean {
+    for (let i = 0; i <= last; i++) {
+      const e = this.queue[i];
+      if (e.ref) continue;
+      const batch = { id: e.id, rows: e.rows, body: e.body ?? '' };
+      try {
+        e.ref = this.log.record(batch);
+        this.observer.spooled(batch);
+      } catch (err) {
+        this.observer.logRefused(batch, err);
+        return false;
+      }
+    }
     return true;
   }
 
@@ -200,10 +224,12 @@ export class Delivery {
     this.retryTimer.unref?.();
   }
 
-  /** Input pauses at twice the in-memory bound (the spool refuses, or spilling lags) and resumes under it. */
-  private updatePressure(): void {
-    const on = this.queue.length >= 2 * this.opts.maxQueuedBatches;
-    const off = this.queue.length < this.opts.maxQueuedBatches;
+  /** Pauses input at the log's size bound, or when unlogged batches reach twice the memory bound. */
+  updatePressure(): void {
+    let inMemoryOnly = 0;
+    for (const e of this.queue) if (!e.ref) inMemoryOnly++;
+    const on = this.log.full || inMemoryOnly >= 2 * this.opts.maxQueuedBatches;
+    const off = !this.log.full && inMemoryOnly < this.opts.maxQueuedBatches;
     if (on && !this.paused) {
       this.paused = true;
       this.observer.pressure(true);

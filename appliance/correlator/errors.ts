@@ -34,22 +34,26 @@ export class SocketGroupError extends Ja4Error {
   }
 }
 
-/** The spool reached correlator.spool_max_mb. */
-export class SpoolFullError extends Ja4Error {
-  constructor(dir: string, bytes: number, max: number) {
+/** The log (correlator.spool_dir) or the dead-letter file cannot be written or read (permissions, disk). */
+export class LogIoError extends Ja4Error {
+  constructor(path: string, cause: unknown) {
     super(
-      'JA4_ERR_CORRELATOR_SPOOL_FULL',
-      `spool ${dir} holds ${bytes} bytes, the bound is ${max} (correlator.spool_max_mb); input is paused until ClickHouse takes batches again`,
+      'JA4_ERR_CORRELATOR_LOG_IO',
+      `correlator log ${path}: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+      },
     );
   }
 }
 
-/** The spool directory cannot be used (permissions, disk). */
-export class SpoolIoError extends Ja4Error {
-  constructor(dir: string, cause: unknown) {
-    super('JA4_ERR_CORRELATOR_SPOOL_IO', `spool ${dir}: ${(cause as Error)?.message ?? String(cause)}`, {
-      cause,
-    });
+/** A record of the log is damaged (its checksum does not match): what it held cannot be read back. */
+export class LogRecordError extends Ja4Error {
+  constructor(dir: string, segment: number, offset: number) {
+    super(
+      'JA4_ERR_CORRELATOR_LOG_RECORD',
+      `correlator log ${dir}: the record at segment ${segment}, offset ${offset} is damaged (checksum mismatch)`,
+    );
   }
 }
 

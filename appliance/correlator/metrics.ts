@@ -10,6 +10,8 @@ export interface MetricSources {
   queuedBatches(): number;
   spoolBatches(): number;
   spoolBytes(): number;
+  logSegments(): number;
+  deadLetterBytes(): number;
   producers(source: 'http' | 'network'): number;
 }
 
@@ -44,6 +46,56 @@ function readGauge(registry: Registry, name: string, help: string, value: () => 
   });
 }
 
+/**
+ * How the join went (README, The join): joined at once or after waiting, what decided each join,
+ * why requests went out without fingerprints, and why candidate handshakes were refused.
+ */
+function createJoinMetrics(registry: Registry, s: JoinStats) {
+  readCounter(
+    registry,
+    'ja4_correlator_joined_total',
+    'TLS requests joined to their handshake',
+    'when',
+    () => ({
+      at_once: s.joined,
+      after_wait: s.joinedAfterWait,
+    }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_join_basis_total',
+    'What decided each join: the connection already bound (keep-alive), sequence numbers, event times, or legacy (producers without the connection start: any free handshake on the key)',
+    'basis',
+    () => ({ ...s.basis }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_unjoined_total',
+    'Requests emitted without fingerprints, by reason',
+    'reason',
+    () => ({
+      no_handshake: s.lateNoHandshake,
+      handshake_too_old: s.lateTooOld,
+      handshake_mismatch: s.lateMismatch,
+      plain_http: s.plain,
+      pending_overflow: s.pendingOverflow,
+      drained_at_close: s.drainedAtClose,
+    }),
+  );
+  readCounter(
+    registry,
+    'ja4_correlator_candidates_rejected_total',
+    "Handshakes on a request's connection key refused as its connection's, by reason",
+    'reason',
+    () => ({
+      served_other_connection: s.rejected.servedOther,
+      seq_mismatch: s.rejected.seqMismatch,
+      before_connection: s.rejected.beforeConnection,
+      after_connection: s.rejected.afterConnection,
+    }),
+  );
+}
+
 /** The correlator's Prometheus metrics (README lists them). */
 export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
   const s = src.stats;
@@ -65,10 +117,11 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       drained_at_close: s.drainedAtClose,
     }),
   );
+  createJoinMetrics(registry, s);
   readCounter(
     registry,
     'ja4_correlator_handshakes_retired_total',
-    'TLS handshakes that left the table: orphaned (served nothing), expired, replaced (port reuse), evicted (bound)',
+    "TLS handshakes that left the table: orphaned (served nothing), expired, replaced (pushed out of their key's list by newer ones on the same port), evicted (bound)",
     'outcome',
     () => ({
       orphaned: s.tlsOrphaned,
@@ -95,8 +148,25 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     'Batches in memory waiting for the sink',
     src.queuedBatches,
   );
-  readGauge(registry, 'ja4_correlator_spool_batches', 'Batches in the on-disk spool', src.spoolBatches);
-  readGauge(registry, 'ja4_correlator_spool_bytes', 'Bytes in the on-disk spool', src.spoolBytes);
+  readGauge(
+    registry,
+    'ja4_correlator_spool_batches',
+    'Batches in the on-disk log not yet confirmed by the sink',
+    src.spoolBatches,
+  );
+  readGauge(
+    registry,
+    'ja4_correlator_spool_bytes',
+    'Bytes of the on-disk log (correlator.spool_dir)',
+    src.spoolBytes,
+  );
+  readGauge(registry, 'ja4_correlator_log_segments', 'Segment files of the on-disk log', src.logSegments);
+  readGauge(
+    registry,
+    'ja4_correlator_dead_letter_bytes',
+    'Bytes in the dead-letter files (current and rotated)',
+    src.deadLetterBytes,
+  );
   const producers = new Gauge({
     name: 'ja4_correlator_producer_connections',
     help: 'Producers connected, by socket',
@@ -115,14 +185,30 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       labelNames: ['source', 'reason'] as const,
       registers: [registry],
     }),
+    refused: new Counter({
+      name: 'ja4_correlator_refused_total',
+      help: 'Well-formed events refused on purpose, by socket and reason (duplicate_key, bad_ip, too_old, in_future)',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
     filtered: new Counter({
       name: 'ja4_correlator_filtered_total',
       help: 'HTTP events dropped by filter.allow/deny (client_ip)',
       registers: [registry],
     }),
+    deadLetterRows: new Counter({
+      name: 'ja4_correlator_dead_letter_rows_total',
+      help: 'Rows ClickHouse refused for their content, written to the dead-letter file',
+      registers: [registry],
+    }),
+    logErrors: new Counter({
+      name: 'ja4_correlator_log_errors_total',
+      help: 'Failed writes or removals in the on-disk log (disk full, I/O errors)',
+      registers: [registry],
+    }),
     batches: new Counter({
       name: 'ja4_correlator_batches_total',
-      help: 'Batches by result: written, replayed (written from the spool), failed, spooled, lost',
+      help: 'Batches by result: written, replayed (from the log of an earlier run), failed, split (refused for its rows), spooled, lost',
       labelNames: ['result'] as const,
       registers: [registry],
     }),
@@ -133,13 +219,19 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     }),
     rowsLost: new Counter({
       name: 'ja4_correlator_rows_lost_total',
-      help: 'Rows neither the sink nor the spool took at close (should stay 0)',
+      help: 'Rows neither the sink nor the log took at close (should stay 0)',
       registers: [registry],
     }),
     insertSeconds: new Histogram({
       name: 'ja4_correlator_insert_seconds',
       help: 'Time to write one batch to the sink',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    readToLog: new Histogram({
+      name: 'ja4_correlator_read_to_log_seconds',
+      help: 'From a read on a socket to its lines being in the log: what a crash at that moment would lose',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
       registers: [registry],
     }),
     inputPaused: new Gauge({

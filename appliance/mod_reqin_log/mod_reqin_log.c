@@ -113,6 +113,7 @@ static reqin_conn *reqin_conn_state(conn_rec *c)
         cs = apr_pcalloc(c->pool, sizeof(*cs));
         cs->id = apr_psprintf(c->pool, "%" APR_PID_T_FMT "-%" APR_UINT64_T_FMT,
                               reqin_pid, apr_atomic_inc64(&reqin_conn_seq));
+        cs->isn = -1;
         ap_set_module_config(c->conn_config, &reqin_log_module, cs);
     }
     return cs;
@@ -149,7 +150,8 @@ static int reqin_post_read_request(request_rec *r)
 static int reqin_pre_connection(conn_rec *c, void *csd)
 {
     if (!c->master && reqin_socket_path) {
-        reqin_conn_state(c);        /* before any HTTP/2 stream shares it */
+        /* Before any HTTP/2 stream shares it; Apache has just accepted it. */
+        reqin_conn_identity(reqin_conn_state(c), csd);
     }
     return OK;
 }
@@ -229,6 +231,9 @@ static int reqin_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     }
     reqin_stats = *retained;
     reqin_event_post_config(pconf, ptemp, s);
+    if (REQIN_SCONF(s)->socket_path) {
+        reqin_conn_save_syns(s);    /* the MPM opened the listeners in open_logs */
+    }
     return OK;
 }
 

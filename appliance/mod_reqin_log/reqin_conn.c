@@ -1,21 +1,37 @@
 /* reqin_conn: the connection's fields in mod_reqin_log's HTTP event.
  *
  * Part of ja4-platform (BSD-3-Clause). client_ip, the TCP connection as the
- * server saw it (conn_ip to conn_id) and its TLS (tls to tls_cipher): an
+ * server saw it (conn_ip to conn_isn) and its TLS (tls to tls_cipher): an
  * HTTP/1.x connection fixes all but client_ip, so they are encoded once, on
  * its first logged request, and then copied.
+ *
+ * conn_start_us and conn_isn name the connection in time, so the correlator
+ * can tell it from earlier and later connections on the same peer port (a
+ * proxy reuses its ports within seconds): when the server took it, and the
+ * client's initial sequence number (RFC 9293 section 3.4.1), which the
+ * sentinel reads from the same SYN on the wire.
  */
 
 #include "reqin_event.h"
 
+#include "ap_listen.h"
+#include "http_log.h"
 #include "mod_ssl.h"
 
+#include "apr_network_io.h"
 #include "apr_optional.h"
+#include "apr_portable.h"
 #include "apr_strings.h"
 
+#include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "reqin_socket.h"
+
+APLOG_USE_MODULE(reqin_log);
 
 typedef struct {
     int on;
@@ -43,7 +59,90 @@ static void reqin_tls_of(reqin_tls *t, request_rec *r, conn_rec *mc)
     }
 }
 
-/* conn_ip to conn_id, then tls to tls_cipher. */
+#if defined(TCP_SAVE_SYN) && defined(TCP_SAVED_SYN)
+void reqin_conn_save_syns(server_rec *s)
+{
+    ap_listen_rec *lr;
+    apr_os_sock_t fd;
+    int on = 1;
+
+    for (lr = ap_listeners; lr; lr = lr->next) {
+        if (!lr->sd || apr_os_sock_get(&fd, lr->sd) != APR_SUCCESS) {
+            continue;
+        }
+        if (setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &on, sizeof(on)) != 0) {
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, APR_FROM_OS_ERROR(errno), s,
+                         "REQIN05: the kernel keeps no SYN on a listener; "
+                         "conn_isn is null for its connections");
+        }
+    }
+}
+
+/* The TCP sequence number in a saved SYN: its IP header (IPv4, or IPv6
+ * with extension headers before TCP), then the TCP header's bytes 4..7.
+ * -1 when the headers do not hold one. */
+static apr_int64_t reqin_syn_seq(const unsigned char *h, apr_size_t n)
+{
+    apr_size_t off;
+    unsigned next;
+
+    if (n < 20) {
+        return -1;
+    }
+    if (h[0] >> 4 == 4) {
+        off = (apr_size_t)(h[0] & 0x0f) * 4;
+        next = h[9];
+    }
+    else if (h[0] >> 4 == 6 && n >= 40) {
+        off = 40;
+        next = h[6];
+        /* Hop-by-hop, routing and destination options (RFC 8200 section 4). */
+        while ((next == 0 || next == 43 || next == 60) && off + 8 <= n) {
+            next = h[off];
+            off += ((apr_size_t)h[off + 1] + 1) * 8;
+        }
+    }
+    else {
+        return -1;
+    }
+    if (next != IPPROTO_TCP || off + 8 > n) {
+        return -1;
+    }
+    return ((apr_int64_t)h[off + 4] << 24) | ((apr_int64_t)h[off + 5] << 16)
+           | ((apr_int64_t)h[off + 6] << 8) | h[off + 7];
+}
+
+static apr_int64_t reqin_saved_isn(void *csd)
+{
+    unsigned char h[512];
+    socklen_t n = sizeof(h);
+    apr_os_sock_t fd;
+
+    /* Reading it frees the kernel's copy. */
+    if (!csd || apr_os_sock_get(&fd, csd) != APR_SUCCESS
+        || getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, h, &n) != 0) {
+        return -1;
+    }
+    return reqin_syn_seq(h, n);
+}
+#else
+void reqin_conn_save_syns(server_rec *s)
+{
+}
+
+static apr_int64_t reqin_saved_isn(void *csd)
+{
+    return -1;
+}
+#endif
+
+void reqin_conn_identity(reqin_conn *cs, void *csd)
+{
+    cs->start = apr_time_now();
+    cs->isn = reqin_saved_isn(csd);
+}
+
+/* conn_ip to conn_isn, then tls to tls_cipher. */
 static void reqin_peer_tls(reqin_json_buf *b, conn_rec *mc, reqin_conn *cs, const reqin_tls *t)
 {
     reqin_json_str(b, "conn_ip", mc->client_ip);
@@ -51,6 +150,15 @@ static void reqin_peer_tls(reqin_json_buf *b, conn_rec *mc, reqin_conn *cs, cons
     reqin_json_str(b, "local_ip", mc->local_ip);
     reqin_json_num(b, "local_port", mc->local_addr ? mc->local_addr->port : 0);
     reqin_json_str(b, "conn_id", cs->id);
+    if (cs->start > 0) {
+        reqin_json_num(b, "conn_start_us", (apr_uint64_t)cs->start);
+    }
+    if (cs->isn >= 0) {
+        reqin_json_num(b, "conn_isn", (apr_uint64_t)cs->isn);
+    }
+    else {
+        reqin_json_lit(b, ",\"conn_isn\":null");
+    }
     reqin_json_key(b, "tls");
     reqin_json_raw(b, t->on ? "true" : "false", t->on ? 4 : 5);
     reqin_json_str(b, "tls_protocol", t->protocol);

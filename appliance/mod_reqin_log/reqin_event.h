@@ -48,6 +48,8 @@ typedef struct {
 typedef struct {
     const char *id;                 /* conn_id */
     volatile apr_uint32_t requests; /* keepalive_n so far */
+    apr_time_t start;               /* conn_start_us: pre_connection's time, 0 unknown */
+    apr_int64_t isn;                /* conn_isn: the client's SYN's sequence number, -1 unknown */
     /* The JSON of the fields an HTTP/1.x connection fixes, made on its first
      * logged request: ,"client_ip" (the peer's) up to skip, then ,"conn_ip"
      * to ,"tls_cipher" up to len; longest is the longest value in it. NULL
@@ -77,6 +79,14 @@ REQIN_HIDDEN void reqin_event_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, 
 
 /* mod_ssl's functions, in post_config (reqin_conn.c). */
 REQIN_HIDDEN void reqin_conn_post_config(void);
+
+/* Asks the kernel to keep each connection's SYN on every listener (Linux
+ * TCP_SAVE_SYN), for conn_isn; in post_config, once the listeners are open. */
+REQIN_HIDDEN void reqin_conn_save_syns(server_rec *s);
+
+/* The connection's start and its client's initial sequence number, read
+ * from the socket csd in pre_connection (reqin_conn.c). */
+REQIN_HIDDEN void reqin_conn_identity(reqin_conn *cs, void *csd);
 
 /* Appends client_ip (r's, after mod_remoteip) to tls_cipher: the TCP
  * connection mc, whose state is cs (reqin_conn.c). */

@@ -23,6 +23,9 @@ interface HelloOrigin {
   tsUs: number;
   /** The connection's SYN, for TLS over TCP when it was seen. */
   syn: SynInfo | null;
+  /** The SYN's capture time (µs) and initial sequence number: the connection's identity. */
+  synUs: number | null;
+  synSeq: number | null;
   /** The client address a PROXY protocol header gave, if any. */
   proxyIp: string | null;
   proxyPort: number | null;
@@ -64,6 +67,8 @@ export class FingerprintPipeline {
           dstPort,
           tsUs,
           syn: flow.syn,
+          synUs: flow.synUs,
+          synSeq: flow.isn,
           proxyIp: flow.proxyIp || null,
           proxyPort: flow.proxyPort,
         }),
@@ -79,6 +84,8 @@ export class FingerprintPipeline {
           dstPort,
           tsUs,
           syn: null,
+          synUs: null,
+          synSeq: null,
           proxyIp: null,
           proxyPort: null,
         }),
@@ -119,6 +126,8 @@ export class FingerprintPipeline {
         dstPort: pi.buf.readUInt16BE(pi.l4Off + 2),
         tsUs,
         syn: null,
+        synUs: null,
+        synSeq: null,
         proxyIp: null,
         proxyPort: null,
       });
@@ -169,6 +178,8 @@ function buildRecord(ch: ClientHello, origin: HelloOrigin): ClientHelloRecord {
     proxy_client_ip: origin.proxyIp,
     proxy_client_port: origin.proxyPort,
     syn: origin.syn,
+    syn_ts_us: origin.synUs,
+    syn_seq: origin.synSeq,
     extensions: ch.extensions,
     grease_positions: ch.greasePositions,
     psk_offered: ch.pskOffered,

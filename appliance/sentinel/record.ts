@@ -22,6 +22,10 @@ export interface ClientHelloRecord {
   proxy_client_ip: string | null;
   proxy_client_port: number | null;
   syn: SynInfo | null;
+  /** Capture time of the client's SYN, µs since the Unix epoch (null: not captured, or not TCP). */
+  syn_ts_us: number | null;
+  /** The SYN's sequence number, the client's initial sequence number (null as syn_ts_us). */
+  syn_seq: number | null;
   /** Raw material for spotting impersonators: extension types in wire order, GREASE included. */
   extensions: number[];
   grease_positions: number[];
@@ -51,5 +55,7 @@ export function toTlsEvent(r: ClientHelloRecord): TlsEvent {
     proxy_client_ip: r.proxy_client_ip,
     proxy_client_port: r.proxy_client_port,
     syn: r.syn,
+    syn_ts_us: r.syn_ts_us,
+    syn_seq: r.syn_seq,
   };
 }

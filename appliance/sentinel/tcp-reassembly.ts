@@ -10,6 +10,10 @@ import { looksLikeHelloRecord, scanRecord } from './tls-record.js';
 export interface TcpFlow extends FlowBase {
   key: string;
   syn: SynInfo | null;
+  /** Capture time of the SYN, µs; null when the flow started without one. */
+  synUs: number | null;
+  /** The SYN's sequence number (the client's initial sequence number); null without a SYN. */
+  isn: number | null;
   /** Sequence number of buf[0], or of the next byte expected when there is no buffer. */
   start: number;
   /** `start` is a known stream position (SYN seen, or bytes already consumed). */
@@ -76,7 +80,10 @@ export class TcpReassembler {
     const key = flowKey(pi, 'T', sport, dport);
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
       this.flows.delete(key); // a new connection on this 4-tuple
-      this.flows.add(key, newFlow(key, tsUs, parseSyn(pi, off, off + dataOff), (seq + 1) >>> 0), tsUs);
+      const flow = newFlow(key, tsUs, parseSyn(pi, off, off + dataOff), (seq + 1) >>> 0);
+      flow.synUs = tsUs;
+      flow.isn = seq;
+      this.flows.add(key, flow, tsUs);
       return;
     }
     const dStart = off + dataOff;
@@ -276,6 +283,8 @@ function newFlow(key: string, tsUs: number, syn: SynInfo | null, start: number):
     bytes: 0,
     pending: false,
     syn,
+    synUs: null,
+    isn: null,
     start,
     positioned: syn !== null,
     consumed: 0,

@@ -6,12 +6,9 @@
 /** node_modules entries that make up the embedded ClickHouse engine (package ja4-chdb). */
 export const CHDB_MODULES: readonly string[] = ['node_modules/chdb', 'node_modules/@chdb'];
 
-/** The repository paths (besides the compiled dist/) that go into the source tarball. */
+/** The paths of the source tarball that are not the stage's (scripts/stage-app.ts). */
 export const APP_FILES = {
-  cli: 'bin/ja4.js',
   migrations: 'migrations',
-  /** Vite's output; packaged when it has been built (ja4-analysis). */
-  webDist: 'appliance/dashboard/web/dist',
   /** The module's main source: its presence decides whether ja4-mod-reqin-log is built. */
   moduleSource: 'appliance/mod_reqin_log/mod_reqin_log.c',
   /** The folder of the module's sources (the spec's %build compiles them there). */
@@ -37,24 +34,6 @@ export function rpmVersion(semver: string): string {
   if (!m) throw new Error(`not a semver version: ${JSON.stringify(semver)}`);
   const base = `${m[1]}.${m[2]}.${m[3]}`;
   return m[4] ? `${base}~${m[4].replaceAll('-', '_')}` : base;
-}
-
-/**
- * The directories to copy from `npm ls --omit=dev --all --parseable` output: relative paths
- * under node_modules, without the ones nested in another listed directory (copied with it),
- * and without chDB when it is left out.
- */
-export function selectModules(parseable: string, root: string, opts: { withChdb: boolean }): string[] {
-  const prefix = root.endsWith('/') ? root : `${root}/`;
-  const rel = parseable
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith(`${prefix}node_modules/`))
-    .map((line) => line.slice(prefix.length));
-  const unique = [...new Set(rel)].sort();
-  const top = unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(`${q}/`)));
-  const isChdb = (p: string) => CHDB_MODULES.some((c) => p === c || p.startsWith(`${c}/`));
-  return opts.withChdb ? top : top.filter((p) => !isChdb(p));
 }
 
 export interface RpmbuildArgsInput {

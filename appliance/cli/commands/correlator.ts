@@ -23,7 +23,10 @@ export function registerCorrelatorCommands(program: Command, ctx: CliContext): v
     .option('--http-socket <path>', 'socket for mod_reqin_log (sockets.http)')
     .option('--network-socket <path>', 'socket for the sentinel (sockets.network)')
     .option('--metrics-port <port>', 'Prometheus /metrics on 127.0.0.1, 0 = off (correlator.metrics_port)')
-    .option('--spool-dir <dir>', 'where batches wait while ClickHouse is unreachable (correlator.spool_dir)')
+    .option(
+      '--spool-dir <dir>',
+      "the correlator's log: accepted lines and unconfirmed batches (correlator.spool_dir)",
+    )
     .action(
       action(async (flags: CorrelatorFlags) => {
         const { config } = ctx.config({

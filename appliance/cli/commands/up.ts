@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger, createShutdown, maskUrl, openClickHouse } from '../../common/index.js';
 import { applyRetention, loadDictionaries, migrateUp } from '../../common/migrate/index.js';
-import { startCorrelator } from '../../correlator/index.js';
+import { deadLetterSummary, startCorrelator } from '../../correlator/index.js';
 import { type DetectorLink, firstAdminMessage, startDashboard } from '../../dashboard/index.js';
 import { startDetector } from '../../detector/index.js';
 import { action, type CliContext } from '../context.js';
@@ -82,6 +82,10 @@ export function registerUpCommands(program: Command, ctx: CliContext): void {
                 detail: `${s.rowsWritten} rows written, ${s.pending} pending, ${s.spoolBatches} batches spooled`,
               };
             },
+            'correlator dead letters': async () => ({
+              ok: true,
+              detail: deadLetterSummary(correlator.status()),
+            }),
             detector: async () => {
               const res = await detectorLink.request('GET', '/status');
               return { ok: res.status === 200, detail: JSON.stringify(res.body).slice(0, 300) };

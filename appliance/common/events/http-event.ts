@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const uint = z.number().int().min(0);
+/** A TCP sequence number, 32 bits unsigned. */
+const seq = z.number().int().min(0).max(0xffff_ffff);
 /** Header values are attacker-controlled text; mod_reqin_log caps them (ReqinLogMaxValueLength). */
 const text = z.string();
 
@@ -34,6 +36,18 @@ export const httpEventSchema = z
     conn_id: z.string().min(1),
     /** 1 for the first request on the connection, 2 for the next keep-alive request, … */
     keepalive_n: z.number().int().min(1),
+    /**
+     * When the server took the connection (mod_reqin_log's pre_connection hook, just after
+     * accept()), µs since the Unix epoch; the same wall clock as the sentinel's capture times.
+     * Absent from older producers.
+     */
+    conn_start_us: uint.optional(),
+    /**
+     * The client's initial sequence number (the SYN's, RFC 9293 §3.4.1) as the server's kernel
+     * saved it (Linux TCP_SAVED_SYN): with the peer's address and port it names one TCP
+     * connection. Null when the kernel kept no SYN; absent from older producers.
+     */
+    conn_isn: seq.nullable().optional(),
     tls: z.boolean(),
     tls_protocol: text,
     tls_cipher: text,

@@ -46,6 +46,13 @@ export const tlsEventSchema = z
     proxy_client_ip: z.string().nullable(),
     proxy_client_port: port.nullable(),
     syn: synSchema.nullable(),
+    /**
+     * Capture time of the client's SYN, µs since the Unix epoch; null when the SYN was not
+     * captured, absent from older producers. `ts_us` is the ClientHello's time.
+     */
+    syn_ts_us: z.number().int().min(0).nullable().optional(),
+    /** The SYN's sequence number: the client's initial sequence number (see conn_isn). */
+    syn_seq: z.number().int().min(0).max(0xffff_ffff).nullable().optional(),
   })
   .strict();
 

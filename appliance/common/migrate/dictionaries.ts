@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { renderForCluster } from './cluster.js';
 import { parseCsv } from './csv.js';
+import { lastLoadState, recordLoadState } from './dictionary-loads.js';
 import { DICTIONARY_SPECS, type DictionarySpec } from './dictionary-specs.js';
 import { DictionaryFilesError, DictionaryRowError } from './errors.js';
 import { defaultMigrationsDir } from './files.js';
@@ -13,7 +14,11 @@ export interface LoadDictionariesOptions {
   dir?: string;
   log?: Logger;
   cluster?: string;
-  /** Load only when every source table is empty (first start of `ja4 up`). */
+  /**
+   * Load only when every source table is empty (first start of `ja4 up`). When they hold data but
+   * the last load did not finish reloading the dictionaries (dictionary_loads), only the reload
+   * is done again.
+   */
   ifEmpty?: boolean;
 }
 
@@ -32,17 +37,24 @@ export function defaultDictionariesDir(): string {
 export async function loadDictionaries(
   client: ClickHouseClient,
   opts: LoadDictionariesOptions = {},
-): Promise<{ rows: Record<string, number> }> {
+): Promise<{ rows: Record<string, number>; reloaded?: string[] }> {
   const dir = resolve(opts.dir ?? defaultDictionariesDir());
   const parsed = readDictionaryFiles(dir);
-  if (opts.ifEmpty && !(await allEmpty(client))) {
-    opts.log?.info({ dir }, 'dictionaries already loaded; skipping');
-    return { rows: {} };
-  }
   const cluster = opts.cluster ?? '';
   const run = async (sql: string) => {
     for (const query of renderForCluster(sql, cluster)) await client.command({ query });
   };
+  if (opts.ifEmpty && !(await allEmpty(client))) {
+    if ((await lastLoadState(client, cluster)) === 'loaded') {
+      opts.log?.info({ dir }, 'dictionaries already loaded; skipping');
+      return { rows: {} };
+    }
+    // The tables hold data the dictionaries may not serve: a reload failed after the swap
+    // (or no load was recorded). Reload what the tables hold; the files are not read again.
+    opts.log?.warn('the last dictionary load did not finish its reload; reloading the dictionaries');
+    const reloaded = await reloadAll(DICTIONARY_SPECS, run, client, cluster);
+    return { rows: {}, reloaded };
+  }
   const rows: Record<string, number> = {};
   try {
     for (const { spec, rows: data } of parsed) {
@@ -58,18 +70,38 @@ export async function loadDictionaries(
         });
       }
     }
+    await recordLoadState(client, 'swapped', names(parsed.map((p) => p.spec)), cluster);
     for (const { spec } of parsed) await run(`EXCHANGE TABLES ${spec.table} AND ${spec.table}_staging`);
   } finally {
     for (const { spec } of parsed) await run(`DROP TABLE IF EXISTS ${spec.table}_staging`);
   }
+  await reloadAll(
+    parsed.map((p) => p.spec),
+    run,
+    client,
+    cluster,
+  );
   for (const { spec, rows: data } of parsed) {
-    await run(`SYSTEM RELOAD DICTIONARY ${spec.dictionary}`);
     const name = spec.dictionary.split('.')[1];
     rows[name] = data.length;
     opts.log?.info({ dictionary: name, rows: data.length }, 'dictionary loaded');
   }
   return { rows };
 }
+
+/** SYSTEM RELOAD DICTIONARY for each; "loaded" is recorded only once every reload succeeded. */
+async function reloadAll(
+  specs: readonly DictionarySpec[],
+  run: (sql: string) => Promise<void>,
+  client: ClickHouseClient,
+  cluster: string,
+): Promise<string[]> {
+  for (const spec of specs) await run(`SYSTEM RELOAD DICTIONARY ${spec.dictionary}`);
+  await recordLoadState(client, 'loaded', names(specs), cluster);
+  return names(specs);
+}
+
+const names = (specs: readonly DictionarySpec[]) => specs.map((s) => s.dictionary.split('.')[1]);
 
 /** Parses and validates the known files present in `dir`; throws on the first bad row. */
 export function readDictionaryFiles(dir: string): { spec: DictionarySpec; rows: Row[] }[] {

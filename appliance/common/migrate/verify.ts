@@ -16,7 +16,7 @@ export interface VerifyResult {
 }
 
 /** Objects the runner or the dictionary loader owns, not the migrations. */
-const IGNORED = /^(schema_migrations|schema_migrations_lock|.*_staging|.*_dist)$/;
+const IGNORED = /^(schema_migrations|schema_migrations_lock|dictionary_loads|.*_staging|.*_dist)$/;
 
 /**
  * Compares the live ja4_processing with what the files say it should be: the applied

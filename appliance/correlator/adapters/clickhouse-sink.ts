@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../../common/index.js';
 import { BatchIdError } from '../errors.js';
 import type { Batch } from '../ports/batch.js';
 import type { RowSink } from '../ports/sink.js';
+import { classifyClickHouseError } from './clickhouse-refusal.js';
 
 /**
  * How the raw lines travel: each wrapped as {"raw": "..."} (JSONEachRow, the default), or as they
@@ -73,6 +74,10 @@ export class ClickHouseSink implements RowSink {
       result.stream.once('close', resolve);
       result.stream.once('error', () => resolve());
     });
+  }
+
+  classify(err: unknown): 'transient' | 'rows' {
+    return classifyClickHouseError(err);
   }
 
   async close(): Promise<void> {

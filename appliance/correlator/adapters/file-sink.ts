@@ -1,7 +1,8 @@
-import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Batch } from '../ports/batch.js';
 import type { RowSink } from '../ports/sink.js';
+import { rotateFiles } from './rotate-files.js';
 
 export interface FileSinkOptions {
   path: string;
@@ -44,12 +45,7 @@ export class FileSink implements RowSink {
 
   private async rotate(): Promise<void> {
     await this.close();
-    const { path, keep } = this.opts;
-    await rm(`${path}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--)
-      await rename(`${path}.${i}`, `${path}.${i + 1}`).catch(() => undefined);
-    if (keep >= 1) await rename(path, `${path}.1`);
-    else await rm(path, { force: true });
+    await rotateFiles(this.opts.path, this.opts.keep);
     await this.openFile();
   }
 }

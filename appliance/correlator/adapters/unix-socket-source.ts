@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { SocketGroupError, SocketInUseError, SocketPathError } from '../errors.js';
 import type { EventSource, SourceHandlers } from '../ports/event-source.js';
-import { decodeLine } from './event-decoder.js';
+import { decodeLine, type TimeWindow } from './event-decoder.js';
 import { LineFramer } from './line-framer.js';
 
 export interface UnixSocketSourceOptions {
@@ -15,6 +15,14 @@ export interface UnixSocketSourceOptions {
   /** Group name or numeric gid from sockets.group; empty keeps the process group. */
   group: string;
   maxLineBytes: number;
+  /**
+   * listen(2) backlog: connections the kernel queues before accept. A burst of producers
+   * reconnecting at once (every Apache child after a correlator restart) must not find it full;
+   * Linux caps it at net.core.somaxconn.
+   */
+  backlog: number;
+  /** Accepted request times, read once per socket read; none: no time check. */
+  window?: () => TimeWindow;
 }
 
 /**
@@ -42,7 +50,7 @@ export class UnixSocketSource implements EventSource {
     const server = createServer((socket) => this.accept(socket, handlers));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new SocketPathError(path, err.message)));
-      server.listen(path, () => resolve());
+      server.listen({ path, backlog: this.opts.backlog }, () => resolve());
     });
     this.server = server;
     try {
@@ -86,16 +94,22 @@ export class UnixSocketSource implements EventSource {
 
   private accept(socket: Socket, handlers: SourceHandlers): void {
     this.sockets.add(socket);
+    let window: TimeWindow | undefined;
     const framer = new LineFramer(
       this.opts.maxLineBytes,
       (line) => {
-        const decoded = decodeLine(line, this.expected);
-        if (decoded.ok) handlers.event(decoded.event, line);
+        const decoded = decodeLine(line, this.expected, window);
+        if (decoded.ok) handlers.event(decoded.event, line, decoded.exact);
         else handlers.bad(decoded.reason, decoded.detail);
       },
       (bytes) => handlers.bad('too_long', `line of ${bytes}+ bytes over ${this.opts.maxLineBytes}`),
     );
-    socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      const readAt = performance.now();
+      window = this.opts.window?.();
+      framer.push(chunk);
+      handlers.endOfRead?.(readAt);
+    });
     // A producer going away (restart, crash) is routine: forget the connection, keep listening.
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));

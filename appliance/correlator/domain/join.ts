@@ -1,6 +1,18 @@
 import type { HttpEvent, TlsEvent } from '../../common/events/index.js';
 import type { Clock } from '../ports/clock.js';
 import { connectionKey } from './connection-key.js';
+import {
+  type Basis,
+  better,
+  countRejection,
+  type Handshake,
+  isRejection,
+  judge,
+  newHandshake,
+  type WaitReason,
+  waitReason,
+} from './handshake.js';
+import { HandshakeTable } from './handshake-table.js';
 import { emptyJoinStats, type JoinStats } from './join-stats.js';
 import { NO_TLS_FRAGMENT, rowLine, tlsFragment } from './row.js';
 
@@ -15,20 +27,14 @@ export interface JoinOptions {
   maxPending: number;
   /** Include the server address in the key (off by default: NAT and port maps rewrite it). */
   joinOnServerIp: boolean;
+  /** Slack between the producers' timestamps in the time tests (handshake.ts), µs. Default 1000. */
+  toleranceUs?: number;
+  /** Handshakes held per connection key (recent connections on one peer port). Default 8. */
+  handshakesPerKey?: number;
 }
 
 /** Receives each output row as one JSON line (correlatedRowSchema), without the newline. */
 export type RowEmitter = (line: string) => void;
-
-interface Connection {
-  tls: TlsEvent;
-  /** The handshake half of the row, serialised on first use (see row.ts). */
-  fragment: string | undefined;
-  lastUsed: number;
-  /** When the entry entered (or re-entered) the tail of the table: the table is ordered by it. */
-  queuedAt: number;
-  uses: number;
-}
 
 interface Pending {
   key: string;
@@ -36,11 +42,13 @@ interface Pending {
   raw: string | undefined;
   deadline: number;
   done: boolean;
+  why: WaitReason;
 }
 
 /**
- * The join, pure: no I/O, time from the injected clock. Windows run on arrival time, not on the
- * producers' timestamps, so a skewed producer clock cannot make a live connection look stale.
+ * The join, pure: no I/O, time from the injected clock. The windows (grace, idle) run on
+ * arrival time, so a skewed producer clock cannot make a live connection look stale; which
+ * handshake is a request's is decided from the events themselves (handshake.ts).
  *
  * Every HTTP event leaves exactly once through `emit`: joined, passed through (plain HTTP), or
  * without fingerprints (late, overflow, drained). Nothing is dropped here; bounds turn waiting
@@ -48,8 +56,8 @@ interface Pending {
  */
 export class ConnectionJoin {
   readonly stats: JoinStats = emptyJoinStats();
-  /** Insertion order = `queuedAt` ascending, which makes the idle sweep stop at the first live entry. */
-  private readonly conns = new Map<string, Connection>();
+  private readonly table: HandshakeTable;
+  private readonly tolerance: number;
   private readonly pendingByKey = new Map<string, Pending[]>();
   /** FIFO of waiting requests; deadlines ascend because the grace is constant and time is monotonic. */
   private queue: Pending[] = [];
@@ -60,10 +68,21 @@ export class ConnectionJoin {
     private readonly opts: JoinOptions,
     private readonly clock: Clock,
     private readonly emit: RowEmitter,
-  ) {}
+  ) {
+    this.tolerance = opts.toleranceUs ?? 1000;
+    this.table = new HandshakeTable(
+      {
+        idleWindowMs: opts.idleWindowMs,
+        maxHandshakes: opts.maxConnections,
+        perKey: opts.handshakesPerKey ?? 8,
+      },
+      this.stats,
+    );
+  }
 
+  /** Handshakes held. */
   get connections(): number {
-    return this.conns.size;
+    return this.table.size;
   }
 
   get pending(): number {
@@ -74,28 +93,28 @@ export class ConnectionJoin {
     const now = this.clock.now();
     this.stats.tlsIn++;
     const key = connectionKey(ev.src_ip, ev.src_port, ev.dst_ip, ev.dst_port, this.opts.joinOnServerIp);
-    const old = this.conns.get(key);
-    if (old) {
-      // A new ClientHello on a key still held: the client port was reused for a new connection
-      // (or the handshake was renegotiated); later requests belong to the new one.
-      this.stats.tlsReplaced++;
-      this.conns.delete(key);
-    } else if (this.conns.size >= this.opts.maxConnections) {
-      this.evictOldest();
-    }
-    const conn: Connection = { tls: ev, fragment: undefined, lastUsed: now, queuedAt: now, uses: 0 };
-    this.conns.set(key, conn);
+    const h = newHandshake(ev, now);
+    this.table.add(key, h, now);
     const waiting = this.pendingByKey.get(key);
-    if (waiting) {
-      this.pendingByKey.delete(key);
-      for (const p of waiting) {
-        p.done = true;
-        this.stats.joinedAfterWait++;
-        this.emit(rowLine(p.ev, fragmentOf(conn), p.raw));
+    if (waiting === undefined) return;
+    // Oldest first: a connection's first request binds the handshake, its later ones follow.
+    let left = 0;
+    for (const p of waiting) {
+      const v = judge(h, p.ev, this.tolerance);
+      if (isRejection(v)) {
+        countRejection(this.stats, v);
+        p.why = waitReason(p.why, v);
+        waiting[left++] = p;
+        continue;
       }
-      this.pendingCount -= waiting.length;
-      conn.uses += waiting.length;
+      p.done = true;
+      this.pendingCount--;
+      this.stats.joinedAfterWait++;
+      this.use(h, p.ev, h.connId === p.ev.conn_id ? 'connection' : v, now);
+      this.emit(rowLine(p.ev, fragmentOf(h), p.raw));
     }
+    waiting.length = left;
+    if (left === 0) this.pendingByKey.delete(key);
   }
 
   /** `raw`: the event's line as received, when there is one (lets the row reuse its bytes; row.ts). */
@@ -108,25 +127,26 @@ export class ConnectionJoin {
       return;
     }
     const key = connectionKey(ev.conn_ip, ev.conn_port, ev.local_ip, ev.local_port, this.opts.joinOnServerIp);
-    const conn = this.conns.get(key);
-    if (conn !== undefined) {
-      if (now - conn.lastUsed < this.opts.idleWindowMs) {
-        conn.lastUsed = now;
-        conn.uses++;
+    // Requests of one connection wait behind its first: they must not bind another handshake.
+    const queued = this.pendingCount > 0 ? this.pendingByKey.get(key) : undefined;
+    let why: WaitReason = 'noHandshake';
+    if (queued === undefined || !queued.some((p) => p.ev.conn_id === ev.conn_id)) {
+      const found = this.find(key, ev, now);
+      if (typeof found !== 'string') {
         this.stats.joined++;
-        this.emit(rowLine(ev, fragmentOf(conn), raw));
+        this.emit(rowLine(ev, fragmentOf(found), raw));
         return;
       }
-      this.retire(key, conn);
+      why = found;
     }
-    this.wait(key, ev, raw, now);
+    this.wait(key, ev, raw, now, why);
   }
 
   /** Emits requests whose grace has passed and retires idle handshakes. Call it often (every ~100 ms). */
   tick(): void {
     const now = this.clock.now();
     this.expirePending(now);
-    this.sweepIdle(now);
+    this.table.sweep(now);
   }
 
   /** Emits every waiting request without fingerprints (shutdown: nothing accepted is lost). */
@@ -144,8 +164,57 @@ export class ConnectionJoin {
     this.pendingCount = 0;
   }
 
-  private wait(key: string, ev: HttpEvent, raw: string | undefined, now: number): void {
-    const p: Pending = { key, ev, raw, deadline: now + this.opts.graceMs, done: false };
+  /**
+   * The handshake of `ev`'s connection among those held on its key, bound and marked used; or why
+   * there is none. The connection's own bound handshake first (keep-alive), else the best free one.
+   */
+  private find(key: string, ev: HttpEvent, now: number): Handshake | WaitReason {
+    const list = this.table.list(key);
+    if (list === undefined) return 'noHandshake';
+    for (let i = list.length - 1; i >= 0; i--) {
+      const h = list[i];
+      if (h.connId !== ev.conn_id) continue;
+      if (now - h.lastUsed >= this.opts.idleWindowMs && this.table.retireIfIdle(key, h, now))
+        return 'noHandshake';
+      // The hot path: a keep-alive request of a connection whose handshake is bound to it.
+      h.lastUsed = now;
+      h.uses++;
+      this.stats.basis.connection++;
+      return h;
+    }
+    let best: Handshake | undefined;
+    let bestBasis: Basis | undefined;
+    let why: WaitReason = 'noHandshake';
+    for (let i = list.length - 1; i >= 0; i--) {
+      const h = list[i];
+      if (now - h.lastUsed >= this.opts.idleWindowMs) continue; // the sweep retires it
+      const v = judge(h, ev, this.tolerance);
+      if (isRejection(v)) {
+        countRejection(this.stats, v);
+        why = waitReason(why, v);
+      } else if (better(v, h, bestBasis, best)) {
+        best = h;
+        bestBasis = v;
+      }
+    }
+    if (best === undefined || bestBasis === undefined) return why;
+    this.use(best, ev, bestBasis, now);
+    return best;
+  }
+
+  private use(h: Handshake, ev: HttpEvent, basis: Basis | 'connection', now: number): void {
+    h.connId = ev.conn_id;
+    h.lastUsed = now;
+    h.uses++;
+    const b = this.stats.basis;
+    if (basis === 'connection') b.connection++;
+    else if (basis === 'seq') b.seq++;
+    else if (basis === 'time') b.time++;
+    else b.legacy++;
+  }
+
+  private wait(key: string, ev: HttpEvent, raw: string | undefined, now: number, why: WaitReason): void {
+    const p: Pending = { key, ev, raw, deadline: now + this.opts.graceMs, done: false, why };
     this.queue.push(p);
     const list = this.pendingByKey.get(key);
     if (list) list.push(p);
@@ -177,8 +246,13 @@ export class ConnectionJoin {
         if (list.length === 0) this.pendingByKey.delete(p.key);
       }
       this.pendingCount--;
-      if (reason === 'late') this.stats.late++;
-      else this.stats.pendingOverflow++;
+      if (reason === 'overflow') this.stats.pendingOverflow++;
+      else {
+        this.stats.late++;
+        if (p.why === 'noHandshake') this.stats.lateNoHandshake++;
+        else if (p.why === 'tooOld') this.stats.lateTooOld++;
+        else this.stats.lateMismatch++;
+      }
       this.emit(rowLine(p.ev, NO_TLS_FRAGMENT, p.raw));
       return;
     }
@@ -190,38 +264,9 @@ export class ConnectionJoin {
       this.head = 0;
     }
   }
-
-  private sweepIdle(now: number): void {
-    const idle = this.opts.idleWindowMs;
-    for (const [key, conn] of this.conns) {
-      if (now - conn.queuedAt < idle) break;
-      if (now - conn.lastUsed >= idle) {
-        this.retire(key, conn);
-      } else {
-        // Still in use: move it to the tail so the head stays the oldest.
-        this.conns.delete(key);
-        conn.queuedAt = now;
-        this.conns.set(key, conn);
-      }
-    }
-  }
-
-  private retire(key: string, conn: Connection): void {
-    this.conns.delete(key);
-    if (conn.uses === 0) this.stats.tlsOrphaned++;
-    else this.stats.tlsExpired++;
-  }
-
-  private evictOldest(): void {
-    for (const key of this.conns.keys()) {
-      this.conns.delete(key);
-      this.stats.tlsEvicted++;
-      return;
-    }
-  }
 }
 
-function fragmentOf(conn: Connection): string {
-  conn.fragment ??= tlsFragment(conn.tls);
-  return conn.fragment;
+function fragmentOf(h: Handshake): string {
+  h.fragment ??= tlsFragment(h.tls);
+  return h.fragment;
 }

@@ -64,6 +64,9 @@ function httpPart(h: HttpEvent) {
     local_port: h.local_port,
     conn_id: h.conn_id,
     keepalive_n: h.keepalive_n,
+    // Absent from older producers: undefined keys are left out of the JSON.
+    conn_start_us: h.conn_start_us,
+    conn_isn: h.conn_isn,
     tls: h.tls,
     tls_protocol: h.tls_protocol,
     tls_cipher: h.tls_cipher,

@@ -8,5 +8,11 @@ export interface RowSink {
    * (the ClickHouse sink is: deduplication token); a throw means "maybe not written".
    */
   write(batch: Batch): Promise<void>;
+  /**
+   * Why a write failed: 'rows' when the store refused something in the batch (split it to find
+   * the rows), 'transient' when it was not the rows (an outage: retry the same batch). A sink
+   * without this treats every failure as transient.
+   */
+  classify?(err: unknown): 'transient' | 'rows';
   close(): Promise<void>;
 }

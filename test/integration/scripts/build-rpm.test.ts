@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../appliance/common/config/index.js';
 import { type BuildRpmResult, buildRpms, defaultOptions } from '../../../scripts/build-rpm.js';
+import { stageApp } from '../../../scripts/stage-app.js';
 import {
   apacheTestConf,
   has,
@@ -72,13 +73,11 @@ describe.skipIf(!ready)('npm run rpm (scripts/build-rpm.ts)', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'ja4-rpm-test-'));
-    // Compile into a private outDir; tsc emits even if another area has type errors right now.
-    run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(work, 'dist')], { cwd: ROOT });
-    expect(existsSync(join(work, 'dist/appliance/cli/main.js'))).toBe(true);
+    // One stage (compiled JavaScript, dashboard bundle, npm ci --omit=dev), packaged twice.
+    const stage = join(work, 'stage');
+    await stageApp({ root: ROOT, dest: stage, log: () => {} });
     const common = {
-      compile: false,
-      distDir: join(work, 'dist'),
-      modules: 'copy' as const,
+      stageDir: stage,
       withChdb: false,
       payload: 'w1.gzdio',
       log: () => {},
@@ -165,10 +164,20 @@ describe.skipIf(!ready)('npm run rpm (scripts/build-rpm.ts)', () => {
     for (const unit of ['ja4-detector', 'ja4-dashboard', 'ja4-migrate']) {
       expect(analysis).toContain(`/usr/lib/systemd/system/${unit}.service`);
     }
-    if (existsSync(join(ROOT, 'appliance/dashboard/web/dist/index.html'))) {
-      // Where the compiled server looks: ../../web/dist from dist/appliance/dashboard/server/plugins.
-      expect(analysis).toContain(`${APP}/dist/appliance/dashboard/web/dist/index.html`);
-    }
+    // Always, whatever was built in the checkout: the stage builds the bundle for every artifact,
+    // where the compiled server looks (../../web/dist from dist/appliance/dashboard/server/plugins).
+    expect(analysis).toContain(`${APP}/dist/appliance/dashboard/web/dist/index.html`);
+  });
+
+  it('refuses to package a stage without the dashboard bundle', async () => {
+    const bare = join(work, 'stage-no-web');
+    cpSync(join(work, 'stage'), bare, { recursive: true, filter: (src) => !src.includes('/node_modules/') });
+    rmSync(join(bare, 'dist/appliance/dashboard/web/dist'), { recursive: true });
+    await expect(
+      buildRpms(
+        defaultOptions(ROOT, { stageDir: bare, withChdb: false, outDir: join(work, 'v0'), log: () => {} }),
+      ),
+    ).rejects.toThrow(/no dashboard bundle/);
   });
 
   it('declares node >= 20 (with RHEL nodejs epoch), its own common package and libpcap', () => {

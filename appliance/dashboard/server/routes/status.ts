@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { APPLIANCE_VERSION } from '../../../common/index.js';
 import { select } from '../queries/run.js';
 import type { RouteContext } from './overview.js';
+import { joinCounters } from './status-join.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -45,12 +46,14 @@ export async function statusRoutes(
   };
   app.get('/api/status', async () => {
     const names = ['clickhouse', ...Object.keys(ctx.probes)];
-    const results = await Promise.all(
-      names.map((n) => runProbe(n === 'clickhouse' ? clickhouse : ctx.probes[n])),
-    );
+    const [results, join] = await Promise.all([
+      Promise.all(names.map((n) => runProbe(n === 'clickhouse' ? clickhouse : ctx.probes[n]))),
+      joinCounters(ctx.config),
+    ]);
     return {
       version: APPLIANCE_VERSION,
       services: names.map((name, i) => ({ name, ...results[i] })),
+      join,
     };
   });
 }

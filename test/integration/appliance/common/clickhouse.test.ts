@@ -101,8 +101,8 @@ describe('openClickHouse on the embedded engine (chDB)', () => {
   });
 });
 
-const docker = await dockerEngine();
-const skipReason = docker.available ? '' : ` (skipped: no Docker engine here: ${docker.reason})`;
+const docker = await dockerEngine(CLICKHOUSE_IMAGE);
+const skipReason = docker.available ? '' : ` (skipped: ${docker.reason})`;
 
 describe.skipIf(!docker.available)(
   `openClickHouse on a ClickHouse server via testcontainers${skipReason}`,

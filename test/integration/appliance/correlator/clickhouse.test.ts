@@ -75,9 +75,9 @@ async function send(path: { http: string; network: string }, run: string, n: num
   await new Promise((r) => setTimeout(r, 100));
   for (let i = from; i < from + n; i++)
     http.send(httpEvent({ conn_port: 10_000 + i, conn_id: `${run}-${i}` }));
-  await new Promise((r) => setTimeout(r, 50));
-  http.destroy();
-  net.destroy();
+  // end(), not destroy(): under load the kernel may not have taken every line yet, and destroy()
+  // would drop what is still queued in this process (lines the correlator never received).
+  await Promise.all([http, net].map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
 }
 
 describe('correlator → embedded ClickHouse', () => {

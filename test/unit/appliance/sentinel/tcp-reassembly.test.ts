@@ -40,6 +40,9 @@ describe('TCP reassembly of the ClientHello', () => {
       sack: true,
       timestamps: true,
     });
+    // The SYN's capture time and sequence number name the connection for the correlator.
+    expect(out[0]).toMatchObject({ syn_ts_us: 1_700_000_000_000_000, syn_seq: ISN });
+    expect(out[0].ts_us).toBe(1_700_000_000_000_001);
   });
 
   it('joins segments that arrive out of order', () => {
@@ -65,6 +68,7 @@ describe('TCP reassembly of the ClientHello', () => {
     const { out } = run([{ off: 0, len: 30 }, { off: 30 }], { syn: false });
     expect(out).toHaveLength(1);
     expect(out[0].syn).toBeNull();
+    expect(out[0]).toMatchObject({ syn_ts_us: null, syn_seq: null });
   });
 
   it('emits the second ClientHello after a HelloRetryRequest, skipping the CCS record', () => {

@@ -5,7 +5,6 @@ import {
   npmErrors,
   rpmbuildArgs,
   rpmVersion,
-  selectModules,
 } from '../../../../scripts/lib/rpm-layout.js';
 
 describe('rpmVersion', () => {
@@ -53,47 +52,6 @@ describe('moduleSources', () => {
       'reqin_socket.c',
       'reqin_socket.h',
     ]);
-  });
-});
-
-describe('selectModules', () => {
-  const root = '/src/app';
-  const listing = [
-    '/src/app',
-    '/src/app/node_modules/fastify',
-    '/src/app/node_modules/pino-pretty',
-    '/src/app/node_modules/pino-pretty/node_modules/sonic-boom',
-    '/src/app/node_modules/@fastify/static',
-    '/src/app/node_modules/chdb',
-    '/src/app/node_modules/@chdb/lib-linux-x64-gnu',
-    '/src/app/node_modules/cap',
-    '/src/app/node_modules/fastify',
-    '',
-  ].join('\n');
-
-  it('keeps top-level directories once, nested ones travel with their parent', () => {
-    expect(selectModules(listing, root, { withChdb: true })).toEqual([
-      'node_modules/@chdb/lib-linux-x64-gnu',
-      'node_modules/@fastify/static',
-      'node_modules/cap',
-      'node_modules/chdb',
-      'node_modules/fastify',
-      'node_modules/pino-pretty',
-    ]);
-  });
-
-  it('leaves chDB and its engine out on request, and nothing else', () => {
-    const got = selectModules(listing, `${root}/`, { withChdb: false });
-    expect(got).not.toContain('node_modules/chdb');
-    expect(got.some((p) => p.startsWith('node_modules/@chdb'))).toBe(false);
-    expect(got).toContain('node_modules/cap');
-    expect(got).toHaveLength(4);
-  });
-
-  it('ignores paths outside the root', () => {
-    expect(
-      selectModules('/elsewhere/node_modules/x\n/src/app2/node_modules/y', root, { withChdb: true }),
-    ).toEqual([]);
   });
 });
 

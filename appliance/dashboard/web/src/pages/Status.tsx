@@ -6,6 +6,8 @@ import { useApi } from '../use-api';
 interface StatusData {
   version: string;
   services: { name: string; ok: boolean; detail: string }[];
+  /** The correlator's join counters; null when its metrics are not reachable from here. */
+  join?: Record<'joined' | 'basis' | 'unjoined' | 'rejected', Record<string, number>> | null;
 }
 
 interface DetectorRun {
@@ -38,6 +40,13 @@ function RunDetector() {
   );
 }
 
+const JOIN_ROWS = [
+  ['joined', 'Requests joined to their handshake'],
+  ['basis', 'Decided by'],
+  ['unjoined', 'Requests without fingerprints, by reason'],
+  ['rejected', 'Handshakes refused as another connection’s'],
+] as const;
+
 export function Status({ admin }: { admin: boolean }) {
   const { data, error } = useApi<StatusData>('/api/status', {}, 15_000);
   return (
@@ -57,6 +66,24 @@ export function Status({ admin }: { admin: boolean }) {
               render: (r) => <span className={r.ok ? 'ok' : 'bad'}>{r.ok ? 'healthy' : 'down'}</span>,
             },
             { key: 'detail', title: 'Detail', render: (r) => r.detail },
+          ]}
+        />
+      )}
+      {data?.join && (
+        <Table
+          rows={[...JOIN_ROWS]}
+          rowKey={(r) => r[0]}
+          testId="join-counters"
+          columns={[
+            { key: 'what', title: 'Join', render: (r) => r[1] },
+            {
+              key: 'counts',
+              title: 'Counts',
+              render: (r) =>
+                Object.entries(data.join?.[r[0]] ?? {})
+                  .map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`)
+                  .join(', '),
+            },
           ]}
         />
       )}

@@ -46,6 +46,8 @@ const IDEMPOTENT = new RegExp(
     'IF (NOT )?EXISTS',
     '^ALTER TABLE \\S+\\s+(MODIFY|RESET) SETTING ',
     '^ALTER TABLE \\S+\\s+MATERIALIZE COLUMN ',
+    // A view's query set again to the same text.
+    '^ALTER TABLE \\S+\\s+MODIFY QUERY\\s',
     '^INSERT INTO ja4_processing\\.ml_ip_flagged_hours\\s+SELECT DISTINCT ',
   ].join('|'),
   'i',

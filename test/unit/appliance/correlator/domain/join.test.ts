@@ -151,15 +151,22 @@ describe('ConnectionJoin', () => {
     expect(join.pending).toBe(0);
   });
 
-  it('lets a new handshake on a reused client port replace the old one', () => {
+  it('gives the new connection on a reused client port the new handshake, and keeps the old one for the old connection', () => {
     const { rows, join } = setup();
     join.onTls(tlsEvent({ ja4: 'old' }));
     join.onHttp(httpEvent());
     join.onTls(tlsEvent({ ja4: 'new' }));
     join.onHttp(httpEvent({ conn_id: '4242-2' }));
-    expect(rows.map((r) => r.ja4)).toEqual(['old', 'new']);
-    expect(join.stats.tlsReplaced).toBe(1);
-    expect(join.connections).toBe(1);
+    join.onHttp(httpEvent({ keepalive_n: 2 })); // the old connection's late request
+    expect(rows.map((r) => r.ja4)).toEqual(['old', 'new', 'old']);
+    expect(join.connections).toBe(2);
+  });
+
+  it('holds a short list per key: past handshakes_per_key the oldest is dropped, counted replaced', () => {
+    const { join } = setup({ handshakesPerKey: 3 });
+    for (let i = 0; i < 5; i++) join.onTls(tlsEvent({ ja4: `h${i}` }));
+    expect(join.connections).toBe(3);
+    expect(join.stats.tlsReplaced).toBe(2);
   });
 
   it('retires a handshake idle for the window; a request after that waits and goes out uncorrelated', () => {
