@@ -6,8 +6,10 @@
 -- ml_anomaly_summary_1h (0016).
 -- ORDER BY (hour, ja4): every reader filters a range of hours, then groups or picks by JA4.
 -- uniqCombined(12): exact for small sets, ~1.6% off above a few thousand values, fixed size.
--- approx_top_count(20): the 20 most frequent user agents of the hour with their counts; merged
--- over hours it stays a good estimate of the range's top ones (Space-Saving counts).
+-- approx_top_count(20), (100): the 20 most frequent user agents and the 100 busiest addresses of
+-- the hour with their counts; merged over hours they stay a good estimate of the range's top ones
+-- (Space-Saving counts). The fingerprint page lists a busy JA4's first addresses from them instead
+-- of grouping its hundreds of thousands of addresses.
 CREATE TABLE IF NOT EXISTS ja4_processing.agg_ja4_signals_1h
 (
     hour DateTime('UTC'),
@@ -20,7 +22,8 @@ CREATE TABLE IF NOT EXISTS ja4_processing.agg_ja4_signals_1h
     paths AggregateFunction(uniqCombined(12), String),
     first_seen SimpleAggregateFunction(min, DateTime64(6, 'UTC')),
     last_seen SimpleAggregateFunction(max, DateTime64(6, 'UTC')),
-    top_user_agents AggregateFunction(approx_top_count(20), String)
+    top_user_agents AggregateFunction(approx_top_count(20), String),
+    top_ips AggregateFunction(approx_top_count(100), String)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toDate(hour)
@@ -45,6 +48,7 @@ SELECT
     uniqCombinedState(12)(path) AS paths,
     min(ts) AS first_seen,
     max(ts) AS last_seen,
-    approx_top_countState(20)(user_agent) AS top_user_agents
+    approx_top_countState(20)(user_agent) AS top_user_agents,
+    approx_top_countState(100)(client_ip) AS top_ips
 FROM ja4_processing.http_logs
 GROUP BY hour, ja4;

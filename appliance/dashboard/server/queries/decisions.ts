@@ -24,7 +24,7 @@ export async function listEntries(ch: ClickHouseClient): Promise<ListEntry[]> {
   ).then((rows) => rows.map((r) => ({ ...r, active: Boolean(Number(r.active)) })));
 }
 
-/** One list's active entries by kind, as bound query parameters (prefix `al_` or `dl_`). */
+/** One list's active entries by kind (the blocklist renderer takes the deny list this way). */
 export interface ListParams {
   ips: string[];
   cidrs: string[];
@@ -47,30 +47,22 @@ export function activeList(entries: ListEntry[], list: ListName): ListParams {
   };
 }
 
-/** Whether a list has anything in it. */
-export function listIsEmpty(p: ListParams): boolean {
-  return Object.values(p).every((v) => v.length === 0);
-}
+/** The active allow-list subjects of one kind, newest version per entry, as an SQL subquery. */
+const allowed = (kind: string) => `(
+  SELECT s FROM (
+    SELECT argMax(tuple(list, subject_kind, subject, expires_at, deleted), version) AS v,
+           v.1 AS l, v.2 AS k, v.3 AS s, v.4 AS e, v.5 AS d
+    FROM ja4_processing.analyst_lists GROUP BY id)
+  WHERE l = 'allow' AND k = '${kind}' AND d = 0 AND (isNull(e) OR e > now64(3)))`;
 
 /**
- * SQL that is true for a row of ml_detected_anomalies (src_ip, ja4, asn) the allow list covers.
- * With an empty list it is the constant 0 (no per-row work).
+ * SQL that is true for a row of ml_detected_anomalies (src_ip, ja4, asn) the allow list covers,
+ * read inside the query itself (no round trip; the subqueries run once per query over the small
+ * list table). JA4 entries ending in `*` are prefixes.
  */
-export function allowedRowSql(p: ListParams): string {
-  if (listIsEmpty(p)) return '0';
-  return `(src_ip IN {al_ips:Array(String)}
-    OR arrayExists(c -> isIPAddressInRange(src_ip, c), {al_cidrs:Array(String)})
-    OR ja4 IN {al_ja4s:Array(String)}
-    OR arrayExists(p -> startsWith(ja4, p), {al_ja4_prefixes:Array(String)})
-    OR asn IN {al_asns:Array(UInt32)})`;
-}
-
-export function allowParams(p: ListParams): Record<string, unknown> {
-  return {
-    al_ips: p.ips,
-    al_cidrs: p.cidrs,
-    al_ja4s: p.ja4s,
-    al_ja4_prefixes: p.ja4_prefixes,
-    al_asns: p.asns,
-  };
-}
+export const ALLOWED_ROW = `(src_ip IN ${allowed('ip')}
+  OR arrayExists(c -> isIPAddressInRange(src_ip, c), (SELECT groupArray(s) FROM ${allowed('cidr')}))
+  OR ja4 IN ${allowed('ja4')}
+  OR arrayExists(p -> endsWith(p, '*') AND startsWith(ja4, substring(p, 1, length(p) - 1)),
+                 (SELECT groupArray(s) FROM ${allowed('ja4')}))
+  OR toString(asn) IN ${allowed('asn')})`;

@@ -17,11 +17,21 @@ async function scoreCycles(ch: ClickHouseClient, r: TimeRange) {
     `SELECT hour, max(scored_at) AS at FROM ja4_processing.ml_all_scores WHERE ${HOURS_IN_RANGE} GROUP BY hour`,
     rangeParams(r),
   );
-  return { s_hours: rows.map((x) => x.hour), s_at: rows.map((x) => x.at) };
+  const s_at = rows.map((x) => x.at);
+  return {
+    s_hours: rows.map((x) => x.hour),
+    s_at,
+    s_one: s_at.length > 0 && s_at.every((a) => a === s_at[0]),
+  };
 }
 
-const CURRENT_SCORES = `${HOURS_IN_RANGE} AND scored_at = transform(hour, {s_hours:Array(DateTime('UTC'))},
-  {s_at:Array(DateTime64(3, 'UTC'))}, toDateTime64(0, 3, 'UTC'))`;
+/**
+ * The current scores: each hour's newest cycle. When one cycle is the newest of every hour (the
+ * usual case), a comparison with a constant, which also skips every part of other cycles by the
+ * parts' scored_at range; else a lookup per row (as current-anomalies.ts does).
+ */
+const CURRENT_SCORES = `${HOURS_IN_RANGE} AND scored_at = if({s_one:Bool}, {s_at:Array(DateTime64(3, 'UTC'))}[1],
+  transform(hour, {s_hours:Array(DateTime('UTC'))}, {s_at:Array(DateTime64(3, 'UTC'))}, toDateTime64(0, 3, 'UTC')))`;
 
 /**
  * The score distribution of the current scores in the range (known bots left out unless asked),
@@ -67,15 +77,22 @@ export async function topReasons(
 ): Promise<DetectionsResponse['top_reasons']> {
   if (s.cycles.cycle_hours.length === 0) return [];
   const structured = s.reasonsJson !== "''";
-  const item = structured
-    ? `arrayJoin(if(${s.reasonsJson} = '' OR ${s.reasonsJson} = '[]', [concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')], JSONExtractArrayRaw(${s.reasonsJson})))`
-    : `concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')`;
+  // Rows with only the text are grouped by it (a few hundred templates) before any JSON is made.
+  const sql = structured
+    ? `SELECT JSONExtractString(item, 'code') AS code,
+              any(replaceRegexpAll(JSONExtractString(item, 'words'), '[0-9]+(\\.[0-9]+)?', '#')) AS words,
+              count() AS rows, uniq(src_ip) AS ips
+       FROM (SELECT src_ip, arrayJoin(if(${s.reasonsJson} IN ('', '[]'),
+                    [concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')],
+                    JSONExtractArrayRaw(${s.reasonsJson}))) AS item
+             FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
+       GROUP BY code ORDER BY rows DESC LIMIT 10`
+    : `SELECT 'text' AS code, toString(reason_words) AS words, count() AS rows, uniq(src_ip) AS ips
+       FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)}
+       GROUP BY reason_words ORDER BY rows DESC LIMIT 10`;
   const rows = await select<{ code: string; words: string; rows: number; ips: number }>(
     ch,
-    `SELECT JSONExtractString(item, 'code') AS code, any(replaceRegexpAll(JSONExtractString(item, 'words'), '[0-9]+(\\.[0-9]+)?', '#')) AS words,
-            count() AS rows, uniq(src_ip) AS ips
-     FROM (SELECT src_ip, ${item} AS item FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
-     GROUP BY ${structured ? 'code' : 'item'} ORDER BY rows DESC LIMIT 10`,
+    sql,
     scopeParams(r, s),
   );
   return rows.map((x) => ({ ...x, rows: Number(x.rows), ips: Number(x.ips) }));

@@ -80,20 +80,48 @@ function summaryOf(s: Ja4Signal | undefined, examples: Examples | undefined): Fi
   };
 }
 
-/** One page of the addresses that used a JA4 in the range, busiest first, from the hourly rollup. */
-export function fingerprintIps(
+const TOP_KEPT = 100;
+/** Below this many addresses (estimated) the exact grouping is cheap enough for every page. */
+const EXACT_BELOW = 2000;
+
+const IPS_SELECT = `SELECT src_ip AS ip, sum(hits) AS hits, max(asn) AS asn, max(asn_name) AS asn_name,
+         max(asn_label) AS asn_label, max(bot_ip_label) AS bot_ip_label
+  FROM ja4_processing.agg_host_ip_ja4_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`;
+
+/**
+ * One page of the addresses that used a JA4 in the range, busiest first, with exact request counts
+ * from the hourly rollup, and how many there are. A busy JA4 has hundreds of thousands of
+ * addresses: its first pages come from the 100 busiest the signals aggregate keeps per hour
+ * (their counts then made exact for those addresses only), so the rollup is not grouped by
+ * every address; later pages, and JA4s with few addresses, are grouped exactly.
+ */
+export async function fingerprintIps(
   ch: ClickHouseClient,
   ja4: string,
   r: TimeRange,
   page: { offset: number; limit: number },
 ): Promise<{ total: number; rows: FingerprintIp[] }> {
-  return selectWithTotal<FingerprintIp>(
+  const p = { ...rangeParams(r), ja4, ...page };
+  const [top] = await select<{ ips: number; top: string[] }>(
     ch,
-    `SELECT src_ip AS ip, sum(hits) AS hits, max(asn) AS asn, max(asn_name) AS asn_name, max(asn_label) AS asn_label,
-            max(bot_ip_label) AS bot_ip_label
-     FROM ja4_processing.agg_host_ip_ja4_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}
-     GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
-     SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
-    { ...rangeParams(r), ja4, ...page },
+    `SELECT uniqCombinedMerge(12)(ips) AS ips, arrayMap(t -> t.item, approx_top_countMerge(${TOP_KEPT})(top_ips)) AS top
+     FROM ja4_processing.agg_ja4_signals_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`,
+    p,
   );
+  const estimate = Number(top?.ips ?? 0);
+  if (estimate < EXACT_BELOW || page.offset + page.limit > Math.min(TOP_KEPT, top?.top.length ?? 0)) {
+    return selectWithTotal<FingerprintIp>(
+      ch,
+      `${IPS_SELECT} GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+       SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
+      p,
+    );
+  }
+  const rows = await select<FingerprintIp>(
+    ch,
+    `${IPS_SELECT} AND src_ip IN {top:Array(String)}
+     GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    { ...p, top: top.top },
+  );
+  return { total: estimate, rows };
 }

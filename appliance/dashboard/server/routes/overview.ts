@@ -29,7 +29,7 @@ export async function overviewRoutes(app: FastifyInstance, ctx: RouteContext): P
       const { grain: _, ...covered } = sourceRange(range);
       const [body, anomalousIps] = await Promise.all([
         overview(ctx.ch, range),
-        anomalyScope(ctx.ch, range, 'exclude').then((s) => countFlaggedIps(ctx.ch, range, s)),
+        countFlaggedIps(ctx.ch, range),
       ]);
       return { range: covered, ...body, kpis: { ...body.kpis, anomalous_ips: anomalousIps } };
     },

@@ -157,7 +157,8 @@ describe('triage through the API', () => {
       still_flagged: true,
     });
     const audit = (await call('GET', `/api/audit?subject=${a}`)).body.rows;
-    expect(audit.map((x: { action: string }) => x.action)).toEqual([
+    // Newest first; earlier tests may have listed and unlisted the same address before.
+    expect(audit.slice(0, 2).map((x: { action: string }) => x.action)).toEqual([
       'label_false_positive',
       'alert_acknowledged',
     ]);
