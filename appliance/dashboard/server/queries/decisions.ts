@@ -55,14 +55,19 @@ const allowed = (kind: string) => `(
     FROM ja4_processing.analyst_lists GROUP BY id)
   WHERE l = 'allow' AND k = '${kind}' AND d = 0 AND (isNull(e) OR e > now64(3)))`;
 
+/** Whether the allow list has an active entry of a kind: a scalar subquery, run once per query. */
+const any = (kind: string) => `(SELECT count() FROM ${allowed(kind)}) > 0`;
+
 /**
  * SQL that is true for a row of ml_detected_anomalies (src_ip, ja4, asn) the allow list covers,
- * read inside the query itself (no round trip; the subqueries run once per query over the small
- * list table). JA4 entries ending in `*` are prefixes.
+ * read inside the query itself (no round trip). Each kind's test is guarded by whether the list
+ * has an entry of that kind: the guard is a scalar subquery, known before the rows are read, so
+ * with no entry of a kind its per-row test is folded away (with an empty list the whole
+ * condition is a constant). JA4 entries ending in `*` are prefixes.
  */
-export const ALLOWED_ROW = `(src_ip IN ${allowed('ip')}
-  OR arrayExists(c -> isIPAddressInRange(src_ip, c), (SELECT groupArray(s) FROM ${allowed('cidr')}))
-  OR ja4 IN ${allowed('ja4')}
-  OR arrayExists(p -> endsWith(p, '*') AND startsWith(ja4, substring(p, 1, length(p) - 1)),
-                 (SELECT groupArray(s) FROM ${allowed('ja4')}))
-  OR toString(asn) IN ${allowed('asn')})`;
+export const ALLOWED_ROW = `((${any('ip')} AND src_ip IN ${allowed('ip')})
+  OR (${any('cidr')} AND arrayExists(c -> isIPAddressInRange(src_ip, c), (SELECT groupArray(s) FROM ${allowed('cidr')})))
+  OR (${any('ja4')} AND (ja4 IN ${allowed('ja4')}
+      OR arrayExists(p -> endsWith(p, '*') AND startsWith(ja4, substring(p, 1, length(p) - 1)),
+                     (SELECT groupArray(s) FROM ${allowed('ja4')}))))
+  OR (${any('asn')} AND toString(asn) IN ${allowed('asn')}))`;

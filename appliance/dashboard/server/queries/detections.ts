@@ -34,14 +34,14 @@ const CURRENT_SCORES = `${HOURS_IN_RANGE} AND scored_at = if({s_one:Bool}, {s_at
   transform(hour, {s_hours:Array(DateTime('UTC'))}, {s_at:Array(DateTime64(3, 'UTC'))}, toDateTime64(0, 3, 'UTC')))`;
 
 /**
- * The score distribution of the current scores in the range (known bots left out unless asked),
- * in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest threshold; `ja4` narrows it to
- * one fingerprint.
+ * The distribution of every current score in the range (known bots included: it is the model's
+ * view of all traffic), in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
+ * threshold; `ja4` narrows it to one fingerprint.
  */
 export async function scoreHistogram(
   ch: ClickHouseClient,
   r: TimeRange,
-  opts: { includeBots: boolean; ja4?: string },
+  opts: { ja4?: string },
 ): Promise<Pick<DetectionsResponse, 'threshold' | 'histogram' | 'scored_rows'>> {
   const cycles = await scoreCycles(ch, r);
   if (cycles.s_hours.length === 0) return { threshold: null, histogram: [], scored_rows: 0 };
@@ -50,7 +50,7 @@ export async function scoreHistogram(
     `SELECT toUInt8(least(floor(score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
             countIf(is_anomaly) AS flagged, argMax(threshold, scored_at) AS threshold
      FROM ja4_processing.ml_all_scores
-     WHERE ${CURRENT_SCORES} ${opts.includeBots ? '' : "AND bot_ip_label = '' AND bot_ja4_label = ''"}
+     WHERE ${CURRENT_SCORES}
        ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
      GROUP BY b ORDER BY b`,
     { ...rangeParams(r), ...cycles, ja4: opts.ja4 ?? '' },

@@ -52,7 +52,7 @@ export async function fingerprintDetail(
               dictGetOrDefault('ja4_processing.dict_bot_ja4', 'note', tuple({ja4:String}), '') AS note`,
       p,
     ),
-    scoreHistogram(ch, r, { includeBots: true, ja4 }),
+    scoreHistogram(ch, r, { ja4 }),
   ]);
   return {
     summary: summaryOf(signals.rows[0], examples[0]),

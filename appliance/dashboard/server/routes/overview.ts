@@ -42,7 +42,7 @@ export async function overviewRoutes(app: FastifyInstance, ctx: RouteContext): P
       const range = parseRange(req.query);
       const scope = await anomalyScope(ctx.ch, range, req.query.bots ?? 'exclude');
       const [histogram, reasons] = await Promise.all([
-        scoreHistogram(ctx.ch, range, { includeBots: scope.includeBots }),
+        scoreHistogram(ctx.ch, range, {}),
         topReasons(ctx.ch, range, scope),
       ]);
       return { range, ...histogram, top_reasons: reasons };

@@ -22,8 +22,8 @@ function Detections({ d }: { d: DetectionsResponse }) {
       <section className="card">
         <h3>Score distribution</h3>
         <p className="muted small">
-          {plural(d.scored_rows, 'scored row')} (one per hour, host, address and JA4); scores at or above the
-          threshold are flagged
+          {plural(d.scored_rows, 'scored row')} (one per hour, host, address and JA4; known bots included);
+          scores at or above the threshold are flagged
         </p>
         <Histogram buckets={d.histogram} threshold={d.threshold} />
       </section>
