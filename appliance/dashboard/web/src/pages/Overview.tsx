@@ -121,7 +121,9 @@ export function Overview({ route }: { route: Route }) {
   const [auto, setAuto] = useState(true);
   const refresh = auto && range.preset ? 60_000 : 0;
   const { data, error, loading } = useApi<OverviewResponse>('/api/overview', range.params, refresh);
-  const det = useApi<DetectionsResponse>('/api/overview/detections', range.params, refresh);
+  // Asked once the overview has answered: on the embedded engine queries run one at a time, and
+  // the headline numbers and chart come first.
+  const det = useApi<DetectionsResponse>(data ? '/api/overview/detections' : undefined, range.params, refresh);
   const series = useMemo(
     () =>
       data
