@@ -66,22 +66,63 @@ type Row = SearchIp & {
   r_asn_name: string;
   r_asn_label: string;
 };
+type Found = Pick<SearchResponse, 'total' | 'rows' | 'ja4s'>;
+
+/** Above this many matching addresses a rollup search ranks from a top-k sketch first. */
+const SKETCH_ABOVE = 5000;
 
 /**
- * The requests in the range matching every term, in one scan: grouped by client address (a page,
- * busiest first), by JA4 (the ten busiest), and in total (how many addresses). Every value is
- * bound; field names come from a fixed list. Aliases differ from column names: an alias would
- * shadow its column in WHERE. GROUPING(ip, ja4): 1 = the address set, 2 = the JA4 set, 3 = all.
+ * The requests in the range matching every term: grouped by client address (a page, busiest
+ * first), by JA4 (the ten busiest), and in total (how many addresses). Every value is bound;
+ * field names come from a fixed list. A search on the rollup that matches many addresses (a JA4
+ * family, a big network) would group them all to rank them; it first takes the busiest from a
+ * Space-Saving sketch (approx_top_sum) and counts those exactly.
  */
 export async function search(
   ch: ClickHouseClient,
   terms: SearchTerm[],
   r: TimeRange,
   page: { offset: number; limit: number },
-): Promise<Pick<SearchResponse, 'total' | 'rows' | 'ja4s'>> {
+  sketchAbove = SKETCH_ABOVE,
+): Promise<Found> {
   if (terms.length === 0) return { total: 0, rows: [], ja4s: [] };
   const s = terms.every((t) => ROLLUP_FIELDS.has(t.field)) ? ROLLUP : LOGS;
   const where = [s.where, ...terms.map((t, i) => condition(t, i, s.ip))].join(' AND ');
+  const params = { ...rangeParams(r), ...Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value])) };
+  const upto = Math.max(10, page.offset + page.limit);
+  if (s === ROLLUP) {
+    const [sk] = await select<{ n: number; ips: string[]; ja4s: string[] }>(
+      ch,
+      `SELECT uniq(src_ip) AS n, arrayMap(t -> t.item, approx_top_sum({upto:UInt32})(src_ip, hits)) AS ips,
+              arrayMap(t -> t.item, approx_top_sum(10)(ja4, hits)) AS ja4s
+       FROM ${s.table} WHERE ${where}`,
+      { ...params, upto },
+    );
+    if (Number(sk?.n ?? 0) > sketchAbove) {
+      // The sketch's addresses and JA4s, each counted whole by its own filter.
+      const keep = { ips: new Set(sk.ips), ja4s: new Set(sk.ja4s) };
+      const p = { ...params, top_ips: sk.ips, top_ja4s: sk.ja4s };
+      const ips = await grouped(ch, s, `${where} AND src_ip IN {top_ips:Array(String)}`, p, upto, page, keep);
+      const ja4s = await grouped(ch, s, `${where} AND ja4 IN {top_ja4s:Array(String)}`, p, upto, page, keep);
+      return { total: Number(sk.n), rows: ips.rows, ja4s: ja4s.ja4s };
+    }
+  }
+  return grouped(ch, s, where, params, upto, page);
+}
+
+/**
+ * One scan grouped three ways (GROUPING(ip, ja4): 1 = by address, 2 = by JA4, 3 = all). Aliases
+ * differ from column names: an alias would shadow its column in WHERE.
+ */
+async function grouped(
+  ch: ClickHouseClient,
+  s: Source,
+  where: string,
+  params: Record<string, unknown>,
+  upto: number,
+  page: { offset: number; limit: number },
+  keep?: { ips: Set<string>; ja4s: Set<string> },
+): Promise<Found> {
   const rows = await select<Row>(
     ch,
     `SELECT GROUPING(${s.ip}, ja4) AS g, ${s.ip} AS ip, ja4, ${s.hits} AS hits,
@@ -93,13 +134,11 @@ export async function search(
      ORDER BY g, hits DESC, ip, ja4
      LIMIT {upto:UInt32} BY g
      SETTINGS output_format_json_quote_64bit_integers = 0`,
-    {
-      ...rangeParams(r),
-      ...Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value])),
-      upto: Math.max(10, page.offset + page.limit),
-    },
+    { ...params, upto },
   );
-  const set = (g: number) => rows.filter((x) => Number(x.g) === g);
+  // With a sketch, only its addresses and JA4s are counted whole: other groups are partial.
+  const kept = (x: Row) => !keep || (Number(x.g) === 1 ? keep.ips.has(x.ip) : keep.ja4s.has(x.ja4));
+  const set = (g: number) => rows.filter((x) => Number(x.g) === g && (g === 3 || kept(x)));
   return {
     total: Number(set(3)[0]?.ips ?? 0),
     rows: set(1)

@@ -123,7 +123,11 @@ export function Overview({ route }: { route: Route }) {
   const { data, error, loading } = useApi<OverviewResponse>('/api/overview', range.params, refresh);
   // Asked once the overview has answered: on the embedded engine queries run one at a time, and
   // the headline numbers and chart come first.
-  const det = useApi<DetectionsResponse>(data ? '/api/overview/detections' : undefined, range.params, refresh);
+  const det = useApi<DetectionsResponse>(
+    data ? '/api/overview/detections' : undefined,
+    range.params,
+    refresh,
+  );
   const series = useMemo(
     () =>
       data

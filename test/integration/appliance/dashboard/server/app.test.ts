@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../../../appliance/dashboard/index.js';
+import { search } from '../../../../../appliance/dashboard/server/queries/search.js';
+import { parseSearch } from '../../../../../appliance/dashboard/server/search-kind.js';
+import { parseRange } from '../../../../../appliance/dashboard/server/time-range.js';
 import {
   type SeededAppliance,
   seededAppliance,
@@ -228,6 +231,23 @@ describe('dashboard API on a seeded embedded engine', () => {
     expect(top.flagged_share).toBeLessThanOrEqual(1);
     const fresh = await get('/api/signals?range=24h&new_only=true');
     expect(fresh.body.rows.every((r: { new: boolean }) => r.new)).toBe(true);
+  });
+
+  it('ranks a broad search from its sketch with the same busiest addresses and counts as an exact grouping', async () => {
+    const { terms } = parseSearch('cidr:90.0.0.0/9');
+    const range = parseRange({ range: '24h' });
+    const page = { offset: 0, limit: 10 };
+    const exact = await search(env.ch.client, terms, range, page);
+    const sketched = await search(env.ch.client, terms, range, page, 0);
+    expect(exact.total).toBeGreaterThan(10);
+    expect(sketched.total).toBe(exact.total);
+    // The same counts in the same order (addresses tied at the last place may differ).
+    expect(sketched.rows.map((r) => r.hits)).toEqual(exact.rows.map((r) => r.hits));
+    const tenth = exact.rows[exact.rows.length - 1].hits;
+    const above = (rows: { ip: string; hits: number }[]) =>
+      rows.filter((r) => r.hits > tenth).map((r) => r.ip);
+    expect(above(sketched.rows)).toEqual(above(exact.rows));
+    expect(sketched.ja4s.map((j) => [j.ja4, j.hits])).toEqual(exact.ja4s.map((j) => [j.ja4, j.hits]));
   });
 
   it('refuses a state change without the CSRF token, and logs out with it', async () => {
