@@ -2,7 +2,14 @@ import type { ClickHouseClient } from '../../../common/index.js';
 import type { AnomalyFilter } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { CURRENT, type CurrentCycles, currentCycles } from './current-anomalies.js';
-import { ALLOWED_ROW } from './decisions.js';
+import {
+  activeList,
+  allowedRowSql,
+  allowParams,
+  type ListParams,
+  listEntries,
+  listIsEmpty,
+} from './decisions.js';
 import { reasonsExpr } from './reason-column.js';
 import { rangeParams } from './run.js';
 
@@ -16,6 +23,7 @@ import { rangeParams } from './run.js';
  */
 export interface AnomalyScope {
   cycles: CurrentCycles;
+  allow: ListParams;
   includeBots: boolean;
   /** SQL giving the structured reasons as JSON text ('' when the table has no such column). */
   reasonsJson: string;
@@ -26,17 +34,22 @@ export async function anomalyScope(
   r: TimeRange,
   bots: AnomalyFilter['bots'] = 'include',
 ): Promise<AnomalyScope> {
-  const [cycles, reasonsJson] = await Promise.all([currentCycles(ch, r), reasonsExpr(ch)]);
-  return { cycles, includeBots: bots === 'include', reasonsJson };
+  const [cycles, entries, reasonsJson] = await Promise.all([
+    currentCycles(ch, r),
+    listEntries(ch),
+    reasonsExpr(ch),
+  ]);
+  return { cycles, allow: activeList(entries, 'allow'), includeBots: bots === 'include', reasonsJson };
 }
 
 /** The WHERE condition of the scope's rows (range, current cycles, lists, bots). */
 export function scopeSql(s: AnomalyScope): string {
-  const parts = [CURRENT, `NOT ${ALLOWED_ROW}`];
+  const parts = [CURRENT];
+  if (!listIsEmpty(s.allow)) parts.push(`NOT ${allowedRowSql(s.allow)}`);
   if (!s.includeBots) parts.push(`bot_ip_label = '' AND bot_ja4_label = ''`);
   return parts.join(' AND ');
 }
 
 export function scopeParams(r: TimeRange, s: AnomalyScope): Record<string, unknown> {
-  return { ...rangeParams(r), ...s.cycles };
+  return { ...rangeParams(r), ...s.cycles, ...allowParams(s.allow) };
 }

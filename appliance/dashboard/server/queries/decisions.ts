@@ -47,27 +47,35 @@ export function activeList(entries: ListEntry[], list: ListName): ListParams {
   };
 }
 
-/** The active allow-list subjects of one kind, newest version per entry, as an SQL subquery. */
-const allowed = (kind: string) => `(
-  SELECT s FROM (
-    SELECT argMax(tuple(list, subject_kind, subject, expires_at, deleted), version) AS v,
-           v.1 AS l, v.2 AS k, v.3 AS s, v.4 AS e, v.5 AS d
-    FROM ja4_processing.analyst_lists GROUP BY id)
-  WHERE l = 'allow' AND k = '${kind}' AND d = 0 AND (isNull(e) OR e > now64(3)))`;
-
-/** Whether the allow list has an active entry of a kind: a scalar subquery, run once per query. */
-const any = (kind: string) => `(SELECT count() FROM ${allowed(kind)}) > 0`;
+/** Whether a list has anything in it. */
+export function listIsEmpty(p: ListParams): boolean {
+  return Object.values(p).every((v) => v.length === 0);
+}
 
 /**
  * SQL that is true for a row of ml_detected_anomalies (src_ip, ja4, asn) the allow list covers,
- * read inside the query itself (no round trip). Each kind's test is guarded by whether the list
- * has an entry of that kind: the guard is a scalar subquery, known before the rows are read, so
- * with no entry of a kind its per-row test is folded away (with an empty list the whole
- * condition is a constant). JA4 entries ending in `*` are prefixes.
+ * with the list bound as parameters (allowParams). With an empty list it is the constant 0: the
+ * lists are read once per request (one small query), and a query pays per row only for the
+ * kinds the list has.
  */
-export const ALLOWED_ROW = `((${any('ip')} AND src_ip IN ${allowed('ip')})
-  OR (${any('cidr')} AND arrayExists(c -> isIPAddressInRange(src_ip, c), (SELECT groupArray(s) FROM ${allowed('cidr')})))
-  OR (${any('ja4')} AND (ja4 IN ${allowed('ja4')}
-      OR arrayExists(p -> endsWith(p, '*') AND startsWith(ja4, substring(p, 1, length(p) - 1)),
-                     (SELECT groupArray(s) FROM ${allowed('ja4')}))))
-  OR (${any('asn')} AND toString(asn) IN ${allowed('asn')}))`;
+export function allowedRowSql(p: ListParams): string {
+  const parts: string[] = [];
+  if (p.ips.length > 0) parts.push('src_ip IN {al_ips:Array(String)}');
+  if (p.cidrs.length > 0)
+    parts.push('arrayExists(c -> isIPAddressInRange(src_ip, c), {al_cidrs:Array(String)})');
+  if (p.ja4s.length > 0) parts.push('ja4 IN {al_ja4s:Array(String)}');
+  if (p.ja4_prefixes.length > 0)
+    parts.push('arrayExists(x -> startsWith(ja4, x), {al_ja4_prefixes:Array(String)})');
+  if (p.asns.length > 0) parts.push('asn IN {al_asns:Array(UInt32)}');
+  return parts.length === 0 ? '0' : `(${parts.join(' OR ')})`;
+}
+
+export function allowParams(p: ListParams): Record<string, unknown> {
+  return {
+    al_ips: p.ips,
+    al_cidrs: p.cidrs,
+    al_ja4s: p.ja4s,
+    al_ja4_prefixes: p.ja4_prefixes,
+    al_asns: p.asns,
+  };
+}

@@ -93,7 +93,7 @@ describe.skipIf(Boolean(missing))(title, () => {
 
   it('shows an XSS payload in a user agent as text, never as markup', async () => {
     await page.goto(`${dash.url}#/ip/${XSS_IP}`);
-    await page.waitForSelector('text=Recent requests');
+    await page.waitForSelector('[data-testid=requests] tbody tr td.time');
     expect(await page.content()).not.toContain('<img src="x"');
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what an analyst reads.
     expect(await page.locator('body').innerText()).toContain(XSS_UA);

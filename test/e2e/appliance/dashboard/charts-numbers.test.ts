@@ -3,7 +3,8 @@ import { type BrowserHarness, missing, numbers, PHONE, startHarness, visit } fro
 
 const title = `dashboard charts, numbers and times${missing ? ` (skipped: ${missing})` : ''}`;
 
-describe.skipIf(Boolean(missing))(title, () => {
+// Each test drives a real browser over a real engine: on a busy machine a minute is not always enough.
+describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
   let h: BrowserHarness;
   beforeAll(async () => {
     h = await startHarness('ja4-dash-charts-');

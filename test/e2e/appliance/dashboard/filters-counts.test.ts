@@ -12,7 +12,8 @@ async function apiIps(page: Page, url: string, query: string): Promise<string[]>
   return ((await res.json()).rows as { src_ip: string }[]).map((r) => r.src_ip);
 }
 
-describe.skipIf(Boolean(missing))(title, () => {
+// Each test drives a real browser over a real engine: on a busy machine a minute is not always enough.
+describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
   let h: BrowserHarness;
   beforeAll(async () => {
     h = await startHarness('ja4-dash-filters-');
@@ -125,17 +126,19 @@ describe.skipIf(Boolean(missing))(title, () => {
     const [chatty] = await h.query<{ ip: string; n: number }>(
       `SELECT client_ip AS ip, count() AS n FROM ja4_processing.http_logs
        WHERE ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)
-       GROUP BY ip HAVING n > 60 ORDER BY n LIMIT 1`,
+       GROUP BY ip ORDER BY n DESC LIMIT 1`,
       { from, to },
     );
     await visit(
       page,
       h.dash.url,
       `#/ip/${chatty.ip}?from=${from}&to=${to}`,
-      '[data-testid=requests] tbody tr',
+      '[data-testid=requests] tbody tr td.time',
     );
-    const showing = numbers(await page.textContent('[data-testid=requests-pager] .showing'));
-    expect(showing.at(-1)).toBe(Number(chatty.n));
-    expect(await page.locator('[data-testid=requests] tbody tr').count()).toBe(50);
+    const n = Number(chatty.n);
+    await expect
+      .poll(async () => numbers(await page.textContent('[data-testid=requests-pager] .showing')))
+      .toEqual([1, Math.min(n, 50), n]);
+    expect(await page.locator('[data-testid=requests] tbody tr').count()).toBe(Math.min(n, 50));
   });
 });

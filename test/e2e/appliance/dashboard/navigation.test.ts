@@ -13,7 +13,8 @@ import {
 const title = `dashboard navigation, phone layout, search and shared state${missing ? ` (skipped: ${missing})` : ''}`;
 const TABLE_IPS = '[data-testid=anomalies] tbody tr td:first-child a';
 
-describe.skipIf(Boolean(missing))(title, () => {
+// Each test drives a real browser over a real engine: on a busy machine a minute is not always enough.
+describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
   let h: BrowserHarness;
   let someIp = '';
   let someJa4 = '';

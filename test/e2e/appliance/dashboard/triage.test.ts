@@ -16,7 +16,8 @@ const TOKEN = 'triage-test-detector-token-0123456789abcdef';
  * blocklist no longer lists it; the audit trail shows each step. The cycle is the real one, run
  * through the dashboard's detector proxy by an admin on the Status page.
  */
-describe.skipIf(Boolean(missing))(title, () => {
+// Each test drives a real browser over a real engine: on a busy machine a minute is not always enough.
+describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
   let env: SeededAppliance;
   let detector: DetectorHandle;
   let dash: DashboardHandle;
