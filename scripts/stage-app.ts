@@ -57,10 +57,9 @@ async function compile(opts: StageOptions): Promise<void> {
   const tsc = await sh`npx tsc -p tsconfig.build.json --outDir ${join(opts.dest, 'dist')}`;
   check(tsc.exitCode === 0, `tsc failed:\n${tail(tsc.stdout + tsc.stderr)}`);
   check(existsSync(join(opts.dest, 'dist/appliance/cli/main.js')), 'tsc wrote no dist/appliance/cli/main.js');
-  opts.log('building the dashboard bundle (vite)');
+  opts.log('building the dashboard bundle (ja4 web build: a production build stamped with the version)');
   const web = join(opts.dest, WEB_BUNDLE);
-  const vite =
-    await sh`npx vite build --config appliance/dashboard/web/vite.config.ts --outDir ${web} --emptyOutDir`;
+  const vite = await sh`node bin/ja4.js web build --force --out ${web}`;
   check(vite.exitCode === 0, `the dashboard bundle did not build:\n${tail(vite.stdout + vite.stderr)}`);
   check(existsSync(join(web, 'index.html')), `the dashboard bundle has no ${WEB_BUNDLE}/index.html`);
 }

@@ -9,6 +9,7 @@ import { registerFingerprintCommands } from './commands/fingerprint.js';
 import { registerMigrateCommands } from './commands/migrate.js';
 import { registerSentinelCommands } from './commands/sentinel.js';
 import { registerUpCommands } from './commands/up.js';
+import { registerWebCommands } from './commands/web.js';
 import { createContext } from './context.js';
 
 /** Builds the `ja4` command. Each service adds its subcommands here as it is built. */
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDictCommands(program, ctx);
   registerDetectorCommands(program, ctx);
   registerUpCommands(program, ctx);
+  registerWebCommands(program, ctx);
   return program;
 }
 

@@ -3,11 +3,27 @@ import type { Config } from './config/schema.js';
 
 export type { Logger } from 'pino';
 
+/** `log.file` value that means stderr whatever the terminal. */
+export const LOG_TO_STDERR = '-';
+
 /**
- * The process logger: JSON lines, or human-readable on a TTY (log.pretty = auto).
- * Services take a child with `{ service }` so every line says who wrote it.
+ * The process logger: JSON lines, or human-readable on a TTY (log.pretty = auto). With
+ * `log.file` set to a path the JSON lines are appended to that file instead (its directory is
+ * created); `-` or empty means `stream`. Services take a child with `{ service }` so every line
+ * says who wrote it.
  */
-export function createLogger(cfg: Config['log'], stream: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  cfg: Pick<Config['log'], 'level' | 'pretty'> & { file?: string },
+  stream: NodeJS.WritableStream = process.stderr,
+): Logger {
+  const file = cfg.file ?? '';
+  if (file !== '' && file !== LOG_TO_STDERR) {
+    // Asynchronous writes; pino flushes what is buffered when the process exits.
+    return pino(
+      { level: cfg.level },
+      pino.destination({ dest: file, mkdir: true, append: true, sync: false }),
+    );
+  }
   const pretty =
     cfg.pretty === 'always' || (cfg.pretty === 'auto' && (stream as { isTTY?: boolean }).isTTY === true);
   if (pretty) {

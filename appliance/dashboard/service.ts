@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient, Config, Logger } from '../common/index.js';
 import { buildApp } from './server/app.js';
 import type { FirstAdmin } from './server/auth/users.js';
-import { type DetectorLink, detectorUrl } from './server/detector-link.js';
+import type { DetectorLink } from './server/detector-link.js';
 import type { Probe } from './server/routes/status.js';
 
 export interface DashboardHandle {
@@ -19,6 +19,8 @@ export interface DashboardOptions {
   adminActions?: Record<string, () => Promise<unknown>>;
   /** The detector API (default: over HTTP at dashboard.detector_url with the detector's token). */
   detector?: DetectorLink;
+  /** Directory of the built web app (default: dashboard.web_root, else web/dist beside the server). */
+  webRoot?: string;
 }
 
 /** Starts the dashboard (API + built web app) on dashboard.host:dashboard.port. */
@@ -31,7 +33,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
   return { url: `http://${host}:${port}/`, firstAdmin, close: () => app.close() };
 }
 
-/** Health probes for services running elsewhere, from their configured ports. */
+/**
+ * Health probes for services running elsewhere, from their configured ports (the detector is
+ * probed through the dashboard's detector link).
+ */
 export function remoteProbes(config: Config): Record<string, Probe> {
   const probe =
     (url: string): Probe =>
@@ -39,7 +44,7 @@ export function remoteProbes(config: Config): Record<string, Probe> {
       const res = await fetch(url, { signal: AbortSignal.timeout(2500) });
       return { ok: res.ok, detail: `${url} answered ${res.status}` };
     };
-  const probes: Record<string, Probe> = { detector: probe(`${detectorUrl(config)}/health`) };
+  const probes: Record<string, Probe> = {};
   if (config.correlator.metrics_port > 0) {
     probes.correlator = probe(`http://127.0.0.1:${config.correlator.metrics_port}/metrics`);
   }

@@ -15,6 +15,14 @@ export interface HttpdConfOptions {
   conf?: string;
   /** Config inside both the plain and the TLS vhost. */
   vhostConf?: string;
+  /** Config inside the plain vhost only (the appliance's status page, `ReqinLog Off`). */
+  plainVhostConf?: string;
+  /** The TLS vhost's certificate and key (default cert.pem and key.pem in the server root). */
+  certificate?: { cert: string; key: string };
+  /** ServerName of the TLS vhost (default tls.test). */
+  tlsName?: string;
+  /** User and group httpd's children serve as when started as root (default nobody, nogroup). */
+  runAs?: { user: string; group: string };
   /** Config appended after the two vhosts (name-based vhosts that must not be the default). */
   tail?: string;
   /** Server-wide MPM directives, replacing the small defaults. */
@@ -72,10 +80,12 @@ export function loadModuleLine(modules: string, name: string, file = `mod_${name
 }
 
 function vhost(at: HttpdConfPlace, port: number, tls: boolean, o: HttpdConfOptions): string {
+  const cert = o.certificate ?? { cert: `${at.dir}/cert.pem`, key: `${at.dir}/key.pem` };
   return [
     `<VirtualHost 127.0.0.1:${port}>`,
-    `ServerName ${tls ? 'tls' : 'plain'}.test`,
-    tls ? `SSLEngine on\nSSLCertificateFile ${at.dir}/cert.pem\nSSLCertificateKeyFile ${at.dir}/key.pem` : '',
+    `ServerName ${tls ? (o.tlsName ?? 'tls.test') : 'plain.test'}`,
+    tls ? `SSLEngine on\nSSLCertificateFile ${cert.cert}\nSSLCertificateKeyFile ${cert.key}` : '',
+    tls ? '' : (o.plainVhostConf ?? ''),
     o.vhostConf ?? '',
     '</VirtualHost>',
   ].join('\n');
@@ -111,7 +121,7 @@ export function renderHttpdConf(at: HttpdConfPlace, o: HttpdConfOptions = {}): s
     o.module && o.logSocket ? `ReqinLogSocket ${o.logSocket}` : '',
     o.stock ? STOCK_MODULES.map((m) => mod(m)).join('\n') : '',
     o.stock ? `${COMBINED_LOG_FORMAT}\nCustomLog ${dir}/access.log combined` : '',
-    asRoot ? 'User nobody\nGroup nogroup' : '',
+    asRoot ? `User ${o.runAs?.user ?? 'nobody'}\nGroup ${o.runAs?.group ?? 'nogroup'}` : '',
     o.mpmConf ?? MPM_DEFAULTS[mpm],
     'KeepAlive On\nMaxKeepAliveRequests 1000\nKeepAliveTimeout 5',
     `DocumentRoot ${dir}/htdocs`,

@@ -21,6 +21,12 @@ export interface ApacheOptions extends HttpdConfOptions {
   cpus?: string;
   /** How long httpd may take to listen (default 15 s). */
   startTimeoutMs?: number;
+  /** The plain port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** The TLS port on 127.0.0.1, with `tls` (default: a free one). */
+  tlsPort?: number;
+  /** htdocs/index.html (default: a one-line page). */
+  indexHtml?: string;
 }
 
 export interface ApacheServer {
@@ -57,8 +63,11 @@ function prepareRoot(o: ApacheOptions): { dir: string; docroot: string } {
   chmodSync(dir, 0o755);
   const docroot = path.join(dir, 'htdocs');
   mkdirSync(docroot, { mode: 0o755, recursive: true });
-  writeFileSync(path.join(docroot, 'index.html'), '<!doctype html><title>ja4</title><p>hello</p>\n');
-  if (o.tls)
+  writeFileSync(
+    path.join(docroot, 'index.html'),
+    o.indexHtml ?? '<!doctype html><title>ja4</title><p>hello</p>\n',
+  );
+  if (o.tls && !o.certificate)
     makeSelfSignedCertificate({
       keyFile: path.join(dir, 'key.pem'),
       certFile: path.join(dir, 'cert.pem'),
@@ -83,7 +92,8 @@ function spawnHttpd(o: ApacheOptions, httpd: string, dir: string, confPath: stri
 export async function startApache(o: ApacheOptions = {}): Promise<ApacheServer> {
   const apache = o.apache ?? locateApache();
   const { dir, docroot } = prepareRoot(o);
-  const [port, tlsPort] = [await freePort(), o.tls ? await freePort() : 0];
+  const port = o.port || (await freePort());
+  const tlsPort = o.tls ? o.tlsPort || (await freePort()) : 0;
   const confPath = path.join(dir, 'httpd.conf');
   writeFileSync(confPath, renderHttpdConf({ dir, port, tlsPort, modules: apache.modules }, o));
   const errorLog = () => {

@@ -87,7 +87,7 @@ describe.skipIf(Boolean(missing))(
       mkdirSync(path.join(dir, 'var/run'), { recursive: true, mode: 0o755 });
       pcap = path.join(dir, 'capture.pcap');
       let t = Date.now();
-      buildWeb();
+      const webRoot = await buildWeb();
       rsaCertificate(dir);
       apache = await startApache({
         mpm: 'event',
@@ -107,7 +107,10 @@ describe.skipIf(Boolean(missing))(
       t = Date.now();
       up = startJa4Up({
         cwd: dir,
+        // This test runs an Apache of its own (RSA and ECDSA certificates) instead of the web host.
+        args: ['--no-web-host'],
         env: {
+          JA4_DASHBOARD_WEB_ROOT: webRoot,
           JA4_CLICKHOUSE_URL: `embedded:${dir}/var/clickhouse`,
           JA4_SOCKETS_HTTP: `${dir}/var/run/http.socket`,
           JA4_SOCKETS_NETWORK: `${dir}/var/run/network.socket`,
@@ -130,7 +133,7 @@ describe.skipIf(Boolean(missing))(
           JA4_LOG_PRETTY: 'never',
         },
       });
-      await up.waitForLine(/^(ja4 up: all services running|skip {3}sentinel)/, 150_000);
+      await up.waitForLine(/^(ja4 up is running|ja4 up: stopping)/, 150_000);
       durations.ja4_up_ready_ms = since(t);
     }, 200_000);
 
@@ -153,15 +156,13 @@ describe.skipIf(Boolean(missing))(
     it('ja4 up reports every service ready, seeds demo data on its first run and captures loopback', () => {
       const out = up!.lines.map((l) => l.line);
       report.ja4_up = up!.lines.map((l) => `${(l.at / 1000).toFixed(1)}s ${l.line}`);
-      for (const svc of ['clickhouse', 'seed', 'correlator', 'detector', 'dashboard', 'sentinel']) {
+      for (const svc of ['clickhouse', 'demo data', 'correlator', 'detector', 'dashboard', 'sentinel']) {
         expect(
-          out.some((l) => l.startsWith(`ready  ${svc}`)),
-          `ready ${svc}\n${out.join('\n')}`,
+          out.some((l) => l.startsWith(`  ${svc.padEnd(11)} `) && / ready\b/.test(l)),
+          `${svc} ready\n${out.join('\n')}`,
         ).toBe(true);
       }
-      expect(out.find((l) => l.startsWith('ready  dashboard'))).toContain(
-        `http://127.0.0.1:${ports.dashboard}/`,
-      );
+      expect(out.find((l) => l.startsWith('  dashboard '))).toContain(`http://127.0.0.1:${ports.dashboard}/`);
     });
 
     it('sends 500 HTTPS requests through Apache and the correlator writes every one', async () => {

@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { createLogger, createShutdown } from '../../common/index.js';
 import { startSentinel } from '../../sentinel/index.js';
 import { action, type CliContext } from '../context.js';
+import { startHeartbeat } from '../up/sentinel-heartbeat.js';
 
 interface SentinelFlags {
   iface?: string;
@@ -10,6 +11,7 @@ interface SentinelFlags {
   socket?: string;
   write?: string;
   metricsPort?: string;
+  heartbeatMs?: string;
 }
 
 export function registerSentinelCommands(program: Command, ctx: CliContext): void {
@@ -24,6 +26,8 @@ export function registerSentinelCommands(program: Command, ctx: CliContext): voi
     .option('--socket <path>', "the correlator's network socket (sockets.network)")
     .option('--write <file.pcap>', 'also write every captured frame to this pcap file (sentinel.write)')
     .option('--metrics-port <port>', 'Prometheus /metrics on 127.0.0.1, 0 = off (sentinel.metrics_port)')
+    // `ja4 up` runs the sentinel as its child and hears from it over the IPC channel.
+    .addOption(new Option('--heartbeat-ms <ms>', 'counters to the parent process every <ms>').hideHelp())
     .action(
       action(async (flags: SentinelFlags) => {
         const { config } = ctx.config({
@@ -44,6 +48,17 @@ export function registerSentinelCommands(program: Command, ctx: CliContext): voi
         });
         shutdown.register('sentinel', () => handle.close());
         shutdown.installSignalHandlers();
+        const send = process.send?.bind(process);
+        if (flags.heartbeatMs && send) {
+          const stop = startHeartbeat(handle, Number(flags.heartbeatMs), (m) => {
+            if (process.connected) send(m);
+          });
+          shutdown.register('heartbeat', stop);
+          // The parent is gone (even killed): stop capturing rather than run unsupervised.
+          process.once('disconnect', () => {
+            void shutdown.run('parent process gone').then(() => process.exit(0));
+          });
+        }
       }),
     );
 }

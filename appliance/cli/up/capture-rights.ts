@@ -21,6 +21,6 @@ function readProcStatus(): string {
   }
 }
 
+/** The one command that lets `ja4 up` capture without root (or run it as root). */
 export const HOW_TO_CAPTURE =
-  'the sentinel needs CAP_NET_RAW to capture on loopback: run `ja4 up` as root, or grant node the capability ' +
-  '(sudo setcap cap_net_raw+eip "$(readlink -f "$(command -v node)")"), or run `ja4 sentinel` on its own with it';
+  'needs CAP_NET_RAW: sudo setcap cap_net_raw+eip "$(readlink -f "$(command -v node)")"';

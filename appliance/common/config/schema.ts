@@ -8,6 +8,7 @@ import { logSection } from './sections/log.js';
 import { retentionSection } from './sections/retention.js';
 import { sentinelSection } from './sections/sentinel.js';
 import { socketsSection } from './sections/sockets.js';
+import { webHostSection } from './sections/web-host.js';
 
 /**
  * The one config schema of the appliance. Every key has a default, so an empty file (or none)
@@ -24,6 +25,7 @@ export const configSchema = z
     correlator: correlatorSection,
     detector: detectorSection,
     dashboard: dashboardSection,
+    web_host: webHostSection,
   })
   .strict();
 

@@ -5,4 +5,5 @@ export * from './entities.js';
 export * from './overview.js';
 export * from './schema.js';
 export * from './search.js';
+export * from './status.js';
 export * from './triage.js';

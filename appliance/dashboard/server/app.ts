@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
   APPLIANCE_VERSION,
@@ -20,7 +20,7 @@ import { authPlugin, cookieWriter } from './plugins/auth.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { numericQueryPlugin } from './plugins/numeric-query.js';
 import { securityPlugin } from './plugins/security.js';
-import { staticPlugin } from './plugins/static.js';
+import { staticPlugin, WEB_DIST } from './plugins/static.js';
 import { type RouteRule, recordRoutes } from './route-rules.js';
 import { adminRoutes } from './routes/admin.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
@@ -41,7 +41,7 @@ export interface DashboardDeps {
   probes?: Record<string, Probe>;
   /** Work that needs the database while this process holds it (embedded mode under `ja4 up`). */
   adminActions?: Record<string, () => Promise<unknown>>;
-  /** Directory of the built web app (default: web/dist next to this package). */
+  /** Directory of the built web app (default: dashboard.web_root, else web/dist next to this package). */
   webRoot?: string;
   /** The detector API, for the status and run routes (default: over HTTP, see detector-link.ts). */
   detector?: DetectorLink;
@@ -96,13 +96,14 @@ export async function buildApp(
     setCookie: cookieWriter(cfg.secure_cookies),
     metrics,
   });
-  await registerRoutes(app, deps);
-  await app.register(staticPlugin, { root: deps.webRoot });
+  const webRoot = resolve(deps.webRoot ?? (cfg.web_root || WEB_DIST));
+  await registerRoutes(app, deps, webRoot);
+  await app.register(staticPlugin, { root: webRoot });
   return { app, firstAdmin, routes: routes() };
 }
 
 /** The API's data, status, admin and detector routes (each needs a session: none is public but health). */
-async function registerRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+async function registerRoutes(app: FastifyInstance, deps: DashboardDeps, webRoot: string): Promise<void> {
   app.get('/api/health', { config: { public: true } }, async () => ({
     ok: true,
     version: APPLIANCE_VERSION,
@@ -114,7 +115,8 @@ async function registerRoutes(app: FastifyInstance, deps: DashboardDeps): Promis
   await app.register(fingerprintRoutes, ctx);
   await app.register(searchRoutes, ctx);
   await app.register(triageRoutes, ctx);
-  await app.register(statusRoutes, { ...ctx, probes: deps.probes ?? {} });
+  const detector = deps.detector ?? httpDetectorLink(deps.config);
+  await app.register(statusRoutes, { ...ctx, probes: deps.probes ?? {}, detector, webRoot });
   await app.register(adminRoutes, { actions: deps.adminActions ?? {} });
-  await app.register(detectorRoutes, { link: deps.detector ?? httpDetectorLink(deps.config) });
+  await app.register(detectorRoutes, { link: detector });
 }

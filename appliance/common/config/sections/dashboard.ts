@@ -41,6 +41,8 @@ export const dashboardSection = z
         message: 'empty or an http(s)://host:port URL without credentials',
       })
       .default(''),
+    /** Directory of the built web app to serve; empty: the bundle beside the server (web/dist). */
+    web_root: z.string().default(''),
   })
   .strict()
   .prefault({});

@@ -1,59 +1,45 @@
 import type { FastifyInstance } from 'fastify';
 import { APPLIANCE_VERSION } from '../../../common/index.js';
-import { select } from '../queries/run.js';
+import type { ServiceStatus, StatusResponse } from '../../api/status.js';
+import type { DetectorLink } from '../detector-link.js';
+import { clickhouseReport } from '../status/clickhouse.js';
+import { detectorProbe } from '../status/detector.js';
+import { type Probe, runProbe } from '../status/probe.js';
+import { dashboardReport } from '../status/self.js';
 import type { RouteContext } from './overview.js';
 import { joinCounters } from './status-join.js';
 
-export interface ProbeResult {
-  ok: boolean;
-  detail: string;
-}
-export type Probe = () => Promise<ProbeResult>;
+export type { Probe, ProbeResult } from '../status/probe.js';
 
-/** Runs a probe with a deadline so one hung service cannot hang the status page. */
-async function runProbe(probe: Probe, ms = 3000): Promise<ProbeResult> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      probe(),
-      new Promise<ProbeResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${ms} ms` }), ms);
-      }),
-    ]);
-  } catch (err) {
-    return { ok: false, detail: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
-  }
+export interface StatusContext extends RouteContext {
+  /** Probes of the services the host process runs (`ja4 up`: correlator, web host, sentinel). */
+  probes: Record<string, Probe>;
+  /** The detector's API, when this dashboard has one. */
+  detector?: DetectorLink;
+  /** The web app's directory (its build stamp is compared with the server's version). */
+  webRoot: string;
 }
 
-export async function statusRoutes(
-  app: FastifyInstance,
-  ctx: RouteContext & { probes: Record<string, Probe> },
-) {
-  const clickhouse: Probe = async () => {
-    const [row] = await select<{ version: string; rows_1h: number; last_ingest: string }>(
-      ctx.ch,
-      `SELECT version() AS version,
-              (SELECT count() FROM ja4_processing.http_logs WHERE ts >= now() - INTERVAL 1 HOUR) AS rows_1h,
-              (SELECT formatDateTime(max(ingest_time), '%FT%TZ') FROM ja4_processing.http_logs
-               WHERE ts >= now() - INTERVAL 1 DAY) AS last_ingest`,
-    );
-    return {
-      ok: true,
-      detail: `ClickHouse ${row.version}; ${row.rows_1h} requests in the last hour; last ingest ${row.last_ingest}`,
-    };
+/**
+ * GET /api/status: every service with its state from its own signs of life, a sentence and its
+ * figures (api/status.ts). ClickHouse, the detector and the dashboard are probed here; the
+ * host process adds the ones it runs. Each probe has a deadline; one that fails is `down`.
+ */
+export async function statusRoutes(app: FastifyInstance, ctx: StatusContext) {
+  const own: Record<string, Probe> = {
+    clickhouse: () => clickhouseReport(ctx.ch),
+    ...(ctx.detector ? { detector: () => detectorProbe(ctx.detector as DetectorLink) } : {}),
+    dashboard: async () => dashboardReport(ctx.webRoot),
   };
-  app.get('/api/status', async () => {
-    const names = ['clickhouse', ...Object.keys(ctx.probes)];
-    const [results, join] = await Promise.all([
-      Promise.all(names.map((n) => runProbe(n === 'clickhouse' ? clickhouse : ctx.probes[n]))),
+  // In the order data flows: the host's (web host, sentinel, correlator), then these.
+  const probes = { ...ctx.probes, ...own };
+  app.get('/api/status', async (): Promise<StatusResponse> => {
+    const names = Object.keys(probes);
+    const [reports, join] = await Promise.all([
+      Promise.all(names.map((n) => runProbe(probes[n]))),
       joinCounters(ctx.config),
     ]);
-    return {
-      version: APPLIANCE_VERSION,
-      services: names.map((name, i) => ({ name, ...results[i] })),
-      join,
-    };
+    const services: ServiceStatus[] = names.map((name, i) => ({ name, ...reports[i] }));
+    return { version: APPLIANCE_VERSION, checked_at: new Date().toISOString(), services, join };
   });
 }

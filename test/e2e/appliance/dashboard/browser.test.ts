@@ -21,9 +21,10 @@ describe.skipIf(Boolean(missing))(title, () => {
     page.screenshot({ path: join(SCREENSHOT_DIR, `dashboard-${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    buildWeb();
+    const webRoot = await buildWeb();
     env = await seededAppliance('ja4-dash-e2e-');
     dash = await startDashboard({
+      webRoot,
       config: env.config,
       clickhouse: env.ch.client,
       log: pino({ level: 'silent' }),
@@ -109,7 +110,12 @@ describe.skipIf(Boolean(missing))(title, () => {
     expect(await page.textContent('main')).toContain('cidr');
     await page.goto(`${dash.url}#/status`);
     await page.waitForSelector('[data-testid=status] tbody tr');
-    expect(await page.textContent('[data-testid=status]')).toContain('healthy');
+    expect(await page.getAttribute('[data-testid=status] tr[data-service=clickhouse]', 'data-state')).toBe(
+      'ok',
+    );
+    expect(await page.textContent('[data-testid=status] tr[data-service=clickhouse]')).toContain(
+      'requests stored',
+    );
     await shot('status');
   });
 });

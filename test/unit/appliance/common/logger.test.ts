@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, rateLimitedWarn } from '../../../../appliance/common/logger.js';
@@ -38,5 +41,39 @@ describe('logger', () => {
       ['other problem', 0],
       ['malformed line', 2],
     ]);
+  });
+
+  it('appends JSON lines to log.file, creating its directory, and leaves the stream alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ja4-log-'));
+    const file = path.join(dir, 'log', 'ja4.log');
+    const { lines, stream } = sink();
+    try {
+      const log = createLogger({ level: 'info', pretty: 'always', file }, stream);
+      log.child({ service: 'dashboard' }).info({ port: 8000 }, 'dashboard listening');
+      log.flush();
+      await expect
+        .poll(() => {
+          try {
+            return readFileSync(file, 'utf8');
+          } catch {
+            return '';
+          }
+        })
+        .toContain('dashboard listening');
+      expect(JSON.parse(readFileSync(file, 'utf8').trim())).toMatchObject({
+        service: 'dashboard',
+        port: 8000,
+      });
+      expect(lines).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes to the stream when log.file is "-"', async () => {
+    const { lines, stream } = sink();
+    createLogger({ level: 'info', pretty: 'never', file: '-' }, stream).info('here');
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => l.msg)).toEqual(['here']);
   });
 });
