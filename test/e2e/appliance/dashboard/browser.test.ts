@@ -80,7 +80,11 @@ describe.skipIf(Boolean(missing))(title, () => {
   });
 
   it('drills into an IP and into a fingerprint', async () => {
-    await page.locator('[data-testid=anomalies] tbody tr td:first-child a').first().click();
+    // An address with TLS, so its page links to a fingerprint (plain-HTTP scanners have none).
+    const withTls = page.locator('[data-testid=anomalies] tbody tr', {
+      has: page.locator('a[href^="#/fingerprint/"]'),
+    });
+    await withTls.first().locator('td:first-child a').click();
     await page.waitForSelector('text=Score history');
     await shot('ip');
     const ja4Link = page.locator('a[href^="#/fingerprint/"]').first();
