@@ -35,3 +35,5 @@ export const badNumber = (param: string, value: string) =>
 export const badPasswordChange = (why: string) => new DashboardError('JA4_ERR_DASH_PASSWORD', 400, why);
 export const detectorUnavailable = (why: string) =>
   new DashboardError('JA4_ERR_DASH_DETECTOR', 502, `the detector API cannot be reached: ${why}`);
+export const notFound = (what: string) =>
+  new DashboardError('JA4_ERR_DASH_NOT_FOUND', 404, `${what} does not exist`);

@@ -14,6 +14,7 @@ import { migrateUp, readMigrations, splitStatements } from '../../appliance/comm
 export const AGGREGATES = [
   { table: 'agg_overview_sets', viewFile: '0015_create_mv_agg_overview_sets.up.sql' },
   { table: 'ml_anomaly_summary_1h', viewFile: '0017_create_mv_ml_anomaly_summary_1h.up.sql' },
+  { table: 'agg_ja4_signals_1h', viewFile: '_create_agg_ja4_signals_1h.up.sql' },
 ] as const;
 export type AggregateTable = (typeof AGGREGATES)[number]['table'];
 
@@ -22,7 +23,10 @@ export function backfillSql(table: AggregateTable): string {
   const aggregate = AGGREGATES.find((a) => a.table === table);
   if (!aggregate) throw new Error(`${table} is not one of the aggregates the benchmark backfills`);
   const { viewFile } = aggregate;
-  const mv = readMigrations().find((m) => m.file === viewFile);
+  // A file named without its number (a suffix) matches whatever number it landed under.
+  const mv = readMigrations().find(
+    (m) => m.file === viewFile || (viewFile.startsWith('_') && m.file.endsWith(viewFile)),
+  );
   if (!mv) throw new Error(`${viewFile} is missing from migrations/`);
   const create = splitStatements(mv.up).find((s) => /CREATE MATERIALIZED VIEW/i.test(s)) ?? '';
   const m = new RegExp(`\\bTO\\s+ja4_processing\\.${table}\\s+AS\\s+(SELECT[\\s\\S]*)$`, 'i').exec(create);

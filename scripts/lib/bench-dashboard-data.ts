@@ -101,27 +101,13 @@ export interface BuildOptions {
   log: (msg: string) => void;
 }
 
-/** Seeds the base, replicates it to `rows`, and records what was built in INFO_TABLE. */
-export async function buildDataSet(client: ClickHouseClient, o: BuildOptions): Promise<DataSetInfo> {
-  const start = o.endUs - DAY_US;
-  const t0 = performance.now();
-  const seed = await writeSeed(
-    client,
-    {
-      seed: '42',
-      scale: o.baseScale,
-      endUs: o.endUs,
-      hours: 24,
-      bots: readBotLists(defaultDictionariesDir()),
-    },
-    { runId: 'bench-dashboard', batchRows: 20_000 },
-  );
-  const seedMs = performance.now() - t0;
-  o.log(`base: ${seed.totalRows} rows seeded in ${(seedMs / 1000).toFixed(1)} s`);
-  const baseEnd = await scalar(client, `SELECT toUnixTimestamp64Milli(max(ingest_time)) FROM ${RAW_TABLE}`);
-  const baseRows = await scalar(client, 'SELECT count() FROM ja4_processing.http_logs');
-  const replicas = Math.max(0, Math.ceil((o.rows - baseRows) / Math.max(baseRows, 1)));
-  const t1 = performance.now();
+/** Replicates the base's raw lines inside ClickHouse until http_logs holds `o.rows` rows. */
+async function replicate(
+  client: ClickHouseClient,
+  o: BuildOptions,
+  b: { start: number; baseEnd: number; baseRows: number; replicas: number },
+): Promise<void> {
+  const { start, baseEnd, baseRows, replicas } = b;
   let written = baseRows;
   for (let n0 = 1; n0 <= replicas && written < o.rows; n0 += o.replicasPerInsert) {
     const count = Math.min(o.replicasPerInsert, replicas - n0 + 1);
@@ -149,6 +135,30 @@ export async function buildDataSet(client: ClickHouseClient, o: BuildOptions): P
     const s = (performance.now() - tc) / 1000;
     o.log(`replicas ${n0}..${n0 + count - 1}: ${limit} rows in ${s.toFixed(1)} s (total ${written})`);
   }
+}
+
+/** Seeds the base, replicates it to `rows`, and records what was built in INFO_TABLE. */
+export async function buildDataSet(client: ClickHouseClient, o: BuildOptions): Promise<DataSetInfo> {
+  const start = o.endUs - DAY_US;
+  const t0 = performance.now();
+  const seed = await writeSeed(
+    client,
+    {
+      seed: '42',
+      scale: o.baseScale,
+      endUs: o.endUs,
+      hours: 24,
+      bots: readBotLists(defaultDictionariesDir()),
+    },
+    { runId: 'bench-dashboard', batchRows: 20_000 },
+  );
+  const seedMs = performance.now() - t0;
+  o.log(`base: ${seed.totalRows} rows seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  const baseEnd = await scalar(client, `SELECT toUnixTimestamp64Milli(max(ingest_time)) FROM ${RAW_TABLE}`);
+  const baseRows = await scalar(client, 'SELECT count() FROM ja4_processing.http_logs');
+  const replicas = Math.max(0, Math.ceil((o.rows - baseRows) / Math.max(baseRows, 1)));
+  const t1 = performance.now();
+  await replicate(client, o, { start, baseEnd, baseRows, replicas });
   const replicateMs = performance.now() - t1;
   const rows = await scalar(client, 'SELECT count() FROM ja4_processing.http_logs');
   const info: DataSetInfo = {

@@ -31,6 +31,7 @@ import { overviewRoutes } from './routes/overview.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/session.js';
 import { type Probe, statusRoutes } from './routes/status.js';
+import { triageRoutes } from './routes/triage.js';
 
 export interface DashboardDeps {
   config: Config;
@@ -113,6 +114,7 @@ async function registerRoutes(app: FastifyInstance, deps: DashboardDeps, webRoot
   await app.register(ipRoutes, ctx);
   await app.register(fingerprintRoutes, ctx);
   await app.register(searchRoutes, ctx);
+  await app.register(triageRoutes, ctx);
   const detector = deps.detector ?? httpDetectorLink(deps.config);
   await app.register(statusRoutes, { ...ctx, probes: deps.probes ?? {}, detector, webRoot });
   await app.register(adminRoutes, { actions: deps.adminActions ?? {} });

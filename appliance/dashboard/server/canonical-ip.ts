@@ -25,3 +25,23 @@ export function canonicalIp(text: unknown): string | undefined {
   if (addr.range() === 'ipv4Mapped') return addr.toIPv4Address().toString();
   return addr.toRFC5952String();
 }
+
+/**
+ * The canonical text of a network, `address/bits` with the address in canonicalIp's form and no
+ * host bits set (`10.1.2.3/8` is refused, not rounded: an analyst who typed it meant something
+ * else), or undefined.
+ */
+export function canonicalCidr(text: unknown): string | undefined {
+  if (typeof text !== 'string' || text.length > 49) return undefined;
+  const slash = text.indexOf('/');
+  if (slash < 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return undefined;
+  const ip = canonicalIp(text.slice(0, slash));
+  const bits = Number(text.slice(slash + 1));
+  if (ip === undefined) return undefined;
+  const v4 = !ip.includes(':');
+  if (bits > (v4 ? 32 : 128)) return undefined;
+  const addr = ipaddr.parse(ip);
+  const network = (v4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(`${ip}/${bits}`);
+  if (network.toString() !== addr.toString()) return undefined;
+  return `${ip}/${bits}`;
+}

@@ -1,3 +1,4 @@
+import { MAX_TIME_S, type RANGE_PRESETS } from '../api/index.js';
 import { badRange } from '../errors.js';
 
 export interface TimeRange {
@@ -9,7 +10,7 @@ export interface TimeRange {
   step: number;
 }
 
-const PRESETS: Record<string, number> = {
+const PRESETS: Record<(typeof RANGE_PRESETS)[number], number> = {
   '1h': 3600,
   '6h': 6 * 3600,
   '24h': 86400,
@@ -19,18 +20,7 @@ const PRESETS: Record<string, number> = {
 /** The longest range a query may cover: the default retention. */
 export const MAX_RANGE_S = 31 * 86400;
 
-/** The latest instant a range may name: 2100-01-01T00:00:00Z, well inside ClickHouse's DateTime. */
-export const MAX_TIME_S = 4_102_444_800;
-
-/**
- * `to` is at least one day after the epoch so the default `from` (`to` - 24 h) is never negative;
- * both stay inside ClickHouse's DateTime and JavaScript's Date.
- */
-export const rangeQuerySchema = {
-  range: { type: 'string', enum: Object.keys(PRESETS) },
-  from: { type: 'integer', minimum: 0, maximum: MAX_TIME_S },
-  to: { type: 'integer', minimum: 86_400, maximum: MAX_TIME_S },
-} as const;
+export { MAX_TIME_S };
 
 /** Picks a bucket so a series has at most ~200 points, on round steps (1m, 5m, 15m, 1h, 6h, 1d). */
 export function stepFor(seconds: number): number {
@@ -48,7 +38,7 @@ export function parseRange(q: { range?: string; from?: number; to?: number }, no
     from = q.from ?? to - 86400;
   } else {
     to = nowS;
-    from = to - (PRESETS[q.range ?? '24h'] ?? 86400);
+    from = to - (PRESETS[(q.range ?? '24h') as keyof typeof PRESETS] ?? 86400);
   }
   if (from >= to) throw badRange(`from (${from}) must be before to (${to})`);
   if (to - from > MAX_RANGE_S) throw badRange(`at most ${MAX_RANGE_S / 86400} days at once`);

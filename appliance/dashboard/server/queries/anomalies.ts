@@ -1,36 +1,25 @@
 import type { ClickHouseClient } from '../../../common/index.js';
+import { ANOMALY_SORTS, type AnomalyFilter, type AnomalySort } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { ANOMALIES_TABLE, CURRENT, type CurrentCycles, currentCycles } from './current-anomalies.js';
-import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
+import { type AnomalyScope, anomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
+import { ANOMALIES_TABLE } from './current-anomalies.js';
+import { select, selectWithTotal } from './run.js';
 
-export const ANOMALY_SORTS = [
-  'score',
-  'src_ip',
-  'requests',
-  'first_seen',
-  'last_seen',
-  'recurrence_days',
-  'asn',
-] as const;
-export type AnomalySort = (typeof ANOMALY_SORTS)[number];
+export { ANOMALY_SORTS };
 
-export interface AnomalyFilter {
-  /**
-   * Case-insensitive text matched against the IP, and the ASN name, reason words, JA4, host and
-   * labels of any of the IP's anomalies in the range (not only its top-scored one), or an exact
-   * AS number (see Q_ROW).
-   */
-  q?: string;
-  min_score?: number;
-  asn_label?: string;
+/** The filter as the queries take it: the API's filter with its defaults applied. */
+export type AnomalyQuery = Omit<AnomalyFilter, 'sort' | 'order' | 'range' | 'from' | 'to'> & {
   sort: AnomalySort;
   order: 'asc' | 'desc';
-}
+};
 
-export interface AnomalyRow {
+/** One flagged address as ClickHouse returns it (the API's FlaggedIp is built from it). */
+export interface FlaggedIpRow {
   src_ip: string;
   score: number;
+  /** The top-scored row's reasons: the joined text, and the structured list as JSON ('' if none). */
   reasons: string;
+  reasons_json: string;
   requests: number;
   ja4s: string[];
   hosts: string[];
@@ -47,13 +36,10 @@ export interface AnomalyRow {
 }
 
 /**
- * The text filter, on one row of ml_detected_anomalies (raw column names): an IP matches when any
- * of its anomalies in the range matches, so callers aggregate it with max(). Shared by the list and
- * the export so both keep the same set of IPs for the same filter. The reason is searched through
- * reason_words (its text with digit runs as '#', migration 0020): the words of a few hundred
- * templates instead of ~130 MB of per-row measurements a busy day. A query with digits therefore
- * never matches inside a reason; it still matches IPs, JA4s and names, and "AS64500" or "64500"
- * matches that AS number exactly.
+ * The text filter, on one row (raw column names): an IP matches when any of its current rows
+ * matches, so callers aggregate it with max(). Reasons are searched through reason_words (digit
+ * runs as '#', migration 0020): a query with digits never matches inside a reason; "AS64500" or
+ * "64500" matches that AS number exactly.
  */
 const Q_ROW = ['src_ip', 'asn_name', 'reason_words', 'ja4', 'host', 'bot_ip_label', 'bot_ja4_label']
   .map((c) => `positionCaseInsensitive(${c}, {q:String}) > 0`)
@@ -67,10 +53,13 @@ function queryAsn(q: string): number {
   return n <= 0xffff_ffff ? n : 0;
 }
 
-/** The per-IP columns of AnomalyRow, over rows with a_-prefixed columns (ROWS). */
+/** Addresses sort by number (IPv4 before IPv6, as IPv4-mapped), not as text. */
+const IP_KEY = 'toIPv6OrDefault(src_ip)';
+
+/** The per-IP columns of FlaggedIpRow, over rows with a_-prefixed columns (rowsSql). */
 const DETAIL_COLUMNS = `
-  max(a_score) AS score, argMax(a_reason, a_score) AS reasons, sum(a_requests) AS requests,
-  groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
+  max(a_score) AS score, argMax(a_reason, a_score) AS reasons, argMax(a_reasons_json, a_score) AS reasons_json,
+  sum(a_requests) AS requests, groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
   argMax(a_asn, a_score) AS asn, argMax(a_asn_name, a_score) AS asn_name,
   argMax(a_asn_label, a_score) AS asn_label,
   max(a_bot_ip_label) AS bot_ip_label, max(a_bot_ja4_label) AS bot_ja4_label,
@@ -78,24 +67,22 @@ const DETAIL_COLUMNS = `
   formatDateTime(min(a_hour), '%FT%TZ') AS first_seen,
   formatDateTime(max(a_hour) + INTERVAL 1 HOUR, '%FT%TZ') AS last_seen`;
 
-/**
- * The current rows (CURRENT) that DETAIL_COLUMNS aggregates, plus `where`. Inner names are
- * prefixed: ClickHouse lets a SELECT alias shadow a column of the same name.
- */
-function rowsSql(where: string, extra = ''): string {
+/** The scope's rows with a_-prefixed names: a SELECT alias would shadow a column of its name. */
+function rowsSql(s: AnomalyScope, where: string, extra = ''): string {
   return `
     SELECT src_ip, hour AS a_hour, host AS a_host, ja4 AS a_ja4, score AS a_score, reason AS a_reason,
+           ${s.reasonsJson} AS a_reasons_json,
            requests AS a_requests, asn AS a_asn, asn_name AS a_asn_name, asn_label AS a_asn_label,
            bot_ip_label AS a_bot_ip_label, bot_ja4_label AS a_bot_ja4_label,
            top_user_agent AS a_top_user_agent ${extra}
     FROM ${ANOMALIES_TABLE}
-    WHERE ${where}${CURRENT}`;
+    WHERE ${where}${scopeSql(s)}`;
 }
 
 /**
- * Days and hours each address was flagged in over the last 30 days (as view_ip_recurrence counts
- * them: any cycle's flag counts), from ml_ip_flagged_hours (0022): a page's addresses are a few
- * contiguous rows there, where ml_detected_anomalies holds them in every daily partition.
+ * Days and hours each address was flagged in over the last 30 days (any cycle's flag counts, as
+ * in view_ip_recurrence), from ml_ip_flagged_hours (0022): a page's addresses are a few
+ * contiguous rows there.
  */
 const RECURRENCE_SQL = (where: string) => `
   SELECT src_ip, uniqExact(toDate(hour)) AS recurrence_days, uniqExact(hour) AS recurrence_hours
@@ -106,38 +93,34 @@ const RECURRENCE_SQL = (where: string) => `
 /** What a page is ranked by: an aggregate per IP. */
 const RANK: Record<Exclude<AnomalySort, 'recurrence_days'>, string> = {
   score: 'max(score)',
-  src_ip: 'src_ip',
+  src_ip: IP_KEY,
   requests: 'sum(requests)',
   first_seen: 'min(hour)',
   last_seen: 'max(hour)',
   asn: 'argMax(asn, score)',
 };
 
-/**
- * One row per flagged IP in the range, with every column (export, and the recurrence sort, which
- * needs 30 days of every address). Sort columns come from a fixed list, never from the request text.
- */
-function fullSql(filter: AnomalyFilter): string {
+const direction = (f: AnomalyQuery) => (f.order === 'asc' ? 'ASC' : 'DESC');
+const orderKey = (f: AnomalyQuery) => (f.sort === 'src_ip' ? IP_KEY : f.sort);
+
+/** One row per flagged IP with every column (exports, and the recurrence sort). */
+function fullSql(s: AnomalyScope, f: AnomalyQuery): string {
   return `
     SELECT src_ip, ${DETAIL_COLUMNS},
            any(r.recurrence_days) AS recurrence_days, any(r.recurrence_hours) AS recurrence_hours
-    FROM (${rowsSql('', filter.q ? `, (${Q_ROW}) AS a_q` : '')}) AS a
+    FROM (${rowsSql(s, '', f.q ? `, (${Q_ROW}) AS a_q` : '')}) AS a
     LEFT JOIN (${RECURRENCE_SQL('')}) AS r USING (src_ip)
     GROUP BY src_ip
     HAVING score >= {min_score:Float64}
       AND ({asn_label:String} = '' OR asn_label = {asn_label:String})
-      ${filter.q ? 'AND max(a_q) = 1' : ''}
-    ORDER BY ${filter.sort} ${direction(filter)}, src_ip ASC`;
+      ${f.q ? 'AND max(a_q) = 1' : ''}
+    ORDER BY ${orderKey(f)} ${direction(f)}, src_ip ASC`;
 }
 
-function direction(filter: AnomalyFilter): string {
-  return filter.order === 'asc' ? 'ASC' : 'DESC';
-}
-
-function filterParams(r: TimeRange, f: AnomalyFilter) {
+function filterParams(r: TimeRange, s: AnomalyScope, f: AnomalyQuery) {
   const q = f.q ?? '';
   return {
-    ...rangeParams(r),
+    ...scopeParams(r, s),
     min_score: f.min_score ?? 0,
     asn_label: f.asn_label ?? '',
     q,
@@ -146,22 +129,20 @@ function filterParams(r: TimeRange, f: AnomalyFilter) {
 }
 
 /**
- * Phase 1: which IPs are on the page, and how many IPs match (rows_before_limit_at_least, exact
- * with exact_rows_before_limit, also past the last page). Only the aggregates the sort and the
- * filters need are computed. min_score 0 needs no test: scores are 2^-x, in (0, 1].
+ * Phase 1: which IPs are on the page, and how many match (rows_before_limit_at_least, exact with
+ * exact_rows_before_limit). Only the aggregates the sort and the filters need are computed;
+ * min_score 0 needs no test (scores are 2^-x, in (0, 1]).
  */
-function pageSql(f: AnomalyFilter): string {
+function pageSql(s: AnomalyScope, f: AnomalyQuery): string {
   const rank = RANK[f.sort as keyof typeof RANK];
-  const cols: string[] = [];
+  const cols: string[] = [`${rank} AS k_rank`];
   const having: string[] = [];
-  if (rank !== 'src_ip') cols.push(`${rank} AS k_rank`);
   if ((f.min_score ?? 0) > 0) {
     cols.push('max(score) AS k_score');
     having.push('k_score >= {min_score:Float64}');
   }
   if (f.asn_label) {
-    // Whether the top-scored row has the label: the same row as argMax(asn_label, score), but a
-    // number per group instead of a copied string (~5 ms on 100k addresses).
+    // The top-scored row's label as a number per group, not a copied string (~5 ms on 100k IPs).
     cols.push('argMax(asn_label = {asn_label:String}, score) AS k_asn_label');
     having.push('k_asn_label = 1');
   }
@@ -169,123 +150,73 @@ function pageSql(f: AnomalyFilter): string {
     cols.push(`max(${Q_ROW}) AS k_q`);
     having.push('k_q = 1');
   }
-  const key = rank === 'src_ip' ? 'src_ip' : 'k_rank';
   return `
     SELECT src_ip${cols.map((c) => `, ${c}`).join('')}
     FROM ${ANOMALIES_TABLE}
-    WHERE ${CURRENT}
+    WHERE ${scopeSql(s)}
     GROUP BY src_ip
     ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
-    ORDER BY ${key} ${direction(f)}${key === 'src_ip' ? '' : ', src_ip ASC'}
+    ORDER BY k_rank ${direction(f)}${f.sort === 'src_ip' ? '' : ', src_ip ASC'}
     LIMIT {limit:UInt32} OFFSET {offset:UInt32}
     SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`;
 }
 
-/**
- * Phase 2: every column for the page's IPs only (src_ip IN uses the primary key), and their
- * 30-day recurrence (RECURRENCE_SQL; a test keeps it equal to view_ip_recurrence's), in one
- * round trip.
- */
-const DETAILS_SQL = `
+/** Phase 2: every column for the page's IPs only (src_ip IN uses the primary key). */
+const detailsSql = (s: AnomalyScope) => `
   SELECT d.*, r.recurrence_days, r.recurrence_hours
   FROM (
     SELECT src_ip, ${DETAIL_COLUMNS}
-    FROM (${rowsSql('src_ip IN {ips:Array(String)} AND ')})
+    FROM (${rowsSql(s, 'src_ip IN {ips:Array(String)} AND ')})
     GROUP BY src_ip
   ) AS d
   LEFT JOIN (${RECURRENCE_SQL('src_ip IN {ips:Array(String)} AND ')}) AS r USING (src_ip)
   SETTINGS output_format_json_quote_64bit_integers = 0`;
 
 /**
- * One page and the total. The page is ranked first on the few aggregates its sort and filters
- * need (phase 1), then described in full for its IPs only (phase 2): the per-IP argMax of the
- * string columns and the JA4/host sets cost several times the ranking when computed for every
- * flagged IP. A page sorted by recurrence needs view_ip_recurrence (30 days) for every address,
- * so it keeps the single full query.
+ * One page and the total: ranked first on the few aggregates its sort and filters need, then
+ * described in full for its IPs only. A page sorted by recurrence needs 30 days of every
+ * address, so it keeps the single full query.
  */
 export async function listAnomalies(
   ch: ClickHouseClient,
   r: TimeRange,
-  f: AnomalyFilter,
+  f: AnomalyQuery,
   page: { offset: number; limit: number },
-): Promise<{ total: number; rows: AnomalyRow[] }> {
+  scope?: AnomalyScope,
+): Promise<{ total: number; rows: FlaggedIpRow[] }> {
   if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
-  const cycles = await currentCycles(ch, r);
-  if (cycles.cycle_hours.length === 0) return { total: 0, rows: [] };
-  const params = { ...filterParams(r, f), ...page, ...cycles };
+  const s = scope ?? (await anomalyScope(ch, r, f.bots));
+  if (s.cycles.cycle_hours.length === 0) return { total: 0, rows: [] };
+  const params = { ...filterParams(r, s, f), ...page };
   if (f.sort === 'recurrence_days') {
-    const { rows, total } = await selectWithTotal<AnomalyRow>(
+    return selectWithTotal<FlaggedIpRow>(
       ch,
-      `${fullSql(f)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+      `${fullSql(s, f)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
       params,
     );
-    return { total, rows };
   }
-  const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(f), params);
+  const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(s, f), params);
   if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
   const ips = ranked.rows.map((x) => x.src_ip);
-  const details = await select<AnomalyRow>(ch, DETAILS_SQL, { ...rangeParams(r), ...cycles, ips });
+  const details = await select<FlaggedIpRow>(ch, detailsSql(s), { ...scopeParams(r, s), ips });
   const bySrc = new Map(details.map((x) => [x.src_ip, x]));
   // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
-  const rows = ips.flatMap((ip) => bySrc.get(ip) ?? []);
-  return { total: ranked.total, rows };
+  return { total: ranked.total, rows: ips.flatMap((ip) => bySrc.get(ip) ?? []) };
 }
 
-/** Every matching anomaly, for CSV/JSON export (capped). */
-export async function exportAnomalies(ch: ClickHouseClient, r: TimeRange, f: AnomalyFilter, cap: number) {
-  return matchingRows(ch, r, f, cap, await currentCycles(ch, r));
-}
-
-function matchingRows(
+/** Every matching address (capped), for CSV/JSON export and blocklists: the table's own set. */
+export async function exportAnomalies(
   ch: ClickHouseClient,
   r: TimeRange,
-  f: AnomalyFilter,
+  f: AnomalyQuery,
   cap: number,
-  cycles: CurrentCycles,
-): Promise<AnomalyRow[]> {
-  return select<AnomalyRow>(ch, `${fullSql(f)} LIMIT {limit:UInt32}`, {
-    ...filterParams(r, f),
-    ...cycles,
+  scope?: AnomalyScope,
+): Promise<FlaggedIpRow[]> {
+  const s = scope ?? (await anomalyScope(ch, r, f.bots));
+  if (s.cycles.cycle_hours.length === 0) return [];
+  return select<FlaggedIpRow>(ch, `${fullSql(s, f)} LIMIT {limit:UInt32}`, {
+    ...filterParams(r, s, f),
     limit: cap,
   });
-}
-
-/**
- * What a blocklist is made of, both from one lookup of the current cycles (so the addresses and
- * the JA4s describe the same verdict): the flagged addresses with a score of at least minScore,
- * highest first (capped), and, when asked, the JA4s a WAF may block: known-bot JA4s among the
- * anomalies, and JA4s of flagged IPs that no unflagged client from a human ASN used in the range
- * (blocking those costs no human visitor).
- */
-export async function blocklistSources(
-  ch: ClickHouseClient,
-  r: TimeRange,
-  minScore: number,
-  cap: number,
-  withJa4s: boolean,
-): Promise<{ rows: AnomalyRow[]; ja4s: { ja4: string; ips: number; label: string }[] }> {
-  const cycles = await currentCycles(ch, r);
-  const filter: AnomalyFilter = { min_score: minScore, sort: 'score', order: 'desc' };
-  const [rows, ja4s] = await Promise.all([
-    matchingRows(ch, r, filter, cap, cycles),
-    withJa4s ? blockableJa4s(ch, r, minScore, cycles) : Promise.resolve([]),
-  ]);
-  return { rows, ja4s };
-}
-
-function blockableJa4s(ch: ClickHouseClient, r: TimeRange, minScore: number, cycles: CurrentCycles) {
-  return select<{ ja4: string; ips: number; label: string }>(
-    ch,
-    `SELECT ja4, uniqExact(src_ip) AS ips, max(bot_ja4_label) AS label
-     FROM ${ANOMALIES_TABLE}
-     WHERE ${CURRENT} AND ja4 != '' AND (score >= {min_score:Float64} OR bot_ja4_label != '')
-     GROUP BY ja4
-     HAVING label != '' OR ja4 NOT IN (
-       SELECT DISTINCT ja4 FROM ja4_processing.agg_host_ip_ja4_1h
-       WHERE ${HOURS_IN_RANGE} AND asn_label = 'human'
-         AND src_ip NOT IN (SELECT src_ip FROM ${ANOMALIES_TABLE} WHERE ${CURRENT}))
-     ORDER BY ips DESC LIMIT 1000`,
-    { ...rangeParams(r), ...cycles, min_score: minScore },
-  );
 }

@@ -1,48 +1,50 @@
 import type { ClickHouseClient } from '../../../common/index.js';
+import type { FingerprintIp, FingerprintResponse, Ja4Signal } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { rangeParams, select } from './run.js';
+import { scoreHistogram } from './detections.js';
+import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
+import { ja4Signals } from './signals.js';
+import { sourceRange } from './traffic-source.js';
 
-const WHERE = `ja4 = {ja4:String} AND ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)`;
+const IN_LOGS = `ja4 = {ja4:String} AND ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)`;
 
-export async function fingerprintDetail(ch: ClickHouseClient, ja4: string, r: TimeRange) {
+/**
+ * The fingerprint page. A busy JA4 has millions of requests a day, so nothing here scans its
+ * rows: counts and user agents come from agg_ja4_signals_1h, hosts from agg_overview_sets
+ * (host × JA4), scores from the detector's current scores; only the raw forms, JA3s, TLS
+ * versions and ALPNs are examples read from the first 20,000 matching requests.
+ */
+export async function fingerprintDetail(
+  ch: ClickHouseClient,
+  ja4: string,
+  r: TimeRange,
+): Promise<Omit<FingerprintResponse, 'range' | 'decoded'>> {
   const p = { ...rangeParams(r), ja4 };
-  const [summary, examples, ips, userAgents, hosts, label] = await Promise.all([
-    // uniq (an estimate, well under 1% off) where uniqExact kept a hash set of every address (a
-    // busy JA4 has ~600k a day: it tripled the query's time).
-    select<Record<string, unknown>>(
+  const src = sourceRange(r);
+  const [signals, examples, userAgents, hosts, label, scores] = await Promise.all([
+    ja4Signals(ch, r, { sort: 'requests', order: 'desc', newOnly: false, ja4 }, { offset: 0, limit: 1 }),
+    select<Examples>(
       ch,
-      `SELECT count() AS requests, uniq(client_ip) AS ips, formatDateTime(min(ts), '%FT%TZ') AS first_seen,
-              formatDateTime(max(ts), '%FT%TZ') AS last_seen
-       FROM ja4_processing.http_logs WHERE ${WHERE}`,
-      p,
-    ),
-    // The raw forms, JA3s, TLS versions and ALPNs are examples: from the first 20,000 matching
-    // rows, not from every row (0.5 s less on a JA4 with 3M requests a day).
-    select<Record<string, unknown>>(
-      ch,
-      `SELECT any(ja4_r) AS ja4_r, any(ja4_o) AS ja4_o, groupUniqArray(5)(ja3) AS ja3s,
-              groupUniqArray(5)(tls_version) AS tls_versions,
+      `SELECT any(ja4_r) AS ja4_r, groupUniqArray(5)(ja3) AS ja3s, groupUniqArray(5)(tls_version) AS tls_versions,
               groupUniqArray(5)(arrayStringConcat(alpn, ',')) AS alpns
-       FROM (SELECT ja4_r, ja4_o, ja3, tls_version, alpn FROM ja4_processing.http_logs WHERE ${WHERE} LIMIT 20000)`,
+       FROM (SELECT ja4_r, ja3, tls_version, alpn FROM ja4_processing.http_logs WHERE ${IN_LOGS} LIMIT 20000)`,
       p,
     ),
-    select(
+    select<{ user_agent: string; hits: number }>(
       ch,
-      `SELECT client_ip AS ip, count() AS hits, any(asn) AS asn, any(asn_name) AS asn_name, any(asn_label) AS asn_label,
-              max(bot_ip_label) AS bot_ip_label
-       FROM ja4_processing.http_logs WHERE ${WHERE} GROUP BY ip ORDER BY hits DESC LIMIT 50`,
+      `SELECT t.item AS user_agent, t.count AS hits
+       FROM (SELECT arrayJoin(approx_top_countMerge(20)(top_user_agents)) AS t
+             FROM ja4_processing.agg_ja4_signals_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String})
+       ORDER BY hits DESC`,
       p,
     ),
-    select(
+    select<{ host: string; hits: number }>(
       ch,
-      `SELECT user_agent, count() AS hits FROM ja4_processing.http_logs WHERE ${WHERE}
-       GROUP BY user_agent ORDER BY hits DESC LIMIT 20`,
-      p,
-    ),
-    select(
-      ch,
-      `SELECT host, count() AS hits FROM ja4_processing.http_logs WHERE ${WHERE} GROUP BY host ORDER BY hits DESC LIMIT 20`,
-      p,
+      `SELECT host, sum(hits) AS hits FROM ja4_processing.agg_overview_sets
+       WHERE grain = {grain:String} AND set = 'host_ja4' AND ja4 = {ja4:String}
+         AND bucket >= toDateTime({from:UInt32}) AND bucket < toDateTime({to:UInt32})
+       GROUP BY host ORDER BY hits DESC LIMIT 20`,
+      { ...p, from: src.from, grain: src.grain },
     ),
     select<{ label: string; note: string }>(
       ch,
@@ -50,12 +52,76 @@ export async function fingerprintDetail(ch: ClickHouseClient, ja4: string, r: Ti
               dictGetOrDefault('ja4_processing.dict_bot_ja4', 'note', tuple({ja4:String}), '') AS note`,
       p,
     ),
+    scoreHistogram(ch, r, { ja4 }),
   ]);
   return {
-    summary: { ...summary[0], ...examples[0] },
-    ips,
-    user_agents: userAgents,
-    hosts,
+    summary: summaryOf(signals.rows[0], examples[0]),
+    user_agents: userAgents.map((x) => ({ user_agent: x.user_agent, hits: Number(x.hits) })),
+    hosts: hosts.map((x) => ({ host: x.host, hits: Number(x.hits) })),
     known_label: label[0] ?? { label: '', note: '' },
+    scores: { threshold: scores.threshold, histogram: scores.histogram },
   };
+}
+
+type Examples = { ja4_r: string; ja3s: string[]; tls_versions: string[]; alpns: string[] };
+
+function summaryOf(s: Ja4Signal | undefined, examples: Examples | undefined): FingerprintResponse['summary'] {
+  return {
+    requests: s?.requests ?? 0,
+    known_bot_requests: s?.known_bot_requests ?? 0,
+    flagged_requests: s?.flagged_requests ?? 0,
+    ips: s?.ips ?? 0,
+    asns: s?.asns ?? 0,
+    user_agents: s?.user_agents ?? 0,
+    paths: s?.paths ?? 0,
+    first_seen: s?.first_seen ?? '',
+    last_seen: s?.last_seen ?? '',
+    ...(examples ?? { ja4_r: '', ja3s: [], tls_versions: [], alpns: [] }),
+  };
+}
+
+const TOP_KEPT = 100;
+/** Below this many addresses (estimated) the exact grouping is cheap enough for every page. */
+const EXACT_BELOW = 2000;
+
+const IPS_SELECT = `SELECT src_ip AS ip, sum(hits) AS hits, max(asn) AS asn, max(asn_name) AS asn_name,
+         max(asn_label) AS asn_label, max(bot_ip_label) AS bot_ip_label
+  FROM ja4_processing.agg_host_ip_ja4_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`;
+
+/**
+ * One page of the addresses that used a JA4 in the range, busiest first, with exact request counts
+ * from the hourly rollup, and how many there are. A busy JA4 has hundreds of thousands of
+ * addresses: its first pages come from the 100 busiest the signals aggregate keeps per hour
+ * (their counts then made exact for those addresses only), so the rollup is not grouped by
+ * every address; later pages, and JA4s with few addresses, are grouped exactly.
+ */
+export async function fingerprintIps(
+  ch: ClickHouseClient,
+  ja4: string,
+  r: TimeRange,
+  page: { offset: number; limit: number },
+): Promise<{ total: number; rows: FingerprintIp[] }> {
+  const p = { ...rangeParams(r), ja4, ...page };
+  const [top] = await select<{ ips: number; top: string[] }>(
+    ch,
+    `SELECT uniqCombinedMerge(12)(ips) AS ips, arrayMap(t -> t.item, approx_top_countMerge(${TOP_KEPT})(top_ips)) AS top
+     FROM ja4_processing.agg_ja4_signals_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`,
+    p,
+  );
+  const estimate = Number(top?.ips ?? 0);
+  if (estimate < EXACT_BELOW || page.offset + page.limit > Math.min(TOP_KEPT, top?.top.length ?? 0)) {
+    return selectWithTotal<FingerprintIp>(
+      ch,
+      `${IPS_SELECT} GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+       SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
+      p,
+    );
+  }
+  const rows = await select<FingerprintIp>(
+    ch,
+    `${IPS_SELECT} AND src_ip IN {top:Array(String)}
+     GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    { ...p, top: top.top },
+  );
+  return { total: estimate, rows };
 }

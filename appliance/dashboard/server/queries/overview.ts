@@ -1,22 +1,11 @@
 import type { ClickHouseClient } from '../../../common/index.js';
+import type { OverviewResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { rangeParams, select } from './run.js';
 import { seriesQuery, setsQuery, sourceRange } from './traffic-source.js';
 
-export interface Overview {
-  kpis: {
-    requests: number;
-    unique_ips: number;
-    unique_ja4: number;
-    known_bot_requests: number;
-    anomalous_ips: number;
-    anomalous_requests: number;
-  };
-  series: { t: number[]; human: number[]; known_bot: number[]; anomalous: number[] };
-  top_ja4: { ja4: string; hits: number; ips: number; known_bot: number }[];
-  top_hosts: { host: string; hits: number; ips: number }[];
-  top_asns: { asn: number; asn_name: string; asn_label: string; hits: number; ips: number }[];
-}
+/** The overview as the API returns it, but for its range. */
+export type Overview = Omit<OverviewResponse, 'range'>;
 
 /** One row of the series query: one bucket. */
 export interface BucketRow {
@@ -83,7 +72,7 @@ export async function overview(ch: ClickHouseClient, range: TimeRange): Promise<
         ja4: x.ja4,
         hits: Number(x.hits),
         ips: Number(x.ips),
-        known_bot: Number(x.known_bot_hits) > 0 ? 1 : 0,
+        known_bot: Number(x.known_bot_hits) > 0,
       }),
       (x) => x.ja4 !== '',
     ),

@@ -38,7 +38,7 @@ const IN_RANGE = 'bucket >= toDateTime({from:UInt32}) AND bucket < toDateTime({t
  * (insert blocks, unmerged parts), then the newest cycle taken. Flagged = is_anomaly without a
  * known-bot label, so the anomalous series never double-counts the known-bot one.
  */
-const FLAGGED = `
+export const FLAGGED = `
   SELECT hour, host, ja4, argMax(c_requests, c_at) AS requests, argMax(c_ips, c_at) AS ips
   FROM (
     SELECT hour, host, ja4, cycle_id, max(cycle_at) AS c_at, sum(flagged_requests) AS c_requests,

@@ -1,124 +1,115 @@
 import type { FastifyInstance } from 'fastify';
 import { APPLIANCE_VERSION } from '../../../common/index.js';
 import {
-  BLOCKLIST_FORMATS,
-  type BlocklistFormat,
-  canonicalRows,
-  renderBlocklist,
-  toCsv,
-} from '../blocklist.js';
-import {
-  ANOMALY_SORTS,
+  AnomaliesQuery,
+  AnomaliesResponse,
   type AnomalyFilter,
-  blocklistSources,
+  BlocklistQuery,
+  ExportQuery,
+  type FlaggedIp,
+} from '../../api/index.js';
+import { canonicalRows, renderBlocklist, toCsv } from '../blocklist.js';
+import {
+  type AnomalyQuery,
   exportAnomalies,
+  type FlaggedIpRow,
   listAnomalies,
 } from '../queries/anomalies.js';
-import { parseRange, rangeQuerySchema } from '../time-range.js';
-import type { RouteContext } from './overview.js';
+import { blocklistSources } from '../queries/blocklist-sources.js';
+import { pageDecisions } from '../queries/triage-read.js';
+import { reasonList } from '../reasons.js';
+import { parseRange, type TimeRange } from '../time-range.js';
+import { pageEcho, pageOf, type RouteContext } from './context.js';
 
 const EXPORT_CAP = 100_000;
 
-const filterSchema = {
-  ...rangeQuerySchema,
-  q: { type: 'string', maxLength: 200 },
-  min_score: { type: 'number', minimum: 0, maximum: 1 },
-  asn_label: { type: 'string', maxLength: 32 },
-  sort: { type: 'string', enum: ANOMALY_SORTS, default: 'score' },
-  order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
-} as const;
+/** The query's filter with its defaults; known bots are left out unless asked for. */
+function filterOf(q: AnomalyFilter): AnomalyQuery {
+  return {
+    q: q.q,
+    min_score: q.min_score,
+    asn_label: q.asn_label,
+    bots: q.bots ?? 'exclude',
+    sort: q.sort ?? 'score',
+    order: q.order ?? 'desc',
+  };
+}
 
-type FilterQuery = AnomalyFilter & { range?: string; from?: number; to?: number };
+/** API rows: reasons as a list, with the analyst's state and label of each address. */
+async function withDecisions(ctx: RouteContext, r: TimeRange, rows: FlaggedIpRow[]): Promise<FlaggedIp[]> {
+  const decided = await pageDecisions(
+    ctx.ch,
+    r,
+    rows.map((x) => x.src_ip),
+  );
+  return rows.map(({ reasons, reasons_json, ...x }) => ({
+    ...x,
+    reasons: reasonList(reasons_json, reasons),
+    state: decided.get(x.src_ip)?.state ?? 'new',
+    label: decided.get(x.src_ip)?.label ?? '',
+  }));
+}
 
 export async function anomaliesRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  app.get<{ Querystring: FilterQuery & { page: number; page_size: number } }>(
+  app.get<{ Querystring: AnomaliesQuery }>(
     '/api/anomalies',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterSchema,
-            page: { type: 'integer', minimum: 1, maximum: 100_000, default: 1 },
-            page_size: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-        },
-      },
-    },
-    async (req) => {
+    { schema: { querystring: AnomaliesQuery, response: { 200: AnomaliesResponse } } },
+    async (req): Promise<AnomaliesResponse> => {
       const range = parseRange(req.query);
-      const { page, page_size } = req.query;
-      const result = await listAnomalies(ctx.ch, range, req.query, {
-        offset: (page - 1) * page_size,
-        limit: page_size,
-      });
-      return { range, page, page_size, ...result };
+      const { total, rows } = await listAnomalies(ctx.ch, range, filterOf(req.query), pageOf(req.query));
+      return { range, ...pageEcho(req.query, total), rows: await withDecisions(ctx, range, rows) };
     },
   );
 
-  app.get<{ Querystring: FilterQuery & { format: 'csv' | 'json' } }>(
+  app.get<{ Querystring: ExportQuery }>(
     '/api/anomalies/export',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...filterSchema, format: { type: 'string', enum: ['csv', 'json'], default: 'csv' } },
-        },
-      },
-    },
+    { schema: { querystring: ExportQuery } },
     async (req, reply) => {
-      const exported = await exportAnomalies(ctx.ch, parseRange(req.query), req.query, EXPORT_CAP);
+      const range = parseRange(req.query);
+      const exported = await exportAnomalies(ctx.ch, range, filterOf(req.query), EXPORT_CAP);
       const { rows, dropped } = canonicalRows(exported);
       if (dropped > 0) req.log.warn({ dropped }, 'export: rows with a non-canonical address left out');
+      const out = await withDecisions(ctx, range, rows);
+      const format = req.query.format ?? 'csv';
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      reply.header(
-        'content-disposition',
-        `attachment; filename="ja4-anomalies-${stamp}.${req.query.format}"`,
-      );
-      if (req.query.format === 'json')
-        return reply.type('application/json').send(JSON.stringify(rows, null, 2));
-      return reply.type('text/csv; charset=utf-8').send(toCsv(rows));
+      reply.header('content-disposition', `attachment; filename="ja4-anomalies-${stamp}.${format}"`);
+      if (format === 'json') return reply.type('application/json').send(JSON.stringify(out, null, 2));
+      return reply.type('text/csv; charset=utf-8').send(toCsv(out));
     },
   );
 
-  app.get<{
-    Querystring: { range?: string; from?: number; to?: number; format: BlocklistFormat; min_score: number };
-  }>(
+  app.get<{ Querystring: BlocklistQuery }>(
     '/api/blocklist',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...rangeQuerySchema,
-            format: { type: 'string', enum: BLOCKLIST_FORMATS, default: 'plain' },
-            min_score: { type: 'number', minimum: 0, maximum: 1, default: 0 },
-          },
-        },
-      },
-    },
+    { schema: { querystring: BlocklistQuery } },
     async (req, reply) => {
       const range = parseRange(req.query);
-      const { rows, ja4s } = await blocklistSources(
+      const format = req.query.format ?? 'plain';
+      const f = filterOf(req.query);
+      const { rows, ja4s, deny } = await blocklistSources(
         ctx.ch,
         range,
-        req.query.min_score,
+        f,
         EXPORT_CAP,
-        req.query.format === 'ja4' || req.query.format === 'json',
+        format === 'ja4' || format === 'json',
       );
-      const header = `ja4-platform ${APPLIANCE_VERSION} blocklist, ${new Date(range.from * 1000).toISOString()} to ${new Date(range.to * 1000).toISOString()}, min score ${req.query.min_score}`;
+      const header = `ja4-platform ${APPLIANCE_VERSION} blocklist, ${new Date(range.from * 1000).toISOString()} to ${new Date(range.to * 1000).toISOString()}, filter ${JSON.stringify(filterText(f))}, plus the deny list`;
       const body = renderBlocklist(
-        req.query.format,
-        rows.map((r) => r.src_ip),
-        ja4s.map((j) => j.ja4),
+        format,
+        [...rows.map((r) => r.src_ip), ...deny.ips],
+        [...ja4s.map((j) => j.ja4), ...deny.ja4s],
         header,
+        deny.cidrs,
       );
-      const ext = req.query.format === 'json' ? 'json' : req.query.format === 'nginx' ? 'conf' : 'txt';
-      reply.header('content-disposition', `attachment; filename="ja4-blocklist-${req.query.format}.${ext}"`);
+      const ext = format === 'json' ? 'json' : format === 'nginx' ? 'conf' : 'txt';
+      reply.header('content-disposition', `attachment; filename="ja4-blocklist-${format}.${ext}"`);
       return reply.type(ext === 'json' ? 'application/json' : 'text/plain; charset=utf-8').send(body);
     },
+  );
+}
+
+/** The filter as one line for a blocklist's header (newlines can not reach it: JSON-escaped). */
+function filterText(f: AnomalyQuery): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(f).filter(([k, v]) => v !== undefined && v !== '' && k !== 'sort' && k !== 'order'),
   );
 }

@@ -1,26 +1,26 @@
 import type { FastifyInstance } from 'fastify';
+import { SearchQuery, SearchResponse } from '../../api/index.js';
 import { search } from '../queries/search.js';
-import { classifySearch } from '../search-kind.js';
-import { parseRange, rangeQuerySchema } from '../time-range.js';
-import type { RouteContext } from './overview.js';
+import { parseSearch } from '../search-kind.js';
+import { parseRange } from '../time-range.js';
+import { pageEcho, pageOf, type RouteContext } from './context.js';
 
 export async function searchRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  app.get<{ Querystring: { q: string; range?: string; from?: number; to?: number } }>(
+  app.get<{ Querystring: SearchQuery }>(
     '/api/search',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          additionalProperties: false,
-          properties: { ...rangeQuerySchema, q: { type: 'string', minLength: 1, maxLength: 200 } },
-        },
-      },
-    },
-    async (req) => {
-      const kind = classifySearch(req.query.q);
-      const range = parseRange({ range: '7d', ...req.query });
-      return { ...kind, range, results: await search(ctx.ch, kind, range) };
+    { schema: { querystring: SearchQuery, response: { 200: SearchResponse } } },
+    async (req): Promise<SearchResponse> => {
+      const { terms, errors } = parseSearch(req.query.q);
+      const range = parseRange({ range: '24h', ...req.query });
+      const found = await search(ctx.ch, terms, range, pageOf(req.query));
+      return {
+        range,
+        terms,
+        errors,
+        ...pageEcho(req.query, found.total),
+        rows: found.rows,
+        ja4s: found.ja4s,
+      };
     },
   );
 }

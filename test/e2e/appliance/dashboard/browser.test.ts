@@ -80,7 +80,11 @@ describe.skipIf(Boolean(missing))(title, () => {
   });
 
   it('drills into an IP and into a fingerprint', async () => {
-    await page.locator('[data-testid=anomalies] tbody tr td:first-child a').first().click();
+    // An address with TLS, so its page links to a fingerprint (plain-HTTP scanners have none).
+    const withTls = page.locator('[data-testid=anomalies] tbody tr', {
+      has: page.locator('a[href^="#/fingerprint/"]'),
+    });
+    await withTls.first().locator('td:first-child a').click();
     await page.waitForSelector('text=Score history');
     await shot('ip');
     const ja4Link = page.locator('a[href^="#/fingerprint/"]').first();
@@ -94,7 +98,7 @@ describe.skipIf(Boolean(missing))(title, () => {
 
   it('shows an XSS payload in a user agent as text, never as markup', async () => {
     await page.goto(`${dash.url}#/ip/${XSS_IP}`);
-    await page.waitForSelector('text=Recent requests');
+    await page.waitForSelector('[data-testid=requests] tbody tr td.time');
     expect(await page.content()).not.toContain('<img src="x"');
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what an analyst reads.
     expect(await page.locator('body').innerText()).toContain(XSS_UA);

@@ -19,7 +19,7 @@ export function BarList({ title, bars }: { title: string; bars: Bar[] }) {
           <li key={b.key}>
             <div className="bar-label">
               <span>{b.label}</span>
-              <span className="num">{b.value.toLocaleString()}</span>
+              <span className="num">{b.value.toLocaleString('en-US')}</span>
             </div>
             <div className="bar" style={{ width: `${(100 * b.value) / max}%` }} />
             {b.note && <div className="muted small">{b.note}</div>}

@@ -3,12 +3,17 @@ import type { ReactNode } from 'react';
 export interface Column<T> {
   key: string;
   title: string;
+  /** The full title, for an abbreviated header. */
+  hint?: string;
   render: (row: T) => ReactNode;
   sortable?: boolean;
   className?: string;
 }
 
-/** A plain table with optional sortable headers; cell content is React text or elements. */
+/**
+ * A table with optional sortable headers. It scrolls sideways inside its own box, so a wide
+ * table never widens the page on a phone; numbers never wrap and headers wrap only at spaces.
+ */
 export function Table<T>({
   columns,
   rows,
@@ -25,41 +30,48 @@ export function Table<T>({
   testId?: string;
 }) {
   return (
-    <table data-testid={testId}>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th key={c.key} className={c.className}>
-              {c.sortable && onSort ? (
-                <button type="button" className="link" onClick={() => onSort(c.key)}>
-                  {c.title}
-                  {sort?.key === c.key ? (sort.order === 'asc' ? ' ▲' : ' ▼') : ''}
-                </button>
-              ) : (
-                c.title
-              )}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 && (
+    <div className="table-wrap">
+      <table data-testid={testId}>
+        <thead>
           <tr>
-            <td colSpan={columns.length} className="muted">
-              nothing to show
-            </td>
-          </tr>
-        )}
-        {rows.map((r, i) => (
-          <tr key={rowKey(r, i)}>
             {columns.map((c) => (
-              <td key={c.key} className={c.className}>
-                {c.render(r)}
-              </td>
+              <th key={c.key} className={c.className} title={c.hint} aria-sort={ariaSort(sort, c.key)}>
+                {c.sortable && onSort ? (
+                  <button type="button" className="sort" onClick={() => onSort(c.key)}>
+                    {c.title}
+                    {sort?.key === c.key ? (sort.order === 'asc' ? ' ▲' : ' ▼') : ''}
+                  </button>
+                ) : (
+                  c.title
+                )}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={columns.length} className="muted">
+                nothing to show
+              </td>
+            </tr>
+          )}
+          {rows.map((r, i) => (
+            <tr key={rowKey(r, i)}>
+              {columns.map((c) => (
+                <td key={c.key} className={c.className}>
+                  {c.render(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
+}
+
+function ariaSort(sort: { key: string; order: 'asc' | 'desc' } | undefined, key: string) {
+  if (sort?.key !== key) return undefined;
+  return sort.order === 'asc' ? 'ascending' : 'descending';
 }

@@ -1,201 +1,220 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { type AnomaliesResponse, BLOCKLIST_FORMATS, type FlaggedIp } from '../../../api/index';
 import { downloadUrl } from '../api';
 import { Labels } from '../components/Labels';
-import { type RangeKey, RangePicker } from '../components/RangePicker';
+import { Pager } from '../components/Pager';
+import { AsnLink, IpLink, Ja4Link } from '../components/Pivots';
+import { RangePicker } from '../components/RangePicker';
+import { Reasons } from '../components/Reasons';
 import { type Column, Table } from '../components/Table';
-import { href } from '../router';
-import { useApi } from '../use-api';
-
-export interface AnomalyRow {
-  src_ip: string;
-  score: number;
-  reasons: string;
-  requests: number;
-  ja4s: string[];
-  hosts: string[];
-  asn: number;
-  asn_name: string;
-  asn_label: string;
-  bot_ip_label: string;
-  bot_ja4_label: string;
-  first_seen: string;
-  last_seen: string;
-  recurrence_days: number;
-}
+import { Triage } from '../components/Triage';
+import { num, score } from '../format';
+import { type PageRange, rangeKeys, rangeOf } from '../range';
+import { type Route, setParams } from '../router';
+import { fmtHour, useZone, type Zone } from '../time';
+import { useApi, useDebounced } from '../use-api';
+import { ANOMALOUS_IPS } from './Overview';
 
 const PAGE_SIZE = 50;
 
-const columns: Column<AnomalyRow>[] = [
-  {
-    key: 'src_ip',
-    title: 'IP',
-    sortable: true,
-    className: 'nowrap mono',
-    render: (r) => <a href={href.ip(r.src_ip)}>{r.src_ip}</a>,
-  },
-  {
-    key: 'score',
-    title: 'Score',
-    sortable: true,
-    className: 'num nowrap',
-    render: (r) => r.score.toFixed(3),
-  },
-  {
-    key: 'reasons',
-    title: 'Reasons',
-    className: 'wide',
-    render: (r) => (
-      <ul className="reasons">
-        {r.reasons
-          .split('; ')
-          .filter(Boolean)
-          .map((reason) => (
-            <li key={reason}>{reason}</li>
-          ))}
-      </ul>
-    ),
-  },
-  {
-    key: 'recurrence_days',
-    title: 'Days flagged (30d)',
-    sortable: true,
-    className: 'num',
-    render: (r) => r.recurrence_days,
-  },
-  {
-    key: 'requests',
-    title: 'Requests',
-    sortable: true,
-    className: 'num',
-    render: (r) => r.requests.toLocaleString(),
-  },
-  {
-    key: 'asn',
-    title: 'ASN / labels',
-    sortable: true,
-    className: 'asn',
-    render: (r) => (
-      <>
-        <div className="small">
-          AS{r.asn} {r.asn_name}
-        </div>
-        <Labels values={[r.asn_label, r.bot_ip_label, r.bot_ja4_label]} />
-      </>
-    ),
-  },
-  {
-    key: 'ja4s',
-    title: 'JA4',
-    className: 'nowrap',
-    render: (r) => (
-      <>
-        {r.ja4s.slice(0, 2).map((j) => (
-          <div key={j}>
-            <a className="mono small" href={href.fingerprint(j)}>
-              {j}
-            </a>
+function columns(range: PageRange, zone: Zone, reload: () => void): Column<FlaggedIp>[] {
+  const keys = rangeKeys(range);
+  return [
+    {
+      key: 'src_ip',
+      title: 'IP',
+      sortable: true,
+      className: 'nowrap',
+      render: (r) => <IpLink ip={r.src_ip} keep={range.keep} />,
+    },
+    { key: 'score', title: 'Score', sortable: true, className: 'num', render: (r) => score(r.score) },
+    { key: 'reasons', title: 'Reasons', className: 'wide', render: (r) => <Reasons reasons={r.reasons} /> },
+    {
+      key: 'recurrence_days',
+      title: 'Days flagged',
+      hint: 'days this address was flagged in the last 30 days',
+      sortable: true,
+      className: 'num',
+      render: (r) => num(r.recurrence_days),
+    },
+    { key: 'requests', title: 'Requests', sortable: true, className: 'num', render: (r) => num(r.requests) },
+    {
+      key: 'asn',
+      title: 'ASN / labels',
+      sortable: true,
+      className: 'asn',
+      render: (r) => (
+        <>
+          <div className="small">
+            <AsnLink asn={r.asn} name={r.asn_name} range={keys} />
           </div>
-        ))}
-        {r.ja4s.length > 2 && <div className="muted small">+{r.ja4s.length - 2} more</div>}
-      </>
-    ),
-  },
-  {
-    key: 'first_seen',
-    title: 'First seen',
-    sortable: true,
-    className: 'nowrap small',
-    render: (r) => r.first_seen.replace('T', ' ').replace('Z', ''),
-  },
-  {
-    key: 'last_seen',
-    title: 'Last seen',
-    sortable: true,
-    className: 'nowrap small',
-    render: (r) => r.last_seen.replace('T', ' ').replace('Z', ''),
-  },
-];
+          <Labels values={[r.asn_label, r.bot_ip_label, r.bot_ja4_label, r.label]} />
+        </>
+      ),
+    },
+    ...laterColumns(range, zone, reload),
+  ];
+}
 
-export function Anomalies() {
-  const [range, setRange] = useState<RangeKey>('24h');
-  const [q, setQ] = useState('');
-  const [minScore, setMinScore] = useState('');
-  const [sort, setSort] = useState<{ key: string; order: 'asc' | 'desc' }>({ key: 'score', order: 'desc' });
-  const [page, setPage] = useState(1);
-  const params = { range, q, min_score: minScore, sort: sort.key, order: sort.order };
-  const { data, error, loading } = useApi<{ total: number; rows: AnomalyRow[] }>(
+function laterColumns(range: PageRange, zone: Zone, reload: () => void): Column<FlaggedIp>[] {
+  const keys = rangeKeys(range);
+  return [
+    {
+      key: 'ja4s',
+      title: 'JA4',
+      render: (r) => (
+        <>
+          {r.ja4s.slice(0, 2).map((j) => (
+            <div key={j || 'none'} className="small">
+              <Ja4Link ja4={j} keep={range.keep} range={keys} />
+            </div>
+          ))}
+          {r.ja4s.length > 2 && <div className="muted small">+{r.ja4s.length - 2} more</div>}
+        </>
+      ),
+    },
+    {
+      key: 'first_seen',
+      title: 'First hour',
+      sortable: true,
+      className: 'small time',
+      render: (r) => fmtHour(r.first_seen, zone),
+    },
+    {
+      key: 'last_seen',
+      title: 'Last hour',
+      sortable: true,
+      className: 'small time',
+      render: (r) => fmtHour(Date.parse(r.last_seen) / 1000 - 3600, zone),
+    },
+    {
+      key: 'state',
+      title: 'State',
+      render: (r) => (
+        <details className="triage-menu">
+          <summary className={`state state-${r.state}`}>{r.state.replace('_', ' ')}</summary>
+          <Triage ip={r.src_ip} range={range.params} onDone={reload} compact />
+        </details>
+      ),
+    },
+  ];
+}
+
+/** The filter as the URL holds it: exactly what the table, the exports and the blocklists use. */
+function filterOf(route: Route) {
+  const p = route.params;
+  return {
+    q: p.get('q') ?? '',
+    min_score: p.get('min_score') ?? '',
+    asn_label: p.get('asn_label') ?? '',
+    bots: p.get('bots') === 'include' ? 'include' : 'exclude',
+    sort: p.get('sort') ?? 'score',
+    order: p.get('order') === 'asc' ? 'asc' : 'desc',
+  } as const;
+}
+
+/** A text box whose value reaches the URL once typing pauses (300 ms): one request per pause. */
+function DebouncedInput({
+  name,
+  value,
+  label,
+  ...rest
+}: { name: string; value: string; label: string } & Omit<
+  React.InputHTMLAttributes<HTMLInputElement>,
+  'value'
+>) {
+  const [text, setText] = useState(value);
+  const settled = useDebounced(text, 300);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (settled !== value) setParams({ [name]: settled, page: undefined }, { replace: true });
+  }, [settled, name, value]);
+  return <input aria-label={label} value={text} onChange={(e) => setText(e.target.value)} {...rest} />;
+}
+
+function Downloads({ params }: { params: Record<string, string | number | undefined> }) {
+  return (
+    <div className="toolbar small" data-testid="downloads">
+      Export (this filter):{' '}
+      <a href={downloadUrl('/api/anomalies/export', { ...params, format: 'csv' })}>CSV</a> ·{' '}
+      <a href={downloadUrl('/api/anomalies/export', { ...params, format: 'json' })}>JSON</a> · Blocklist (this
+      filter, plus the deny list; never the allow list):{' '}
+      {BLOCKLIST_FORMATS.map((f) => (
+        <a key={f} className="sep" href={downloadUrl('/api/blocklist', { ...params, format: f })}>
+          {f}
+        </a>
+      ))}
+    </div>
+  );
+}
+
+function Filters({ f, loading }: { f: ReturnType<typeof filterOf>; loading: boolean }) {
+  return (
+    <div className="toolbar">
+      <DebouncedInput name="q" value={f.q} label="filter" placeholder="filter: IP, ASN, JA4, host, reason" />
+      <DebouncedInput
+        name="min_score"
+        value={f.min_score}
+        label="minimum score"
+        placeholder="min score"
+        inputMode="decimal"
+        size={8}
+      />
+      <label className="small">
+        <input
+          type="checkbox"
+          aria-label="include known bots"
+          checked={f.bots === 'include'}
+          onChange={(e) => setParams({ bots: e.target.checked ? 'include' : undefined, page: undefined })}
+        />{' '}
+        include known bots
+      </label>
+      {loading && <span className="muted small">loading…</span>}
+    </div>
+  );
+}
+
+export function Anomalies({ route }: { route: Route }) {
+  const range = rangeOf(route);
+  const zone = useZone();
+  const f = filterOf(route);
+  const page = Math.max(1, Number(route.params.get('page')) || 1);
+  const params = { ...range.params, ...f };
+  const { data, error, loading, reload } = useApi<AnomaliesResponse>(
     '/api/anomalies',
     { ...params, page, page_size: PAGE_SIZE },
-    60_000,
+    range.preset ? 60_000 : 0,
   );
-  const pages = Math.max(1, Math.ceil((data?.total ?? 0) / PAGE_SIZE));
-  const onSort = (key: string) => {
-    setSort((s) => ({ key, order: s.key === key && s.order === 'desc' ? 'asc' : 'desc' }));
-    setPage(1);
-  };
+  const onSort = (key: string) =>
+    setParams({ sort: key, order: f.sort === key && f.order === 'desc' ? 'asc' : 'desc', page: undefined });
   return (
     <div>
       <div className="toolbar">
         <h2>Anomalies</h2>
-        <RangePicker
-          value={range}
-          onChange={(r) => {
-            setRange(r);
-            setPage(1);
-          }}
-        />
-        <input
-          placeholder="filter: IP, ASN, JA4, host, reason"
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setPage(1);
-          }}
-          aria-label="filter"
-        />
-        <input
-          placeholder="min score"
-          value={minScore}
-          inputMode="decimal"
-          onChange={(e) => setMinScore(e.target.value.replace(/[^0-9.]/g, ''))}
-          aria-label="minimum score"
-          size={8}
-        />
-        {loading && <span className="muted small">loading…</span>}
+        <RangePicker range={range} />
       </div>
-      <div className="toolbar small">
-        Export: <a href={downloadUrl('/api/anomalies/export', { ...params, format: 'csv' })}>CSV</a> ·{' '}
-        <a href={downloadUrl('/api/anomalies/export', { ...params, format: 'json' })}>JSON</a> · Blocklist:{' '}
-        {(['nginx', 'ipset', 'plain', 'ja4', 'json'] as const).map((f) => (
-          <a
-            key={f}
-            className="sep"
-            href={downloadUrl('/api/blocklist', { range, format: f, min_score: minScore })}
-          >
-            {f}
-          </a>
-        ))}
-      </div>
+      <Filters f={f} loading={loading} />
+      <p className="muted small" data-testid="definition">
+        Anomalous IPs: {ANOMALOUS_IPS}; known bots {f.bots === 'include' ? 'included' : 'excluded'}.
+      </p>
+      <Downloads params={params} />
       {error && <p className="error">{error}</p>}
       <Table
-        columns={columns}
+        columns={columns(range, zone, reload)}
         rows={data?.rows ?? []}
         rowKey={(r) => r.src_ip}
-        sort={sort}
+        sort={{ key: f.sort, order: f.order }}
         onSort={onSort}
         testId="anomalies"
       />
-      <div className="pager">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          ‹ prev
-        </button>
-        <span>
-          page {page} of {pages} · {data?.total ?? 0} IPs
-        </span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          next ›
-        </button>
-      </div>
+      <Pager
+        page={data?.page ?? page}
+        pageSize={PAGE_SIZE}
+        shown={data?.rows.length ?? 0}
+        total={data?.total ?? 0}
+        noun="IPs"
+        onPage={(p) => setParams({ page: p })}
+      />
     </div>
   );
 }

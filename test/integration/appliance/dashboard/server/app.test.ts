@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../../../appliance/dashboard/index.js';
+import { search } from '../../../../../appliance/dashboard/server/queries/search.js';
+import { parseSearch } from '../../../../../appliance/dashboard/server/search-kind.js';
+import { parseRange } from '../../../../../appliance/dashboard/server/time-range.js';
 import {
   type SeededAppliance,
   seededAppliance,
@@ -36,7 +39,7 @@ beforeAll(async () => {
   ({ app } = await buildApp({
     config: env.config,
     clickhouse: env.ch.client,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.DASH_LOG ?? 'silent' }),
   }));
   const res = await app.inject({
     method: 'POST',
@@ -161,7 +164,14 @@ describe('dashboard API on a seeded embedded engine', () => {
     const fp = await get(`/api/fingerprints/${ja4}?range=7d`);
     expect(fp.status).toBe(200);
     expect(fp.body.decoded.valid).toBe(true);
-    expect(fp.body.ips.map((r: { ip: string }) => r.ip)).toContain(bruteforcers[0]);
+    // The addresses come a page at a time, with their total.
+    const seen: string[] = [];
+    for (let page = 1; ; page++) {
+      const ips = await get(`/api/fingerprints/${ja4}/ips?range=7d&page_size=200&page=${page}`);
+      seen.push(...ips.body.rows.map((r: { ip: string }) => r.ip));
+      if (seen.length >= ips.body.total || ips.body.rows.length === 0) break;
+    }
+    expect(seen).toContain(bruteforcers[0]);
     expect((await get('/api/ips/not-an-ip')).status).toBe(400);
     expect((await get('/api/fingerprints/abc')).status).toBe(400);
   });
@@ -173,9 +183,71 @@ describe('dashboard API on a seeded embedded engine', () => {
 
   it('searches by CIDR, JA4 and host', async () => {
     const cidr = await get(`/api/search?q=${encodeURIComponent('91.121.0.0/16')}`);
-    expect(cidr.body.kind).toBe('cidr');
-    expect(cidr.body.results.length).toBeGreaterThan(0);
-    for (const r of cidr.body.results) expect(r.ip.startsWith('91.121.')).toBe(true);
+    expect(cidr.body.terms.map((t: { field: string }) => t.field)).toEqual(['cidr']);
+    expect(cidr.body.rows.length).toBeGreaterThan(0);
+    for (const r of cidr.body.rows) expect(r.ip.startsWith('91.121.')).toBe(true);
+    // Bare words are read as the field they look like, and each finds something in the seed.
+    const asn = cidr.body.rows[0].asn;
+    for (const [q, field] of [
+      ['curl', 'ua'],
+      ['/wp-login.php', 'path'],
+      [`AS${asn}`, 'asn'],
+      ['status:4xx ua:python', 'status'],
+    ]) {
+      const r = await get(`/api/search?range=24h&q=${encodeURIComponent(q)}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.terms[0].field).toBe(field);
+      expect(r.body.total).toBeGreaterThan(0);
+    }
+  });
+
+  it('draws the score histogram with the threshold and lists the top reasons', async () => {
+    const { status, body } = await get('/api/overview/detections?range=24h');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.histogram).toHaveLength(40);
+    expect(body.threshold).toBeGreaterThan(0);
+    const flagged = body.histogram.reduce((n: number, b: { flagged: number }) => n + b.flagged, 0);
+    expect(flagged).toBeGreaterThan(0);
+    expect(body.scored_rows).toBeGreaterThan(flagged);
+    // Every flagged row is at or above the threshold.
+    for (const b of body.histogram) if (b.hi <= body.threshold) expect(b.flagged).toBe(0);
+    expect(body.top_reasons.length).toBeGreaterThan(0);
+  });
+
+  it('lists per-JA4 signals from the aggregate, matching a plain count', async () => {
+    const { status, body } = await get('/api/signals?range=24h&sort=requests&page_size=5');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.total).toBeGreaterThan(5);
+    const top = body.rows[0];
+    const rs = await env.ch.client.query({
+      query: `SELECT count() AS n FROM ja4_processing.http_logs WHERE ja4 = {j:String}
+              AND ts >= toStartOfHour(toDateTime64({from:UInt32}, 6)) AND ts < toDateTime64({to:UInt32}, 6)`,
+      query_params: { j: top.ja4, from: body.range.from, to: body.range.to },
+      format: 'JSONEachRow',
+    });
+    expect(top.requests).toBe(Number((await rs.json<{ n: string }>())[0].n));
+    expect(top.ips).toBeGreaterThan(0);
+    expect(top.flagged_share).toBeGreaterThanOrEqual(0);
+    expect(top.flagged_share).toBeLessThanOrEqual(1);
+    const fresh = await get('/api/signals?range=24h&new_only=true');
+    expect(fresh.body.rows.every((r: { new: boolean }) => r.new)).toBe(true);
+  });
+
+  it('ranks a broad search from its sketch with the same busiest addresses and counts as an exact grouping', async () => {
+    const { terms } = parseSearch('cidr:90.0.0.0/9');
+    const range = parseRange({ range: '24h' });
+    const page = { offset: 0, limit: 10 };
+    const exact = await search(env.ch.client, terms, range, page);
+    const sketched = await search(env.ch.client, terms, range, page, 0);
+    expect(exact.total).toBeGreaterThan(10);
+    expect(sketched.total).toBe(exact.total);
+    // The same counts in the same order (addresses tied at the last place may differ).
+    expect(sketched.rows.map((r) => r.hits)).toEqual(exact.rows.map((r) => r.hits));
+    const tenth = exact.rows[exact.rows.length - 1].hits;
+    const above = (rows: { ip: string; hits: number }[]) =>
+      rows.filter((r) => r.hits > tenth).map((r) => r.ip);
+    expect(above(sketched.rows)).toEqual(above(exact.rows));
+    expect(sketched.ja4s.map((j) => [j.ja4, j.hits])).toEqual(exact.ja4s.map((j) => [j.ja4, j.hits]));
   });
 
   it('refuses a state change without the CSRF token, and logs out with it', async () => {

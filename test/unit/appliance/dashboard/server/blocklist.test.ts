@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBlocklist, toCsv } from '../../../../../appliance/dashboard/server/blocklist.js';
-import type { AnomalyRow } from '../../../../../appliance/dashboard/server/queries/anomalies.js';
+import type { FlaggedIpRow } from '../../../../../appliance/dashboard/server/queries/anomalies.js';
 import { ipsetAddresses, nginxAddresses, plainAddresses } from '../../../../helpers/blocklist-grammar.js';
 
 const ips = ['45.155.205.10', '2001:db8::1', '45.155.205.10', 'not-an-ip; rm -rf /', '::ffff:193.32.162.5'];
@@ -71,6 +71,7 @@ describe('toCsv', () => {
       src_ip: '1.2.3.4',
       score: 0.9,
       reasons: 'many 4xx, "quoted"',
+      reasons_json: '',
       requests: 3,
       ja4s: ['a', 'b'],
       hosts: ['x'],
@@ -84,7 +85,7 @@ describe('toCsv', () => {
       last_seen: 'l',
       recurrence_days: 2,
       recurrence_hours: 5,
-    } satisfies AnomalyRow;
+    } satisfies FlaggedIpRow;
     const [header, line] = toCsv([row]).split('\r\n');
     expect(header.split(',')[0]).toBe('src_ip');
     expect(line).toContain('"many 4xx, ""quoted"""');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp } from '../../../../../appliance/dashboard/server/canonical-ip.js';
+import { canonicalCidr, canonicalIp } from '../../../../../appliance/dashboard/server/canonical-ip.js';
 
 describe('canonicalIp', () => {
   it.each([
@@ -41,5 +41,18 @@ describe('canonicalIp', () => {
   it('refuses what is not a string', () => {
     expect(canonicalIp(undefined)).toBeUndefined();
     expect(canonicalIp(16909060)).toBeUndefined();
+  });
+});
+
+describe('canonicalCidr', () => {
+  it.each([
+    ['10.0.0.0/8', '10.0.0.0/8'],
+    ['2001:DB8::/32', '2001:db8::/32'],
+    ['10.1.2.3/8', undefined],
+    ['10.0.0.0/33', undefined],
+    ['127.1/8', undefined],
+    ['10.0.0.0', undefined],
+  ])('%s → %s', (input, expected) => {
+    expect(canonicalCidr(input)).toBe(expected);
   });
 });

@@ -3,8 +3,8 @@ import type { ClickHouseHandle } from '../../../../../../appliance/common/clickh
 import { migrateUp } from '../../../../../../appliance/common/migrate/index.js';
 import {
   ANOMALY_SORTS,
-  type AnomalyFilter,
-  type AnomalyRow,
+  type AnomalyQuery as AnomalyFilter,
+  type FlaggedIpRow as AnomalyRow,
   exportAnomalies,
   listAnomalies,
 } from '../../../../../../appliance/dashboard/server/queries/anomalies.js';
@@ -178,6 +178,7 @@ function reference(f: AnomalyFilter, range = RANGE): AnomalyRow[] {
       src_ip: ip,
       score: top.score,
       reasons: top.reason,
+      reasons_json: '',
       requests: mine.reduce((n, r) => n + r.requests, 0),
       ja4s: [...new Set(mine.map((r) => r.ja4))].sort(),
       hosts: [...new Set(mine.map((r) => r.host))].sort(),
@@ -214,7 +215,18 @@ function reference(f: AnomalyFilter, range = RANGE): AnomalyRow[] {
     if (q && !mine.some(text)) continue;
     out.push(row);
   }
-  const key = (r: AnomalyRow) => r[f.sort];
+  // Addresses sort by number: IPv4 (as IPv4-mapped IPv6) before IPv6.
+  const ipKey = (ip: string) =>
+    ip.includes(':')
+      ? `1${ip
+          .split(':')
+          .map((g) => g.padStart(4, '0'))
+          .join(':')}`
+      : `0${ip
+          .split('.')
+          .map((o) => o.padStart(3, '0'))
+          .join('.')}`;
+  const key = (r: AnomalyRow) => (f.sort === 'src_ip' ? ipKey(r.src_ip) : r[f.sort]);
   const sign = f.order === 'asc' ? 1 : -1;
   return out.sort((x, y) => {
     const kx = key(x);

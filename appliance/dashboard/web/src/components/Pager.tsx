@@ -1,0 +1,37 @@
+import { num } from '../format';
+
+/** "showing 51–100 of 153 IPs" with previous/next: no list is silently cut. */
+export function Pager({
+  page,
+  pageSize,
+  shown,
+  total,
+  noun,
+  onPage,
+  testId,
+}: {
+  page: number;
+  pageSize: number;
+  shown: number;
+  total: number;
+  noun: string;
+  onPage: (page: number) => void;
+  testId?: string;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = (page - 1) * pageSize + shown;
+  return (
+    <div className="pager" data-testid={testId ?? 'pager'}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ‹ prev
+      </button>
+      <span className="showing">
+        showing {shown === 0 ? 0 : `${num(first)}–${num(last)}`} of {num(total)} {noun}
+      </span>
+      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        next ›
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS ja4_processing.mv_agg_ja4_signals_1h;
+DROP TABLE IF EXISTS ja4_processing.agg_ja4_signals_1h;
