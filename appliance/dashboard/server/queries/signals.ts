@@ -16,7 +16,7 @@ const SORT_KEY: Record<SignalSort, string> = {
 };
 
 /**
- * Per-JA4 local signals over the range, from agg_ja4_signals_1h (migration 0026) and the
+ * Per-JA4 local signals over the range, from agg_ja4_signals_1h (migration 0034) and the
  * detector's flagged requests per (hour, host, JA4) (ml_anomaly_summary_1h, newest cycle each):
  * requests, the share of non-bot requests on flagged rows, how many addresses, ASes, user agents
  * and paths used each fingerprint, and when it was first seen on this server (over the whole
