@@ -23,7 +23,13 @@ import { APACHE, MODULE_DIR } from './lib/apache-host.js';
 import { writeResult } from './lib/bench.js';
 import { isEntryPoint, runMain } from './lib/cli.js';
 import { startAppliance } from './lib/real-appliance.js';
-import { chromiumVisits, firefoxVisits, impersonatorVisit, type Visit } from './lib/real-browsers.js';
+import {
+  chromiumVisits,
+  firefoxVisits,
+  impersonatorVisit,
+  loadImpersonator,
+  type Visit,
+} from './lib/real-browsers.js';
 import { type Client, type ClientResult, clientResults, modelSideBySide, summary } from './lib/real-eval.js';
 import { writeSite } from './lib/real-site.js';
 import { missingPackages, pool, runTool, toolRuns, writeLists } from './lib/real-tools.js';
@@ -84,7 +90,10 @@ async function generate(
   const chrome = visits(0);
   const firefox = visits(100);
   const runs = toolRuns(base, port, work, writeLists(work), address);
-  const impersonators = [address('residential', 900), address('hosting', 901)];
+  const createSession = await loadImpersonator();
+  if (!createSession)
+    echo('wreq-js is not installed: the Chrome impersonator is left out (npm install --no-save wreq-js)');
+  const impersonators = createSession ? [address('residential', 900), address('hosting', 901)] : [];
   const t0 = Date.now();
   const [cPages, fPages, tools, iPages] = await Promise.all([
     chromiumVisits(base, chrome),
@@ -93,7 +102,9 @@ async function generate(
       runs.map((r) => () => runTool(r)),
       3,
     ),
-    Promise.all(impersonators.map((ip) => impersonatorVisit(base, ip, 40))),
+    Promise.all(
+      impersonators.map((ip) => (createSession ? impersonatorVisit(createSession, base, ip, 40) : 0)),
+    ),
   ]);
   echo(
     `traffic: ${cPages} Chromium and ${fPages} Firefox page views, ${runs.length} tool runs, ${iPages.join('+')} impersonated fetches in ${Math.round((Date.now() - t0) / 1000)} s`,

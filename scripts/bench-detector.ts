@@ -259,12 +259,19 @@ async function main(): Promise<void> {
     unknown
   >;
   const reference = await referenceStage(echo);
-  // Each rate's result is written as soon as it is measured: a day at 10M requests takes a while.
+  // Each rate's result is written as soon as it is measured (a day at 10M requests takes a while),
+  // next to the last results of the rates this run leaves out.
   const partial = (scale: unknown[]) =>
-    writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
-  const scale = args['skip-scale']
-    ? previous.scale
+    writeResult('detector', {
+      ...previous,
+      scale_date: new Date().toISOString(),
+      reference,
+      scale: keepOtherRates(previous.scale, scale),
+    });
+  const measured = args['skip-scale']
+    ? undefined
     : await scaleStage(rates, echo, args['scale-only'] ? partial : undefined);
+  const scale = measured ? keepOtherRates(previous.scale, measured) : previous.scale;
   if (args['scale-only']) {
     writeResult('detector', { ...previous, scale_date: new Date().toISOString(), reference, scale });
     echo('wrote bench/results/detector.json (scale stage)');
@@ -305,6 +312,14 @@ async function main(): Promise<void> {
   };
   writeResult('detector', result);
   echo('wrote bench/results/detector.json');
+}
+
+/** The scale results of this run, after the previous run's results at the rates this one left out. */
+function keepOtherRates(previous: unknown, measured: readonly unknown[]): unknown[] {
+  const rate = (r: unknown) => (r as { requests_per_day?: number }).requests_per_day;
+  const now = new Set(measured.map(rate));
+  const kept = Array.isArray(previous) ? previous.filter((r) => !now.has(rate(r))) : [];
+  return [...kept, ...measured].sort((a, b) => (rate(a) ?? 0) - (rate(b) ?? 0));
 }
 
 function echo(line: string): void {

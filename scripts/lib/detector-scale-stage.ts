@@ -41,9 +41,42 @@ function stats(runs: readonly SlotRun[]) {
     ),
     full_cpu_ms_max: Math.max(0, ...full.map((r) => r.cpu_ms)),
     full_wall_ms_max: Math.max(0, ...full.map((r) => r.ms)),
+    cpu_ms_median: q(
+      runs.map((r) => r.cpu_ms),
+      0.5,
+    ),
+    cpu_ms_max: Math.max(0, ...runs.map((r) => r.cpu_ms)),
+    cpu_ms_total: runs.reduce((n, r) => n + r.cpu_ms, 0),
+    wall_ms_total: runs.reduce((n, r) => n + r.ms, 0),
+    rows_read_median: q(
+      runs.map((r) => r.rows_read),
+      0.5,
+    ),
+    rows_read_max: Math.max(0, ...runs.map((r) => r.rows_read)),
     rows_written_total: runs.reduce((n, r) => n + r.rows_written, 0),
     rows_written_median:
       [...runs.map((r) => r.rows_written)].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0,
+  };
+}
+
+/**
+ * The old behaviour over every slot, from its checkpoints: a full cycle's cost grows with the
+ * window, so each slot's cost is the line through the first and last checkpoint (or proportional
+ * to the window when there is one checkpoint), summed over the simulated slots.
+ */
+function oldTotals(old: readonly SlotRun[], slots: number) {
+  const line = (pick: (r: SlotRun) => number) => {
+    const a = old[0];
+    const b = old[old.length - 1];
+    if (!a || !b) return 0;
+    const slope = b.slot === a.slot ? pick(b) / (b.slot + 1) : (pick(b) - pick(a)) / (b.slot - a.slot);
+    const at = (s: number) => Math.max(0, pick(b) + slope * (s - b.slot));
+    return Math.round(Array.from({ length: slots }, (_, s) => at(s)).reduce((n, v) => n + v, 0));
+  };
+  return {
+    cpu_ms_total_estimated: line((r) => r.cpu_ms),
+    wall_ms_total_estimated: line((r) => r.ms),
+    rows_read_total_estimated: line((r) => r.rows_read),
   };
 }
 
@@ -72,7 +105,7 @@ async function oneRate(perDay: number, echo: (l: string) => void) {
       const [r] = await simulateDay(ch.client, 0, start, [slot], 'full');
       old.push(r);
       echo(
-        `  ${perDay}/day old at ${(slot + 1) / 4} h: ${r.cpu_ms} ms CPU (${r.ms} ms wall), read and wrote ${r.rows_written}`,
+        `  ${perDay}/day old at ${(slot + 1) / 4} h: ${r.cpu_ms} ms CPU (${r.ms} ms wall), read ${r.rows_read}, wrote ${r.rows_written}`,
       );
     }
     return {
@@ -80,7 +113,7 @@ async function oneRate(perDay: number, echo: (l: string) => void) {
       simulated_hours: hours,
       slot_minutes: SLOT_MS / 60_000,
       new: { ...stats(runs), cycles_detail: runs },
-      old: { checkpoints: old },
+      old: { checkpoints: old, ...oldTotals(old, slots.length) },
       ml_all_scores_after_optimize: growth,
     };
   } finally {

@@ -189,12 +189,41 @@ export async function firefoxVisits(base: string, visits: readonly Visit[], port
   return pages;
 }
 
+interface ImpersonatingSession {
+  fetch(url: string, init: { headers: Record<string, string> }): Promise<{ text(): Promise<string> }>;
+  close(): Promise<void>;
+}
+type CreateSession = (opts: {
+  browser: string;
+  os: string;
+  insecure: boolean;
+}) => Promise<ImpersonatingSession>;
+
+/**
+ * wreq-js, loaded only when installed: it declares platform binaries the registry does not
+ * publish, so a lock that lists it cannot satisfy `npm ci` and it stays out of package.json.
+ * `npm install --no-save wreq-js` brings it in for a benchmark run.
+ */
+export async function loadImpersonator(): Promise<CreateSession | undefined> {
+  const name = 'wreq-js';
+  try {
+    const mod = (await import(name)) as { createSession: CreateSession };
+    return mod.createSession;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A TLS-impersonating scraper: wreq-js sends Chrome's ClientHello and HTTP/2 settings with a Chrome
  * User-Agent, and fetches product pages one after another without their subresources.
  */
-export async function impersonatorVisit(base: string, ip: string, pages: number): Promise<number> {
-  const { createSession } = await import('wreq-js');
+export async function impersonatorVisit(
+  createSession: CreateSession,
+  base: string,
+  ip: string,
+  pages: number,
+): Promise<number> {
   const session = await createSession({ browser: 'chrome_149', os: 'windows', insecure: true });
   let n = 0;
   try {
