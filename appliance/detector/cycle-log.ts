@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '../common/index.js';
-import type { CycleResult } from './cycle.js';
+import type { CycleResult } from './cycle-types.js';
 import { chTime, insertRows, select } from './store.js';
 
 /**

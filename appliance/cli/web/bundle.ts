@@ -40,18 +40,29 @@ export function webSourcesPresent(webDir = WEB_SOURCES): boolean {
   return existsSync(path.join(webDir, 'vite.config.ts')) && existsSync(path.join(webDir, 'src'));
 }
 
-/** Source files of the web app: everything under webDir but build outputs and dot entries. */
+/**
+ * The API schema the web app imports its types and constants from (appliance/dashboard/api, the
+ * one source of truth shared with the server): part of the bundle's sources.
+ */
+export const apiSourcesOf = (webDir: string) => path.resolve(webDir, '..', 'api');
+
+/**
+ * Source files of the web app, relative to webDir's parent: everything under webDir and the API
+ * schema beside it, but build outputs and dot entries.
+ */
 function sourceFiles(webDir: string): string[] {
+  const parent = path.dirname(path.resolve(webDir));
   const out: string[] = [];
   const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(webDir, rel), { withFileTypes: true })) {
-      if (e.name.startsWith('.') || e.name === 'node_modules' || (rel === '' && e.name === 'dist')) continue;
-      const child = rel === '' ? e.name : `${rel}/${e.name}`;
+    for (const e of readdirSync(path.join(parent, rel), { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name === 'node_modules' || e.name === 'dist') continue;
+      const child = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(child);
       else if (e.isFile()) out.push(child);
     }
   };
-  walk('');
+  walk(path.basename(path.resolve(webDir)));
+  if (existsSync(apiSourcesOf(webDir))) walk(path.basename(apiSourcesOf(webDir)));
   return out.sort();
 }
 
@@ -59,14 +70,16 @@ function sourceFiles(webDir: string): string[] {
 const repoRoot = (webDir: string) => path.resolve(webDir, '../../..');
 
 /**
- * What a bundle is a function of: every source file (path and bytes), the appliance version
+ * What a bundle is a function of: every source file of the app and its API schema (path and
+ * bytes), the appliance version
  * and the dependency lock (React, vite). A bundle whose stamp carries this hash is current.
  */
 export function sourceHash(webDir = WEB_SOURCES): string {
   const h = createHash('sha256');
+  const parent = path.dirname(path.resolve(webDir));
   for (const rel of sourceFiles(webDir)) {
     h.update(`${rel}\0`);
-    h.update(readFileSync(path.join(webDir, rel)));
+    h.update(readFileSync(path.join(parent, rel)));
     h.update('\0');
   }
   h.update(`version ${APPLIANCE_VERSION}\0`);

@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureBundle, readStamp, WEB_SOURCES } from '../../../../appliance/cli/web/bundle.js';
+import { apiSourcesOf, ensureBundle, readStamp, WEB_SOURCES } from '../../../../appliance/cli/web/bundle.js';
 import { WEB_DIST } from '../../../../appliance/dashboard/index.js';
 import { buildWeb, TEST_WEB_ROOT } from '../../../helpers/web-build.js';
 
@@ -80,17 +80,32 @@ describe('the web bundle', () => {
   }, 120_000);
 
   it('rebuilds only when its sources change', async () => {
-    // A copy of the sources inside the checkout, so vite and React resolve from node_modules.
+    // A copy of the sources (the app and the API schema it imports) inside the checkout, so vite
+    // and React resolve from node_modules.
     const base = mkdtempSync(path.join(ROOT, 'test-output', 'web-src-'));
     scratch.push(base);
     const webDir = path.join(base, 'web');
     cpSync(WEB_SOURCES, webDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist`) });
+    cpSync(apiSourcesOf(WEB_SOURCES), path.join(base, 'api'), { recursive: true });
     const outDir = path.join(base, 'out');
     expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
     expect((await ensureBundle({ webDir, outDir })).state).toBe('fresh');
     appendFileSync(path.join(webDir, 'src', 'main.tsx'), "\nconsole.info('ja4-stale-check');\n");
     expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
     expect(jsOf(outDir)).toContain('ja4-stale-check');
-    expect(readdirSync(base).sort()).toEqual(['out', 'web']);
+    expect((await ensureBundle({ webDir, outDir })).state).toBe('fresh');
+    // The API schema is a source too: a constant the app shows changes the bundle.
+    appendFileSync(
+      path.join(base, 'api', 'common.ts'),
+      "\nexport const STALE_CHECK = 'ja4-api-stale-check';\n",
+    );
+    appendFileSync(
+      path.join(webDir, 'src', 'main.tsx'),
+      "\nimport { STALE_CHECK } from '../../api/common';\nconsole.info(STALE_CHECK);\n",
+    );
+    expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
+    appendFileSync(path.join(base, 'api', 'common.ts'), "\nexport const STALE_CHECK_2 = 'ja4-api-second';\n");
+    expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
+    expect(readdirSync(base).sort()).toEqual(['api', 'out', 'web']);
   }, 180_000);
 });

@@ -48,16 +48,17 @@ describe('loadDictionaries after a failed reload', () => {
 
     state.fail = false;
     const second = await loadDictionaries(client, { ifEmpty: true });
-    expect(state.reloads).toHaveLength(4);
+    expect(state.reloads).toHaveLength(5);
     expect(second.reloaded?.sort()).toEqual([
       'dict_asn_reputation',
       'dict_bot_ip',
       'dict_bot_ja4',
       'dict_ip_asn',
+      'dict_ja4_family',
     ]);
 
     state.reloads = [];
-    expect(await loadDictionaries(client, { ifEmpty: true })).toEqual({ rows: {} });
+    expect(await loadDictionaries(client, { ifEmpty: true })).toEqual({ rows: {}, lists: [] });
     expect(state.reloads).toEqual([]);
   });
 
@@ -67,6 +68,6 @@ describe('loadDictionaries after a failed reload', () => {
     await expect(loadDictionaries(client)).rejects.toThrow(/DNS_ERROR/);
     state.fail = false;
     await loadDictionaries(client, { ifEmpty: true });
-    expect(state.reloads).toHaveLength(4);
+    expect(state.reloads).toHaveLength(5);
   });
 });

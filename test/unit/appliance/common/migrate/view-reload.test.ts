@@ -29,12 +29,17 @@ describe('view reload after MODIFY QUERY', () => {
     expect(() => viewReload('ja4_processing.mv', 'c1; DROP')).toThrow(/not an identifier/);
   });
 
-  it('finds the shipped migrations that alter a view in place (0024 up and down)', () => {
+  it('finds the shipped migrations that alter a view in place (0024 and 0033, up and down)', () => {
     const found = readMigrations().flatMap((m) =>
       [...splitStatements(m.up), ...splitStatements(m.down)]
         .flatMap((s) => modifiedView(s) ?? [])
         .map((v) => `${m.version}:${v}`),
     );
-    expect(found).toEqual(['24:ja4_processing.mv_http_logs', '24:ja4_processing.mv_http_logs']);
+    expect(found).toEqual([
+      '24:ja4_processing.mv_http_logs',
+      '24:ja4_processing.mv_http_logs',
+      '33:ja4_processing.mv_agg_host_ip_ja4_1h',
+      '33:ja4_processing.mv_agg_host_ip_ja4_1h',
+    ]);
   });
 });
