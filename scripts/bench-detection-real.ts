@@ -1,6 +1,6 @@
 /**
  * `npm run bench:detection-real`: the detector against real clients nobody here wrote, through
- * the real pipeline on this machine (Debian's Apache with mod_reqin_log and mod_remoteip, the
+ * the real pipeline on one machine (Debian's Apache with mod_reqin_log and mod_remoteip, the
  * sentinel on loopback, `ja4 up --no-seed` with the default config: no demo data).
  *   - browsers: Debian's Chromium (playwright-core) and Firefox ESR (WebDriver BiDi), 16 visits
  *     each from residential ISP addresses, 4–6 page views with 2–6 s pauses, subresources loaded

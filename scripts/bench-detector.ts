@@ -228,7 +228,10 @@ function timing(n: number, run: Partial<Record<Impl, Runner>>) {
   return out;
 }
 
-/** The criteria of issue 8 checked against ml-isolation-forest as published. */
+/**
+ * What the detector's model needs (determinism, a seed, ψ sub-sampling per tree, save and load),
+ * checked against ml-isolation-forest as published: why the forest is our own.
+ */
 function mlIsolationForestCriteria(set: LabelledSet) {
   const { matrix } = featuresOf(set.rows);
   const data = toArrays(matrix);

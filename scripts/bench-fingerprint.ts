@@ -177,7 +177,7 @@ export function benchFingerprint(target: number, keep?: string) {
     pipeline_no_memo: { ms: Math.round(cold.ms), client_hellos_per_s: rate(seen, cold.ms) },
     fingerprint_json: { ms: Math.round(json.ms), client_hellos_per_s: rate(seen, json.ms) },
     cli_end_to_end: { ms: Math.round(cli.ms), client_hellos_per_s: rate(seen, cli.ms) },
-    /** The yardstick: fingerprinting rate as a fraction of the plain walk's packet rate. */
+    /** The yardstick of the fingerprinting cost: its rate as a fraction of the plain walk's packet rate. */
     ratio_fingerprint_json_to_walk: Number((rate(seen, json.ms) / rate(packets, walk.ms)).toFixed(3)),
     goal_client_hellos_per_s: 100_000,
   };

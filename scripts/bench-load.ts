@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /**
- * `npm run bench:load`: the whole pipeline under rising load on this machine. A real Apache with
+ * `npm run bench:load`: the whole pipeline under rising load, all on one machine. A real Apache with
  * mod_reqin_log, `ja4 sentinel`, the correlator and embedded ClickHouse (lib/load-stack.ts),
  * driven by wrk over TLS, with keep-alive and with a new connection (a new handshake) per
  * request, at rising concurrency. After each stage, once everything has settled, every counter is

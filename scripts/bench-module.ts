@@ -179,7 +179,7 @@ export async function benchModule(o: BenchOptions, log: (line: string) => void):
   try {
     log('starting two Apaches (module on, module off)');
     // Both have the status page's <Location>, read once at the end: the section costs every request a
-    // location walk (~0.2 µs here), which is the benchmark's configuration, not the module's cost.
+    // location walk (a fraction of a µs), which is the benchmark's configuration, not the module's cost.
     const status = '<Location /reqin-status>\nSetHandler reqin-log-status\n</Location>';
     const on = await startApache({ ...common, module, conf: `ReqinLogSocket ${dir}/http.socket\n${status}` });
     servers.push(on);

@@ -2,7 +2,7 @@
  * Sends real HTTP(S) traffic to a running web server (a local Apache behind the sentinel) with
  * X-Forwarded-For set on every request: browsing humans from 91.121/16, 78.41/16 and 90/9,
  * scanners and brute-forcers from 185.220.100/22, 45.155/16 and 193.32/16, over several TLS
- * client profiles so the sentinel sees distinct JA4s (issue 9).
+ * client profiles so the sentinel sees distinct JA4s (the demo data's scenarios, appliance/demo).
  *
  *   npm run traffic -- https://127.0.0.1:8443/ [--requests 500] [--concurrency 8] [--seed 42]
  *                      [--pace 1] [--insecure] [--ca FILE] [--json] [--i-own-this-host]

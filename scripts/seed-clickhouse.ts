@@ -1,5 +1,5 @@
 /**
- * Seeds ClickHouse with realistic, labelled traffic (issue 9): human, scanner, known-bot and
+ * Seeds ClickHouse with realistic, labelled traffic (appliance/demo): human, scanner, known-bot and
  * brute-force sessions as correlated rows into ja4_processing.http_logs_raw, so the whole
  * materialized-view chain runs, and the true label of every session into
  * ja4_processing.seed_labels (and optionally a JSON-lines file).

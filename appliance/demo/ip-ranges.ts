@@ -1,6 +1,6 @@
 /**
  * IPv4 ranges the seeder and the traffic generator draw client addresses from. These are the
- * ranges issue 9 names; the shipped dictionaries (migrations/dictionaries/*.csv) map them to the
+ * demo data's documented ranges; the shipped dictionaries (migrations/dictionaries/*.csv) map them to the
  * same ASNs and labels, and the integration test checks that through dict_ip_asn, so a drift
  * between the two shows up as a failing test rather than as silently mislabelled data.
  */

@@ -21,7 +21,8 @@ import { TLS_FINGERPRINTS, type TlsFingerprint } from './tls-fingerprints.js';
 
 /**
  * The behaviour of one session, before it becomes rows: who the client pretends to be and the
- * requests it makes, with the gaps between them. One builder per scenario of issue 9.
+ * requests it makes, with the gaps between them. One builder per scenario of the demo
+ * data (README).
  */
 export type Scenario = 'human' | 'scanner' | 'known_bot' | 'bruteforce';
 

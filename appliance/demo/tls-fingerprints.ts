@@ -1,7 +1,7 @@
 /**
  * Real TLS client fingerprints for the seeder (a lookup table: exempt from the size rule).
  * Sources, per entry: the reference fixtures in test/fixtures/ja4/*.expected.json (FoxIO's
- * JA4 output, tshark's JA3), ClientHellos captured on loopback from this machine's curl and
+ * JA4 output, tshark's JA3), ClientHellos captured on loopback from Debian 12's curl and
  * python-requests, and FoxIO's ja4plus-mapping.csv for Go.
  */
 export interface TlsVariant {

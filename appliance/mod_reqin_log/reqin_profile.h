@@ -2,8 +2,8 @@
  * profile` builds only.
  *
  * Part of ja4-platform (BSD-3-Clause). The benchmark's requests/s ratio moves
- * by several % between runs on a shared machine, and this VM has no PMU; the
- * time-stamp counter read around each phase of the module's work gives that
+ * by several % between runs on a shared machine, and hardware performance
+ * counters are often not exposed to a virtual machine; the time-stamp counter read around each phase of the module's work gives that
  * work's cost to about 2% in a few seconds (npm run bench:module reports it).
  * It leaves out what the work costs httpd's own code afterwards (the caches
  * it displaced), which only the requests/s ratio sees. A release build

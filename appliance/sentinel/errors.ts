@@ -57,7 +57,7 @@ export class CaptureUnreadableError extends Ja4Error {
   }
 }
 
-/** Live capture could not start (issue 5). */
+/** Live capture could not start (no interface, no capture rights, libpcap refused). */
 export class CaptureStartError extends Ja4Error {
   constructor(message: string, exitCode = 2) {
     super('JA4_ERR_CAPTURE_START', message, { exitCode });

@@ -3,7 +3,7 @@
  * http_logs, every one of which went through the real materialized-view chain
  * (http_logs_raw → mv_http_logs → http_logs → mv_agg_host_ip_ja4_1h → agg_host_ip_ja4_1h).
  *
- * Seeding 10M rows with the seeder alone takes ~40 min at the ~4-5k rows/s this machine gives
+ * Seeding 10M rows with the seeder alone takes tens of minutes at its few thousand rows/s
  * (scripts/README.md). So the seeder writes a base (--base-scale, default 10: ~42k rows), and the
  * rest is made inside ClickHouse by INSERT … SELECT from the base's raw lines: each replica n
  * rewrites ts_us (a rotation within the window) and client_ip/conn_ip (another address of the

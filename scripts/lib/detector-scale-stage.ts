@@ -10,7 +10,7 @@ import { SLOT_MS, type SlotRun, scoreGrowth, simulateDay } from './detector-scal
  * cost grows with the window, so the day's total is their interpolation).
  */
 const OLD_AT = [23, 95];
-/** At 100M a day only the first two hours are simulated (a whole day would take hours here). */
+/** At 100M a day only the first two hours are simulated (a whole day would take hours). */
 const FULL_DAY_UP_TO = 10_000_000;
 
 function stats(runs: readonly SlotRun[]) {

@@ -1,5 +1,5 @@
 /**
- * The whole pipeline bench:load drives, on this machine: embedded ClickHouse (chDB) with the
+ * The whole pipeline bench:load drives, all on one machine: embedded ClickHouse (chDB) with the
  * migrations applied, the correlator in this process writing to it, `ja4 sentinel` as its own
  * process on lo, and a real Apache (event MPM, mod_ssl) with mod_reqin_log (stats lines every
  * second) and a combined access log, which says what Apache answered.

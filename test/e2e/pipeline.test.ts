@@ -1,5 +1,5 @@
 /**
- * The whole pipeline on one machine, every part real (issue 13):
+ * The whole pipeline on one machine, every part real:
  *   1. `ja4 up` on a temporary directory (embedded ClickHouse, correlator, detector, dashboard, and
  *      the sentinel it spawns on loopback for Apache's TLS port, writing a pcap as well);
  *   2. Debian's apache2 with mod_reqin_log, mod_ssl and mod_remoteip on 127.0.0.1, logging to

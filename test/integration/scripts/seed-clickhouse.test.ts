@@ -16,7 +16,7 @@ import {
 
 /**
  * Seeds a fresh embedded engine (migrations + dictionaries, as `ja4 up` would) and checks what
- * issue 9 asks of the seeded data, through the materialized-view chain.
+ * the demo data promises (appliance/demo/README.md), through the materialized-view chain.
  */
 const ROOT = process.cwd();
 let tmp: string;

@@ -7,7 +7,7 @@ import { HOURS_IN_RANGE } from './run.js';
  * buckets; migrations 0014/0015) and ml_anomaly_summary_1h (the detector's flagged requests and
  * addresses per hour, host and JA4, per cycle; 0016/0017). Neither grows with the number of
  * client addresses: a day of 10M requests from 1M addresses is ~700 hourly rows, where the
- * per-IP rollup agg_host_ip_ja4_1h holds 2.2M (issue 10, Performance).
+ * per-IP rollup agg_host_ip_ja4_1h holds 2.2M (dashboard README, Performance).
  */
 export const FIVE_MIN_MAX_RANGE_S = 6 * 3600;
 

@@ -17,7 +17,7 @@ import { rotate } from '../../../../appliance/detector/rotation.js';
 import { rocAuc } from '../../../../scripts/lib/detector-eval.js';
 
 /**
- * A full cycle on the embedded engine after seeding (issue 9's labelled data through the real
+ * A full cycle on the embedded engine after seeding (the demo's labelled data through the real
  * materialized views and view_ai_features_1h), then the baseline guard, determinism, recurrence
  * and rotation against the tables it wrote.
  */
