@@ -1,5 +1,5 @@
 /**
- * mod_reqin_log's per-connection memos (README.md, Benchmark): a keep-alive connection's requests
+ * mod_reqin_log's per-connection memos (README.md, The tail memo): a keep-alive connection's requests
  * share what the connection fixes, and what a client repeats (Host, User-Agent, the header names,
  * and the whole tail of the line from vhost to extra_headers) is copied from the last request's
  * line when it is the same. Each request must still get its own fields. Every line must validate
