@@ -64,10 +64,12 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
   const findRequests = async (paths: string[]) => {
     const found = new Map<string, string>();
     for (let i = 0; i < 40; i++) {
-      const detail = JSON.parse(curl(['http://127.0.0.1:8000/api/ips/127.0.0.1']) || '{}') as {
-        recent?: { path: string; ja4: string }[];
+      const page = JSON.parse(
+        curl(['http://127.0.0.1:8000/api/ips/127.0.0.1/requests?page_size=200']) || '{}',
+      ) as {
+        rows?: { path: string; ja4: string }[];
       };
-      for (const r of detail.recent ?? []) if (r.ja4 && paths.includes(r.path)) found.set(r.path, r.ja4);
+      for (const r of page.rows ?? []) if (r.ja4 && paths.includes(r.path)) found.set(r.path, r.ja4);
       if (paths.every((p) => found.has(p))) break;
       await new Promise((r) => setTimeout(r, 3000));
     }

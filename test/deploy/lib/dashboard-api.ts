@@ -20,7 +20,7 @@ export async function login(baseUrl: string, username: string, password: string)
   };
 }
 
-/** One row of /api/ips/:ip's recent requests. */
+/** One row of /api/ips/:ip/requests (the address's requests, newest first). */
 export interface RecentRequest {
   time: string;
   method: string;
@@ -43,10 +43,9 @@ export async function requestsWithJa4(
   const deadline = Date.now() + timeoutMs;
   let found = new Map<string, RecentRequest>();
   while (Date.now() < deadline) {
-    const detail = await session.get<{ requests?: RecentRequest[]; recent?: RecentRequest[] }>(
-      `/api/ips/${encodeURIComponent(clientIp)}`,
+    const { rows } = await session.get<{ rows: RecentRequest[] }>(
+      `/api/ips/${encodeURIComponent(clientIp)}/requests?page_size=200`,
     );
-    const rows = detail.requests ?? detail.recent ?? [];
     found = new Map(rows.filter((r) => paths.includes(r.path) && r.ja4).map((r) => [r.path, r]));
     if (paths.every((p) => found.has(p))) return found;
     await new Promise((r) => setTimeout(r, 3000));
