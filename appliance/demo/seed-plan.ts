@@ -149,7 +149,7 @@ function pools(opts: SeedOptions): Pools {
 const inBotList = (p: Pools, ip: string) => p.bot.some((c) => cidrContains(c, ip));
 
 /**
- * Distinct addresses per scenario while a range lasts: humans take Orange, Orange, OVH, SFR in
+ * Distinct addresses per scenario while a range lasts: humans take Orange, Orange, Free, SFR in
  * turn; scanners take the even and brute-forcers the odd positions of the same hosting
  * permutation, so the two never share an address; neither takes an address on the bot IP list.
  */

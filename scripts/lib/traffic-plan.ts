@@ -59,7 +59,7 @@ function pool(ranges: readonly string[], size: number, salt: number): string[] {
   return out;
 }
 
-/** 1168 human addresses in 91.121/16, 78.41/16, 90/9; 180 bot addresses in 185.220.100/22, 45.155/16, 193.32/16. */
+/** 1168 human addresses in 90/9, 82.64/14, 78.41/16; 180 bot addresses in 185.220.100/22, 45.155/16, 193.32/16. */
 export function buildPools(seed: string): AddressPools {
   const salt = hashParts([seed, 'traffic-pools'])[0];
   return {

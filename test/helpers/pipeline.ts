@@ -173,10 +173,18 @@ export interface PipelineReport {
   features?: { rows: number; human_rows: number };
   known_bot_rows?: { by_ip: number; by_ja4: number };
   anomalies?: {
+    /** Rows with a current score under the on-demand cycle's model. */
     scored_rows: number;
+    /** Per label (seeded or live scenario): rows with a current score, and how many are flagged. */
+    verdicts: Record<string, { rows: number; flagged: number }>;
+    /** Seeded attackers' addresses ranked against the seeded visits' (ROC AUC). */
+    auc_vs_seeded_human: { scanner: number; bruteforce: number };
+    seeded_top50: Record<string, number>;
     top50: Record<string, number>;
     top5: string[];
+    /** The anomalies page with known bots included, and as it opens (known bots left out). */
     dashboard_page: Record<string, number>;
+    dashboard_default_page: Record<string, number>;
   };
   durations_ms?: Record<string, number>;
 }
@@ -196,9 +204,17 @@ export function formatReport(r: PipelineReport): string {
       `${r.known_bot_rows ? `, known-bot rows ${r.known_bot_rows.by_ip} by IP / ${r.known_bot_rows.by_ja4} by JA4` : ''}`,
     `correlation  ${c ? `${c.matched_with_capture_ja4}/${c.generated} = ${(c.ratio * 100).toFixed(1)}% with the capture's JA4 (${c.client_hellos_in_capture} ClientHellos, ${c.distinct_live_ja4} JA4s, JA3 = tshark's on ${c.ja3_agrees_with_tshark})` : 'not checked'}`,
     `detector     ${r.detector_cycle ? `cycle ${r.detector_cycle.status}: ${r.detector_cycle.scored ?? 0} scored, ${r.detector_cycle.anomalies ?? 0} anomalies in ${r.detector_cycle.durations_ms?.total ?? '?'} ms` : 'no cycle'}`,
+    `verdicts     ${
+      r.anomalies
+        ? Object.entries(r.anomalies.verdicts)
+            .map(([l, v]) => `${l} ${v.flagged}/${v.rows}`)
+            .join(', ')
+        : '-'
+    } (flagged/rows)`,
+    `ranking      ${r.anomalies ? `AUC vs seeded visits ${kv(r.anomalies.auc_vs_seeded_human)}; seeded top 50 ${kv(r.anomalies.seeded_top50)}` : '-'}`,
     `top 50       ${r.anomalies ? kv(r.anomalies.top50) : '-'}`,
     `top 5        ${r.anomalies ? r.anomalies.top5.join(' | ') : '-'}`,
-    `dashboard    ${r.anomalies ? kv(r.anomalies.dashboard_page) : '-'}`,
+    `dashboard    ${r.anomalies ? `${kv(r.anomalies.dashboard_page)}; known bots left out: ${kv(r.anomalies.dashboard_default_page)}` : '-'}`,
     `shutdown     ${r.shutdown ? `SIGTERM with ${r.shutdown.accepted} requests accepted, ${r.shutdown.written_at_signal} written; ${c?.stored_live_rows ?? '?'} stored after exit` : '-'}`,
     `durations    ${kv(r.durations_ms)} (ms)`,
     'screenshots  test-output/screenshots/pipeline-*.png; full report test-output/e2e-pipeline.json',

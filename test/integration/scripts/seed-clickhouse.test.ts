@@ -8,11 +8,13 @@ import { loadDictionaries, migrateUp } from '../../../appliance/common/migrate/i
 import {
   generateSeed,
   readBotLists,
+  type SeedLabel,
   type SeedOptions,
   type SeedSummary,
   sessionCounts,
   writeSeed,
 } from '../../../appliance/demo/index.js';
+import { BASE_SESSIONS } from '../../../appliance/demo/seed-plan.js';
 
 /**
  * Seeds a fresh embedded engine (migrations + dictionaries, as `ja4 up` would) and checks what
@@ -79,11 +81,20 @@ describe('seed-clickhouse into the embedded engine', () => {
   });
 
   it('stores one label per session, with the planned count per scenario', async () => {
-    const got = await rows<{ scenario: string; n: string }>(
-      "SELECT scenario, count() AS n FROM ja4_processing.seed_labels WHERE run_id = 'it-run' GROUP BY scenario",
+    // Sessions at scale 1: the plan's declared counts summed over its scenarios.
+    const sessions = Object.values(BASE_SESSIONS).reduce((a, b) => a + b, 0);
+    const got = await rows<{ scenario: string; n: string; ids: string }>(
+      `SELECT scenario, count() AS n, uniqExact(session_id) AS ids FROM ja4_processing.seed_labels
+       WHERE run_id = 'it-run' GROUP BY scenario`,
     );
     expect(Object.fromEntries(got.map((r) => [r.scenario, Number(r.n)]))).toEqual(sessionCounts(1));
-    expect(readFileSync(join(tmp, 'labels.jsonl'), 'utf8').trim().split('\n').length).toBe(990);
+    expect(got.reduce((n, r) => n + Number(r.ids), 0)).toBe(sessions);
+    const file = readFileSync(join(tmp, 'labels.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SeedLabel);
+    expect(file.length).toBe(sessions);
+    expect(new Set(file.map((l) => l.session_id)).size).toBe(sessions);
   });
 
   it('has as many stored requests per scenario as the plan makes', async () => {

@@ -78,7 +78,8 @@ describe('seed plan', () => {
   });
 
   it('draws each scenario from its own address space', () => {
-    const human = ['91.121.0.0/16', '78.41.0.0/16', '90.0.0.0/9'];
+    // Residential ISPs only (Orange, Free, SFR: kind `isp` in asn_reputation.csv); OVH is hosting.
+    const human = ['90.0.0.0/9', '82.64.0.0/14', '78.41.0.0/16'];
     const datacenter = ['45.155.0.0/16', '193.32.0.0/16'];
     const owner = new Map<string, string>();
     for (const { spec } of all) {
