@@ -3,6 +3,7 @@ import type { DetectionsResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
 import { ANOMALIES_TABLE } from './current-anomalies.js';
+import { REASONS_JSON } from './reason-column.js';
 import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 
 export const HISTOGRAM_BUCKETS = 40;
@@ -67,8 +68,9 @@ export async function scoreHistogram(
 }
 
 /**
- * The reasons the detector gave most over the scope's rows: by code when the rows carry the
- * structured list, else by the reason text without its numbers (reason_words), one item per text.
+ * The reasons the detector gave most over the scope's rows, by code; a row with only the joined
+ * reason text (no structured list) counts as one item of its text without its numbers
+ * (reason_words).
  */
 export async function topReasons(
   ch: ClickHouseClient,
@@ -76,20 +78,14 @@ export async function topReasons(
   s: AnomalyScope,
 ): Promise<DetectionsResponse['top_reasons']> {
   if (s.cycles.cycle_hours.length === 0) return [];
-  const structured = s.reasonsJson !== "''";
-  // Rows with only the text are grouped by it (a few hundred templates) before any JSON is made.
-  const sql = structured
-    ? `SELECT JSONExtractString(item, 'code') AS code,
+  const sql = `SELECT JSONExtractString(item, 'code') AS code,
               any(replaceRegexpAll(JSONExtractString(item, 'words'), '[0-9]+(\\.[0-9]+)?', '#')) AS words,
               count() AS rows, uniq(src_ip) AS ips
-       FROM (SELECT src_ip, arrayJoin(if(${s.reasonsJson} IN ('', '[]'),
+       FROM (SELECT src_ip, arrayJoin(if(empty(reasons),
                     [concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')],
-                    JSONExtractArrayRaw(${s.reasonsJson}))) AS item
+                    JSONExtractArrayRaw(${REASONS_JSON}))) AS item
              FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
-       GROUP BY code ORDER BY rows DESC LIMIT 10`
-    : `SELECT 'text' AS code, toString(reason_words) AS words, count() AS rows, uniq(src_ip) AS ips
-       FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)}
-       GROUP BY reason_words ORDER BY rows DESC LIMIT 10`;
+       GROUP BY code ORDER BY rows DESC LIMIT 10`;
   const rows = await select<{ code: string; words: string; rows: number; ips: number }>(
     ch,
     sql,

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { Explanation, FeatureValue, ScorePoint } from '../../api/index.js';
 import { reasonList } from '../reasons.js';
-import { reasonsExpr } from './reason-column.js';
+import { REASONS_JSON } from './reason-column.js';
 import { select } from './run.js';
 
 /**
@@ -48,7 +48,6 @@ export async function explainRow(
     p,
   );
   if (!row) return null;
-  const reasonsJson = await reasonsExpr(ch);
   const [typical, flagged] = await Promise.all([
     select<{ m: Record<string, number> }>(
       ch,
@@ -59,7 +58,7 @@ export async function explainRow(
     ),
     select<{ reason: string; json: string }>(
       ch,
-      `SELECT argMax(reason, detected_at) AS reason, argMax(${reasonsJson}, detected_at) AS json
+      `SELECT argMax(reason, detected_at) AS reason, argMax(${REASONS_JSON}, detected_at) AS json
        FROM ja4_processing.ml_detected_anomalies
        WHERE src_ip = {ip:String} AND hour = toDateTime({hour:UInt32}) AND host = {host:String} AND ja4 = {ja4:String}
        HAVING count() > 0`,
