@@ -133,7 +133,10 @@ describe.skipIf(Boolean(missing))(
       await page.click('button[type=submit]');
       await page.waitForSelector('[data-testid=kpis]');
       const agents = '[data-testid=bars-user-agents] li .bar-label span:first-child';
-      const ja4s = 'section:has(h3:text-is("Fingerprints")) tbody tr td:first-child a';
+      // Each JA4 cell links the JA4's own page and, beside it, the search for its JA4_a family
+      // ("t13d1516h2_*"): only the first is the fingerprint.
+      const ja4s =
+        'section:has(h3:text-is("Fingerprints")) tbody tr td:first-child a[href^="#/fingerprint/"]';
       await expect
         .poll(
           async () => {

@@ -54,6 +54,11 @@ export const ASN_KINDS = [
   'unknown',
 ] as const;
 export type AsnKind = (typeof ASN_KINDS)[number];
+/**
+ * The kinds people browse from (the detector's access networks, appliance/detector/network.ts):
+ * what the dashboard takes as human traffic when it needs a baseline of people.
+ */
+export const ACCESS_ASN_KINDS: readonly AsnKind[] = ['isp', 'mobile', 'education', 'government', 'business'];
 /** TLS client families (ja4_family.csv). */
 export const TLS_FAMILIES = ['chromium', 'firefox', 'safari', 'tool', 'malware', 'other'] as const;
 /** JA4 (FoxIO JA4.md): a = proto t/q/d, version, d/i, 2-digit cipher and extension counts, ALPN. */

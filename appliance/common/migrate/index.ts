@@ -16,6 +16,7 @@ export {
 } from './dictionaries.js';
 export type { ParsedFile, Provenance } from './dictionary-files.js';
 export {
+  ACCESS_ASN_KINDS,
   ASN_KINDS,
   type AsnKind,
   DICTIONARY_SPECS,

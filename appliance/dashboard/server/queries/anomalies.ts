@@ -3,6 +3,7 @@ import { ANOMALY_SORTS, type AnomalyFilter, type AnomalySort } from '../../api/i
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyScope, anomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
 import { ANOMALIES_TABLE } from './current-anomalies.js';
+import { REASONS_JSON } from './reason-column.js';
 import { select, selectWithTotal } from './run.js';
 
 export { ANOMALY_SORTS };
@@ -17,7 +18,7 @@ export type AnomalyQuery = Omit<AnomalyFilter, 'sort' | 'order' | 'range' | 'fro
 export interface FlaggedIpRow {
   src_ip: string;
   score: number;
-  /** The top-scored row's reasons: the joined text, and the structured list as JSON ('' if none). */
+  /** The top-scored row's reasons: the joined text, and the structured list as JSON ('[]' if none). */
   reasons: string;
   reasons_json: string;
   requests: number;
@@ -71,7 +72,7 @@ const DETAIL_COLUMNS = `
 function rowsSql(s: AnomalyScope, where: string, extra = ''): string {
   return `
     SELECT src_ip, hour AS a_hour, host AS a_host, ja4 AS a_ja4, score AS a_score, reason AS a_reason,
-           ${s.reasonsJson} AS a_reasons_json,
+           ${REASONS_JSON} AS a_reasons_json,
            requests AS a_requests, asn AS a_asn, asn_name AS a_asn_name, asn_label AS a_asn_label,
            bot_ip_label AS a_bot_ip_label, bot_ja4_label AS a_bot_ja4_label,
            top_user_agent AS a_top_user_agent ${extra}

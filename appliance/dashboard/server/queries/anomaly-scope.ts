@@ -10,7 +10,6 @@ import {
   listEntries,
   listIsEmpty,
 } from './decisions.js';
-import { reasonsExpr } from './reason-column.js';
 import { rangeParams } from './run.js';
 
 /**
@@ -25,8 +24,6 @@ export interface AnomalyScope {
   cycles: CurrentCycles;
   allow: ListParams;
   includeBots: boolean;
-  /** SQL giving the structured reasons as JSON text ('' when the table has no such column). */
-  reasonsJson: string;
 }
 
 export async function anomalyScope(
@@ -34,12 +31,8 @@ export async function anomalyScope(
   r: TimeRange,
   bots: AnomalyFilter['bots'] = 'include',
 ): Promise<AnomalyScope> {
-  const [cycles, entries, reasonsJson] = await Promise.all([
-    currentCycles(ch, r),
-    listEntries(ch),
-    reasonsExpr(ch),
-  ]);
-  return { cycles, allow: activeList(entries, 'allow'), includeBots: bots === 'include', reasonsJson };
+  const [cycles, entries] = await Promise.all([currentCycles(ch, r), listEntries(ch)]);
+  return { cycles, allow: activeList(entries, 'allow'), includeBots: bots === 'include' };
 }
 
 /** The WHERE condition of the scope's rows (range, current cycles, lists, bots). */

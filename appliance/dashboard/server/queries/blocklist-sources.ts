@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../../../common/index.js';
+import { ACCESS_ASN_KINDS } from '../../../common/migrate/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyQuery, exportAnomalies, type FlaggedIpRow } from './anomalies.js';
 import { anomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
@@ -17,7 +18,8 @@ export interface BlocklistSources {
  * What a blocklist is made of, from one lookup of the current cycles and the lists: the
  * addresses the anomalies table shows for exactly this filter (allow-listed ones never), and,
  * when asked, the JA4s a WAF may block among the same rows: known-bot JA4s, and JA4s that no
- * unflagged client from a human ASN used in the range (blocking those costs no human visitor).
+ * unflagged client from an access network (ISP, mobile, education, government, business: the
+ * kinds people browse from) used in the range (blocking those costs no human visitor).
  * Deny-listed addresses, networks and JA4s are added by the renderer.
  */
 export async function blocklistSources(
@@ -39,10 +41,10 @@ export async function blocklistSources(
      GROUP BY ja4
      HAVING label != '' OR ja4 NOT IN (
        SELECT DISTINCT ja4 FROM ja4_processing.agg_host_ip_ja4_1h
-       WHERE ${HOURS_IN_RANGE} AND asn_label = 'human'
+       WHERE ${HOURS_IN_RANGE} AND asn_label IN {access:Array(String)}
          AND src_ip NOT IN (SELECT src_ip FROM ${ANOMALIES_TABLE} WHERE ${CURRENT}))
      ORDER BY ips DESC LIMIT 1000`,
-    { ...scopeParams(r, scope), ips: rows.map((x) => x.src_ip) },
+    { ...scopeParams(r, scope), ips: rows.map((x) => x.src_ip), access: ACCESS_ASN_KINDS },
   );
   return { rows, ja4s, deny };
 }

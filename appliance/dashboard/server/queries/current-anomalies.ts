@@ -5,13 +5,14 @@ import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 /**
  * Which rows of ml_detected_anomalies are the detector's current verdict on a time range.
  *
- * Every cycle rescores its whole window (24 h, every 15 min by default) and writes each anomaly
- * again with detected_at = the cycle's time. So an hour's newest detected_at marks what the
- * detector now thinks of that hour, and an address it no longer flags there drops out, as in the
- * overview's anomalous series. One cycle writes a key (src_ip, hour, host, ja4) once, so these
- * rows need no FINAL and no per-key argMax; ReplacingMergeTree's merges only remove rows this
- * filter already leaves out, so the answer is the same before and after them. (FINAL merged the
- * ~500k flagged rows of a busy day on every page view: ~30 ms.)
+ * A cycle that changes an hour's flagged set writes the hour's whole set again with detected_at =
+ * the cycle's time (its unchanged anomalies carried forward, appliance/detector/cycle-write.ts).
+ * So an hour's newest detected_at marks what the detector now thinks of that hour, and an address
+ * it no longer flags there drops out, as in the overview's anomalous series. One cycle writes a
+ * key (src_ip, hour, host, ja4) once, so these rows need no FINAL and no per-key argMax;
+ * ReplacingMergeTree's merges only remove rows this filter already leaves out, so the answer is
+ * the same before and after them. (FINAL merged the ~500k flagged rows of a busy day on every
+ * page view: ~30 ms.)
  */
 
 export const ANOMALIES_TABLE = 'ja4_processing.ml_detected_anomalies';

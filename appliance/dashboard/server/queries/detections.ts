@@ -3,58 +3,40 @@ import type { DetectionsResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
 import { ANOMALIES_TABLE } from './current-anomalies.js';
+import { REASONS_JSON } from './reason-column.js';
 import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 
 export const HISTOGRAM_BUCKETS = 40;
 
 /**
- * The newest cycle that scored each hour of the range, from ml_all_scores, bound as parameters
- * like current-anomalies.ts does for the flagged rows: the scores the detector now stands by.
- */
-async function scoreCycles(ch: ClickHouseClient, r: TimeRange) {
-  const rows = await select<{ hour: string; at: string }>(
-    ch,
-    `SELECT hour, max(scored_at) AS at FROM ja4_processing.ml_all_scores WHERE ${HOURS_IN_RANGE} GROUP BY hour`,
-    rangeParams(r),
-  );
-  const s_at = rows.map((x) => x.at);
-  return {
-    s_hours: rows.map((x) => x.hour),
-    s_at,
-    s_one: s_at.length > 0 && s_at.every((a) => a === s_at[0]),
-  };
-}
-
-/**
- * The current scores: each hour's newest cycle. When one cycle is the newest of every hour (the
- * usual case), a comparison with a constant, which also skips every part of other cycles by the
- * parts' scored_at range; else a lookup per row (as current-anomalies.ts does).
- */
-const CURRENT_SCORES = `${HOURS_IN_RANGE} AND scored_at = if({s_one:Bool}, {s_at:Array(DateTime64(3, 'UTC'))}[1],
-  transform(hour, {s_hours:Array(DateTime('UTC'))}, {s_at:Array(DateTime64(3, 'UTC'))}, toDateTime64(0, 3, 'UTC')))`;
-
-/**
  * The distribution of every current score in the range (known bots included: it is the model's
  * view of all traffic), in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
- * threshold; `ja4` narrows it to one fingerprint.
+ * threshold; `ja4` narrows it to one fingerprint. A feature row's current score is its newest
+ * scoring, whichever cycle wrote it: an incremental cycle writes only the rows that changed
+ * (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
+ * ml_all_scores replaces a row's older scorings only on merge (migration 0030), hence argMax by
+ * scored_at per row, never FINAL (c_-prefixed names: an alias must not shadow its column).
  */
 export async function scoreHistogram(
   ch: ClickHouseClient,
   r: TimeRange,
   opts: { ja4?: string },
 ): Promise<Pick<DetectionsResponse, 'threshold' | 'histogram' | 'scored_rows'>> {
-  const cycles = await scoreCycles(ch, r);
-  if (cycles.s_hours.length === 0) return { threshold: null, histogram: [], scored_rows: 0 };
   const rows = await select<{ b: number; rows: number; flagged: number; threshold: number }>(
     ch,
-    `SELECT toUInt8(least(floor(score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
-            countIf(is_anomaly) AS flagged, argMax(threshold, scored_at) AS threshold
-     FROM ja4_processing.ml_all_scores
-     WHERE ${CURRENT_SCORES}
-       ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
+    `SELECT toUInt8(least(floor(c_score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
+            countIf(c_flagged) AS flagged, argMax(c_threshold, c_at) AS threshold
+     FROM (
+       SELECT argMax(score, scored_at) AS c_score, argMax(is_anomaly, scored_at) AS c_flagged,
+              argMax(threshold, scored_at) AS c_threshold, max(scored_at) AS c_at
+       FROM ja4_processing.ml_all_scores
+       WHERE ${HOURS_IN_RANGE}
+         ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
+       GROUP BY src_ip, hour, host, ja4)
      GROUP BY b ORDER BY b`,
-    { ...rangeParams(r), ...cycles, ja4: opts.ja4 ?? '' },
+    { ...rangeParams(r), ja4: opts.ja4 ?? '' },
   );
+  if (rows.length === 0) return { threshold: null, histogram: [], scored_rows: 0 };
   const byBucket = new Map(rows.map((x) => [Number(x.b), x]));
   const histogram = Array.from({ length: HISTOGRAM_BUCKETS }, (_, b) => ({
     lo: b / HISTOGRAM_BUCKETS,
@@ -67,8 +49,9 @@ export async function scoreHistogram(
 }
 
 /**
- * The reasons the detector gave most over the scope's rows: by code when the rows carry the
- * structured list, else by the reason text without its numbers (reason_words), one item per text.
+ * The reasons the detector gave most over the scope's rows, by code; a row with only the joined
+ * reason text (no structured list) counts as one item of its text without its numbers
+ * (reason_words).
  */
 export async function topReasons(
   ch: ClickHouseClient,
@@ -76,20 +59,14 @@ export async function topReasons(
   s: AnomalyScope,
 ): Promise<DetectionsResponse['top_reasons']> {
   if (s.cycles.cycle_hours.length === 0) return [];
-  const structured = s.reasonsJson !== "''";
-  // Rows with only the text are grouped by it (a few hundred templates) before any JSON is made.
-  const sql = structured
-    ? `SELECT JSONExtractString(item, 'code') AS code,
+  const sql = `SELECT JSONExtractString(item, 'code') AS code,
               any(replaceRegexpAll(JSONExtractString(item, 'words'), '[0-9]+(\\.[0-9]+)?', '#')) AS words,
               count() AS rows, uniq(src_ip) AS ips
-       FROM (SELECT src_ip, arrayJoin(if(${s.reasonsJson} IN ('', '[]'),
+       FROM (SELECT src_ip, arrayJoin(if(empty(reasons),
                     [concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')],
-                    JSONExtractArrayRaw(${s.reasonsJson}))) AS item
+                    JSONExtractArrayRaw(${REASONS_JSON}))) AS item
              FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
-       GROUP BY code ORDER BY rows DESC LIMIT 10`
-    : `SELECT 'text' AS code, toString(reason_words) AS words, count() AS rows, uniq(src_ip) AS ips
-       FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)}
-       GROUP BY reason_words ORDER BY rows DESC LIMIT 10`;
+       GROUP BY code ORDER BY rows DESC LIMIT 10`;
   const rows = await select<{ code: string; words: string; rows: number; ips: number }>(
     ch,
     sql,

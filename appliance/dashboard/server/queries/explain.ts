@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '../../../common/index.js';
+import { ACCESS_ASN_KINDS } from '../../../common/migrate/index.js';
 import type { Explanation, FeatureValue, ScorePoint } from '../../api/index.js';
 import { reasonList } from '../reasons.js';
-import { reasonsExpr } from './reason-column.js';
+import { REASONS_JSON } from './reason-column.js';
 import { select } from './run.js';
 
 /**
@@ -23,6 +24,8 @@ const FEATURE_WORDS: Record<string, string> = {
   tls_extension_count: 'TLS extensions sent',
   ua_tls_mismatch: 'user agent vs TLS mismatch',
   ua_tcp_mismatch: 'user agent vs TCP SYN mismatch',
+  declared_automation: 'user agent declares automation',
+  network_risk: 'network risk (0 access, 1 server)',
 };
 
 const shown = (name: string, v: number) => (name.endsWith('_log') ? Math.round(Math.expm1(v)) : v);
@@ -30,8 +33,10 @@ const shown = (name: string, v: number) => (name.endsWith('_log') ? Math.round(M
 /**
  * Why the address's most telling row was flagged or not: its flagged row with the highest score,
  * else its highest-scored row (the nearest to being flagged). Its features are set against the
- * typical value of rows the same cycle scored as normal from human networks (medians of up to
- * 20,000 of them), furthest first.
+ * typical value of rows the same model scored as normal from access networks (ISP, mobile,
+ * education, government, business: the kinds people browse from) within a day of the row's hour
+ * (medians of up to 20,000 of them), furthest first. By model, not by cycle: an incremental cycle
+ * writes only the rows that changed (appliance/detector/cycle-write.ts), too few for a baseline.
  */
 export async function explainRow(
   ch: ClickHouseClient,
@@ -41,25 +46,27 @@ export async function explainRow(
   if (history.length === 0) return null;
   const pick = history.reduce((a, b) => (rank(b) > rank(a) ? b : a));
   const p = { ip, hour: pick.hour, host: pick.host, ja4: pick.ja4 };
-  const [row] = await select<{ features: Record<string, number>; at: string }>(
+  const [row] = await select<{ features: Record<string, number>; model: string }>(
     ch,
-    `SELECT argMax(features, scored_at) AS features, toString(max(scored_at)) AS at FROM ja4_processing.ml_all_scores
+    `SELECT argMax(features, scored_at) AS features, toString(argMax(model_version, scored_at)) AS model
+     FROM ja4_processing.ml_all_scores
      WHERE src_ip = {ip:String} AND hour = toDateTime({hour:UInt32}) AND host = {host:String} AND ja4 = {ja4:String}`,
     p,
   );
   if (!row) return null;
-  const reasonsJson = await reasonsExpr(ch);
   const [typical, flagged] = await Promise.all([
     select<{ m: Record<string, number> }>(
       ch,
       `SELECT quantileMap(0.5)(features) AS m FROM (
          SELECT features FROM ja4_processing.ml_all_scores
-         WHERE scored_at = {at:DateTime64(3, 'UTC')} AND NOT is_anomaly AND asn_label = 'human' LIMIT 20000)`,
-      { at: row.at },
+         WHERE model_version = {model:String} AND NOT is_anomaly AND asn_label IN {access:Array(String)}
+           AND hour BETWEEN toDateTime({hour:UInt32}) - INTERVAL 1 DAY AND toDateTime({hour:UInt32}) + INTERVAL 1 DAY
+         LIMIT 20000)`,
+      { model: row.model, access: ACCESS_ASN_KINDS, hour: p.hour },
     ),
     select<{ reason: string; json: string }>(
       ch,
-      `SELECT argMax(reason, detected_at) AS reason, argMax(${reasonsJson}, detected_at) AS json
+      `SELECT argMax(reason, detected_at) AS reason, argMax(${REASONS_JSON}, detected_at) AS json
        FROM ja4_processing.ml_detected_anomalies
        WHERE src_ip = {ip:String} AND hour = toDateTime({hour:UInt32}) AND host = {host:String} AND ja4 = {ja4:String}
        HAVING count() > 0`,

@@ -6,7 +6,7 @@ import { ago, count, until } from './words.js';
 /** The parts of the detector's GET /status the page reads (appliance/detector/scheduler.ts). */
 interface Cycle {
   cycle_id: string;
-  status: 'ok' | 'no_rows' | 'insufficient_baseline' | 'failed';
+  status: 'ok' | 'no_rows' | 'no_new_data' | 'insufficient_baseline' | 'failed';
   reason?: string;
   finished_at: string;
   rows: number;
@@ -31,6 +31,8 @@ function lastCycleWords(c: Cycle): string {
       return `scored ${count(c.scored)} rows, ${count(c.anomalies)} anomalies`;
     case 'no_rows':
       return 'no data: no traffic in the window yet';
+    case 'no_new_data':
+      return 'up to date: no request arrived since the cycle before';
     case 'insufficient_baseline':
       return `insufficient baseline: ${count(c.baseline_rows)} human rows of the ${count(c.min_baseline)} needed (detector.min_baseline), ${count(c.rows)} rows in all`;
     default:
@@ -41,7 +43,8 @@ function lastCycleWords(c: Cycle): string {
 /**
  * The detector's state from its own status: a failed last cycle is down, an overdue scheduler
  * (no cycle for two intervals past its due time) is down, a small baseline is a warning, no
- * data yet is idle.
+ * data yet is idle. A cycle that found no new request (an incremental detector with nothing to
+ * score: appliance/detector/cycle.ts) is as healthy as one that scored.
  */
 export function detectorReport(s: DetectorStatusBody, now = Date.now()): ServiceReport {
   const c = s.last_cycle;
@@ -64,7 +67,12 @@ export function detectorReport(s: DetectorStatusBody, now = Date.now()): Service
   if (s.running)
     return report('ok', `a cycle is running (started ${ago(s.running.started_at, now)})`, values, seen);
   if (!c) return report('idle', `waiting for its first cycle (${until(s.next_cycle_at, now)})`, values, seen);
-  const state = c.status === 'ok' ? 'ok' : c.status === 'insufficient_baseline' ? 'warn' : 'idle';
+  const state =
+    c.status === 'ok' || c.status === 'no_new_data'
+      ? 'ok'
+      : c.status === 'insufficient_baseline'
+        ? 'warn'
+        : 'idle';
   return report(state, lastCycleWords(c), values, seen);
 }
 

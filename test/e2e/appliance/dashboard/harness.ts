@@ -31,9 +31,11 @@ export interface BrowserHarness {
 }
 
 export async function startHarness(prefix: string): Promise<BrowserHarness> {
-  buildWeb();
+  // The bundle the tests build (test-output/web-dist), never one a user's `ja4 up` serves.
+  const webRoot = await buildWeb();
   const env = await seededAppliance(prefix);
   const dash = await startDashboard({
+    webRoot,
     config: env.config,
     clickhouse: env.ch.client,
     log: pino({ level: 'silent' }),

@@ -26,7 +26,7 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
   let ip = '';
 
   beforeAll(async () => {
-    buildWeb();
+    const webRoot = await buildWeb();
     env = await seededAppliance('ja4-dash-triage-');
     const config = {
       ...env.config,
@@ -39,6 +39,7 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
       schedule: false,
     });
     dash = await startDashboard({
+      webRoot,
       config: { ...config, dashboard: { ...config.dashboard, detector_url: String(detector.address) } },
       clickhouse: env.ch.client,
       log: pino({ level: 'silent' }),

@@ -7,11 +7,16 @@ export interface Bar {
   note?: ReactNode;
 }
 
-/** A top-N list drawn as horizontal bars: values are text, widths are proportional. */
-export function BarList({ title, bars }: { title: string; bars: Bar[] }) {
+/**
+ * A top-N list drawn as horizontal bars: values are text, widths are proportional. Its test id is
+ * `bars-<testId>`, by default the title's words: a list that means the same on several pages
+ * (user agents) keeps one id whatever its title says there.
+ */
+export function BarList({ title, bars, testId }: { title: string; bars: Bar[]; testId?: string }) {
   const max = Math.max(1, ...bars.map((b) => b.value));
+  const id = testId ?? title.toLowerCase().replace(/\W+/g, '-');
   return (
-    <section className="card barlist" data-testid={`bars-${title.toLowerCase().replace(/\W+/g, '-')}`}>
+    <section className="card barlist" data-testid={`bars-${id}`}>
       <h3>{title}</h3>
       {bars.length === 0 && <p className="muted">no data in this range</p>}
       <ul>

@@ -126,6 +126,7 @@ export function Fingerprint({ route }: { route: Route }) {
             </section>
             <BarList
               title="User agents (most frequent)"
+              testId="user-agents"
               bars={data.user_agents.map((r) => ({
                 key: r.user_agent,
                 label: <FieldLink field="ua" value={r.user_agent} range={keep} />,

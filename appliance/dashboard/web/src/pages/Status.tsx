@@ -133,21 +133,24 @@ export function Status({ admin }: { admin: boolean }) {
         </p>
       )}
       {data && (
-        <table data-testid="status" className="status-table">
-          <thead>
-            <tr>
-              <th className="nowrap">Service</th>
-              <th className="nowrap">State</th>
-              <th>Detail</th>
-              <th className="nowrap">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.services.map((s) => (
-              <ServiceRow key={s.name} s={s} now={now} />
-            ))}
-          </tbody>
-        </table>
+        // Scrolls inside its box, as every table of the app, when a phone is narrower than it.
+        <div className="table-wrap">
+          <table data-testid="status" className="status-table">
+            <thead>
+              <tr>
+                <th className="nowrap">Service</th>
+                <th className="nowrap">State</th>
+                <th>Detail</th>
+                <th className="nowrap">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.services.map((s) => (
+                <ServiceRow key={s.name} s={s} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {data?.join && <JoinCounters join={data.join} />}
       {admin && <RunDetector />}

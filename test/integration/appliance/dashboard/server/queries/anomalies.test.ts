@@ -34,7 +34,19 @@ interface Anomaly {
   bot_ja4_label: string;
   top_user_agent: string;
   reason: string;
+  /** The structured reasons (migration 0031); [] as in rows written without them. */
+  reasons: Reason[];
 }
+
+interface Reason {
+  code: string;
+  words: string;
+  value: string;
+  typical: string;
+}
+
+/** A row as the detector writes it: the reasons, and their words joined as the `reason` text. */
+const why = (...reasons: Reason[]) => ({ reasons, reason: reasons.map((r) => r.words).join('; ') });
 
 const base = {
   host: 'shop.example',
@@ -47,6 +59,7 @@ const base = {
   bot_ja4_label: '',
   top_user_agent: 'python-requests/2.31.0',
   reason: 'odd',
+  reasons: [],
 };
 const A = '203.0.113.10';
 const B = '198.51.100.7';
@@ -66,7 +79,9 @@ const a = (over: Partial<Anomaly> & Pick<Anomaly, 'src_ip' | 'hour' | 'score'>):
 // unless said otherwise. S: flagged at H-2h by a cycle older than the one that flagged B and F
 // there, so the detector no longer holds it. A: one key rescored (0.95, 100 requests, "zebra"
 // -> 0.62, 10 requests), the newest inserted first; only the newest counts. B: the top row is a
-// human AS; a lower row is a hosting AS with the text "needle" and a bot label.
+// human AS; a lower row is a hosting AS with the text "needle" and a bot label. Some rows carry
+// structured reasons as the detector writes them, the others only the text (as rows written
+// before migration 0031); A's replaced version has structured reasons its newest one lacks.
 const INSERTS: Anomaly[][] = [
   [
     a({
@@ -85,7 +100,12 @@ const INSERTS: Anomaly[][] = [
       asn: 64501,
       asn_name: 'Residential ISP',
       asn_label: 'human',
-      reason: 'UA claims Chrome, TLS says Python',
+      ...why({
+        code: 'ua_tls_mismatch',
+        words: 'UA claims Chrome, TLS says Python',
+        value: '1',
+        typical: '0',
+      }),
       top_user_agent: 'Mozilla/5.0 Chrome/120',
     }),
     a({
@@ -114,9 +134,16 @@ const INSERTS: Anomaly[][] = [
       score: 0.95,
       requests: 100,
       detected: H - 3 * HR + 600,
-      reason: 'first look: zebra pattern',
+      ...why({ code: 'model_score', words: 'first look: zebra pattern', value: '0.950', typical: '0.50' }),
     }),
-    a({ src_ip: A, hour: H - HR, host: 'api.example', score: 0.7, requests: 5, reason: 'burst of 4xx' }),
+    a({
+      src_ip: A,
+      hour: H - HR,
+      host: 'api.example',
+      score: 0.7,
+      requests: 5,
+      ...why({ code: 'ratio_4xx', words: 'burst of 4xx', value: '0.8', typical: '' }),
+    }),
     a({
       src_ip: B,
       hour: H,
@@ -142,7 +169,17 @@ const INSERTS: Anomaly[][] = [
       top_user_agent: 'curl/8.5.0',
     }),
     a({ src_ip: E, hour: H - 5 * HR, score: 0.9 }), // before the range's first hour
-    a({ src_ip: F, hour: H - 2 * HR, host: 'api.example', score: 0.61, requests: 2, reason: 'tls python' }),
+    a({
+      src_ip: F,
+      hour: H - 2 * HR,
+      host: 'api.example',
+      score: 0.61,
+      requests: 2,
+      ...why(
+        { code: 'declared_tool', words: 'tls python', value: '', typical: '' },
+        { code: 'network_kind', words: 'a "hosting" network/AS \\ é', value: 'hosting', typical: '' },
+      ),
+    }),
     a({
       src_ip: G,
       hour: H - HR,
@@ -150,7 +187,12 @@ const INSERTS: Anomaly[][] = [
       requests: 4,
       asn: 64503,
       asn_name: 'Cloud Co',
-      reason: '40 requests in the hour (typical human: 3)',
+      ...why({
+        code: 'requests_log',
+        words: '40 requests in the hour (typical human: 3)',
+        value: '40',
+        typical: '3',
+      }),
     }),
   ],
 ];
@@ -178,7 +220,7 @@ function reference(f: AnomalyFilter, range = RANGE): AnomalyRow[] {
       src_ip: ip,
       score: top.score,
       reasons: top.reason,
-      reasons_json: '',
+      reasons_json: JSON.stringify(top.reasons),
       requests: mine.reduce((n, r) => n + r.requests, 0),
       ja4s: [...new Set(mine.map((r) => r.ja4))].sort(),
       hosts: [...new Set(mine.map((r) => r.host))].sort(),
@@ -236,8 +278,14 @@ function reference(f: AnomalyFilter, range = RANGE): AnomalyRow[] {
   });
 }
 
+/** Rows in a comparable form: sets sorted, the reasons' JSON re-serialised (escaping may differ). */
 const sorted = (rs: AnomalyRow[]) =>
-  rs.map((r) => ({ ...r, ja4s: [...r.ja4s].sort(), hosts: [...r.hosts].sort() }));
+  rs.map((r) => ({
+    ...r,
+    reasons_json: JSON.stringify(JSON.parse(r.reasons_json)),
+    ja4s: [...r.ja4s].sort(),
+    hosts: [...r.hosts].sort(),
+  }));
 
 let handle: ClickHouseHandle;
 let cleanup: () => Promise<void>;

@@ -57,6 +57,20 @@ describe("the detector's row, in words", () => {
     });
   });
 
+  it('is up when its last cycle found no new request to score, not failed', () => {
+    const quiet = cycle({
+      status: 'no_new_data',
+      reason: 'no request arrived since the last cycle',
+      rows: 0,
+      scored: 0,
+      anomalies: 0,
+    });
+    expect(detectorReport(status({ last_cycle: quiet, cycles_run: 2 }), NOW)).toMatchObject({
+      state: 'ok',
+      summary: 'up to date: no request arrived since the cycle before',
+    });
+  });
+
   it('is down when its last cycle failed or the scheduler is long overdue', () => {
     const failed = status({
       last_cycle: cycle({}),
