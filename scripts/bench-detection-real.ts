@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   } finally {
     await up.stop();
     await apache.stop();
-    if (!process.env.JA4_KEEP_TMP) rmSync(work, { recursive: true, force: true });
+    if (!process.env.TEST_KEEP_TMP) rmSync(work, { recursive: true, force: true });
   }
 }
 

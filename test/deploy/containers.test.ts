@@ -52,7 +52,7 @@ describe.skipIf(skip !== '')(`containers from the Pulumi specs${skip ? ` (skippe
   });
 
   afterAll(() => {
-    if (run && !process.env.JA4_DEPLOY_KEEP) teardown(run);
+    if (run && !process.env.TEST_DEPLOY_KEEP) teardown(run);
   });
 
   /** One line per field of /proc/<pid>/status for the container's main process (after init). */

@@ -136,8 +136,9 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
   });
 
   afterAll(async () => {
-    // JA4_DEPLOY_KEEP=1 leaves the root booted for a look (nsenter -t <leader> -a bash).
-    if (process.env.JA4_DEPLOY_KEEP) {
+    // TEST_DEPLOY_KEEP=1 leaves the root booted for a look (nsenter -t <leader> -a bash). Not a JA4_
+    // name: the appliance refuses any JA4_ variable its config does not define.
+    if (process.env.TEST_DEPLOY_KEEP) {
       console.log(`kept: root ${root}, systemd leader pid ${booted?.leader}`);
       return;
     }

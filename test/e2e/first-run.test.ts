@@ -95,7 +95,7 @@ describe.skipIf(Boolean(missing))(
       } catch {
         // stopped with ja4 up
       }
-      if (dir && !process.env.JA4_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+      if (dir && !process.env.TEST_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
     }, 60_000);
 
     it('prints every service ready, the first password, and where to send a request', () => {

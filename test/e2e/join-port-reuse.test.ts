@@ -118,7 +118,7 @@ describe.skipIf(Boolean(missing)).each(MODES)(
       await apache?.stop();
       for (const r of relays) await r.close();
       await correlator?.close();
-      if (dir && !process.env.JA4_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+      if (dir && !process.env.TEST_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
     }, 60_000);
 
     it(`joins ${CONNECTIONS} connections over 3 reused proxy ports with zero wrong attributions (seed ${SEED})`, async () => {

@@ -160,7 +160,7 @@ describe.skipIf(Boolean(missing))(
         `${JSON.stringify(report, null, 2)}\n`,
       );
       console.log(`\n${formatReport(report)}\n`);
-      if (dir && !process.env.JA4_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+      if (dir && !process.env.TEST_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
     }, 60_000);
 
     it('ja4 up reports every service ready, seeds demo data on its first run and captures loopback', () => {

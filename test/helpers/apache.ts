@@ -1,6 +1,6 @@
 /**
  * The tests' Apache: the product's web host (appliance/web-host) with the test machine's
- * overrides (JA4_APACHE_BIN, JA4_APACHE_MODULES, JA4_KEEP_TMP) applied, on high loopback ports
+ * overrides (JA4_APACHE_BIN, JA4_APACHE_MODULES, TEST_KEEP_TMP) applied, on high loopback ports
  * in a temp dir. Shared by the module's integration tests and the e2e test.
  */
 import {
@@ -38,7 +38,7 @@ export function buildModule(flavour: 'release' | 'asan' | 'profile' = 'release')
 
 /** Starts `apache2 -DFOREGROUND` with a config of its own in a fresh temp dir. */
 export function startApache(o: ApacheOptions = {}): Promise<ApacheServer> {
-  return startWebHost({ apache: APACHE, keepDir: Boolean(process.env.JA4_KEEP_TMP), ...o });
+  return startWebHost({ apache: APACHE, keepDir: Boolean(process.env.TEST_KEEP_TMP), ...o });
 }
 
 /**

@@ -47,7 +47,7 @@ export function startJa4Up(opts: { cwd: string; env: NodeJS.ProcessEnv; args?: s
       }
     }
   });
-  // The whole log beside its data (kept with JA4_KEEP_TMP=1), the tail in memory for messages.
+  // The whole log beside its data (kept with TEST_KEEP_TMP=1), the tail in memory for messages.
   const logFile = createWriteStream(path.join(opts.cwd, 'ja4-up.log'));
   createInterface({ input: proc.stderr! }).on('line', (line) => {
     logFile.write(`${line}\n`);

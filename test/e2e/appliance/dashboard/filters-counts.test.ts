@@ -102,6 +102,36 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
     expect(denied.length).toBe(csvIps.length);
   });
 
+  it('says "loading" until a slow page answers, never "nothing to show" or "showing 0 of 0"', async () => {
+    const [busy] = await h.query<{ ja4: string; ips: number }>(
+      `SELECT ja4, uniqExact(client_ip) AS ips FROM ja4_processing.http_logs WHERE ja4 != ''
+       GROUP BY ja4 ORDER BY ips DESC LIMIT 1`,
+    );
+    const page = await h.open();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/fingerprints/*/ips?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${h.dash.url}#/fingerprint/${busy.ja4}?range=7d`);
+    await page.waitForSelector('[data-testid=fingerprint-ips] tbody tr');
+    const pending = {
+      rows: await page.locator('[data-testid=fingerprint-ips] tbody').textContent(),
+      pager: await page.locator('[data-testid=pager] .showing').textContent(),
+    };
+    release();
+    expect(pending.rows).toContain('loading');
+    expect(pending.rows).not.toContain('nothing to show');
+    expect(pending.pager).toContain('loading');
+    expect(pending.pager).not.toMatch(/showing 0 of 0/);
+    await expect
+      .poll(async () => numbers(await page.textContent('[data-testid=pager] .showing')))
+      .toEqual([1, Math.min(50, Number(busy.ips)), Number(busy.ips)]);
+  });
+
   it('says "showing N of M" and pages the fingerprint addresses and an address requests', async () => {
     const [busy] = await h.query<{ ja4: string; ips: number }>(
       `SELECT ja4, uniqExact(client_ip) AS ips FROM ja4_processing.http_logs WHERE ja4 != ''

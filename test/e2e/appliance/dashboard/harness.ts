@@ -84,6 +84,8 @@ export async function login(page: Page): Promise<void> {
 export async function visit(page: Page, url: string, hash: string, selector: string): Promise<void> {
   await page.goto(`${url}${hash}`);
   await page.waitForSelector(selector);
+  // A table whose data has not arrived shows a loading row, which `tbody tr` also matches.
+  await page.waitForFunction(() => !document.querySelector('[data-loading]'));
 }
 
 /** The numbers in a text ("showing 1–50 of 1,234 IPs" → [1, 50, 1234]). */

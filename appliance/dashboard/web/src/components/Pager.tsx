@@ -1,6 +1,9 @@
 import { num } from '../format';
 
-/** "showing 51–100 of 153 IPs" with previous/next: no list is silently cut. */
+/**
+ * "showing 51–100 of 153 IPs" with previous/next: no list is silently cut. `total` undefined: the
+ * count has not arrived, and the pager says so instead of "0 of 0".
+ */
 export function Pager({
   page,
   pageSize,
@@ -13,13 +16,13 @@ export function Pager({
   page: number;
   pageSize: number;
   shown: number;
-  total: number;
+  total: number | undefined;
   noun: string;
   onPage: (page: number) => void;
   testId?: string;
 }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const pages = total === undefined ? page : Math.max(1, Math.ceil(total / pageSize));
+  const first = !total ? 0 : (page - 1) * pageSize + 1;
   const last = (page - 1) * pageSize + shown;
   return (
     <div className="pager" data-testid={testId ?? 'pager'}>
@@ -27,7 +30,9 @@ export function Pager({
         ‹ prev
       </button>
       <span className="showing">
-        showing {shown === 0 ? 0 : `${num(first)}–${num(last)}`} of {num(total)} {noun}
+        {total === undefined
+          ? `loading ${noun}…`
+          : `showing ${shown === 0 ? 0 : `${num(first)}–${num(last)}`} of ${num(total)} ${noun}`}
       </span>
       <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         next ›

@@ -13,6 +13,8 @@ export interface Column<T> {
 /**
  * A table with optional sortable headers. It scrolls sideways inside its own box, so a wide
  * table never widens the page on a phone; numbers never wrap and headers wrap only at spaces.
+ * `rows` undefined means its data has not arrived: it says "loading…", never "nothing to show",
+ * so a slow answer cannot pass for an empty one.
  */
 export function Table<T>({
   columns,
@@ -23,7 +25,7 @@ export function Table<T>({
   testId,
 }: {
   columns: Column<T>[];
-  rows: T[];
+  rows: readonly T[] | undefined;
   rowKey: (row: T, index: number) => string;
   sort?: { key: string; order: 'asc' | 'desc' };
   onSort?: (key: string) => void;
@@ -49,14 +51,21 @@ export function Table<T>({
           </tr>
         </thead>
         <tbody>
-          {rows.length === 0 && (
+          {rows === undefined && (
+            <tr className="loading" data-loading="">
+              <td colSpan={columns.length} className="muted">
+                loading…
+              </td>
+            </tr>
+          )}
+          {rows?.length === 0 && (
             <tr>
               <td colSpan={columns.length} className="muted">
                 nothing to show
               </td>
             </tr>
           )}
-          {rows.map((r, i) => (
+          {rows?.map((r, i) => (
             <tr key={rowKey(r, i)}>
               {columns.map((c) => (
                 <td key={c.key} className={c.className}>

@@ -82,7 +82,7 @@ export function Alerts({ route }: { route: Route }) {
       </div>
       {error && <p className="error">{error}</p>}
       <Table
-        rows={data?.rows ?? []}
+        rows={error ? [] : data?.rows}
         rowKey={(r) => r.src_ip}
         testId="alerts"
         columns={alertColumns(range, zone, reload)}
@@ -91,7 +91,7 @@ export function Alerts({ route }: { route: Route }) {
         page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
-        total={data?.total ?? 0}
+        total={error ? 0 : data?.total}
         noun="alerts"
         onPage={(p) => setParams({ page: p })}
       />

@@ -201,7 +201,7 @@ export function Anomalies({ route }: { route: Route }) {
       {error && <p className="error">{error}</p>}
       <Table
         columns={columns(range, zone, reload)}
-        rows={data?.rows ?? []}
+        rows={error ? [] : data?.rows}
         rowKey={(r) => r.src_ip}
         sort={{ key: f.sort, order: f.order }}
         onSort={onSort}
@@ -211,7 +211,7 @@ export function Anomalies({ route }: { route: Route }) {
         page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
-        total={data?.total ?? 0}
+        total={error ? 0 : data?.total}
         noun="IPs"
         onPage={(p) => setParams({ page: p })}
       />

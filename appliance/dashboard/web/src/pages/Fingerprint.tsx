@@ -63,7 +63,7 @@ function Decoded({ d, keep }: { d: FingerprintResponse; keep: Record<string, str
 function Ips({ ja4, route }: { ja4: string; route: Route }) {
   const range = rangeOf(route, '7d');
   const page = Math.max(1, Number(route.params.get('page')) || 1);
-  const { data } = useApi<FingerprintIpsResponse>(`/api/fingerprints/${encodeURIComponent(ja4)}/ips`, {
+  const { data, error } = useApi<FingerprintIpsResponse>(`/api/fingerprints/${encodeURIComponent(ja4)}/ips`, {
     ...range.params,
     page,
     page_size: PAGE_SIZE,
@@ -72,8 +72,9 @@ function Ips({ ja4, route }: { ja4: string; route: Route }) {
   return (
     <section className="card">
       <h3>IPs using it</h3>
+      {error && <p className="error">{error}</p>}
       <Table
-        rows={data?.rows ?? []}
+        rows={error ? [] : data?.rows}
         rowKey={(r) => r.ip}
         testId="fingerprint-ips"
         columns={[
@@ -91,7 +92,7 @@ function Ips({ ja4, route }: { ja4: string; route: Route }) {
         page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
-        total={data?.total ?? 0}
+        total={error ? 0 : data?.total}
         noun="IPs"
         onPage={(p) => setParams({ page: p })}
       />

@@ -114,7 +114,7 @@ function ListTable({ entries, onRemove }: { entries: ListEntry[]; onRemove: (e: 
   );
 }
 
-function AuditTable({ rows }: { rows: AuditRow[] }) {
+function AuditTable({ rows }: { rows: AuditRow[] | undefined }) {
   const zone = useZone();
   return (
     <Table
@@ -169,12 +169,12 @@ export function Lists({ route }: { route: Route }) {
       <AddEntry onDone={reload} />
       <ListTable entries={lists.data?.entries ?? []} onRemove={remove} />
       <h2>Audit trail</h2>
-      <AuditTable rows={audit.data?.rows ?? []} />
+      <AuditTable rows={audit.error ? [] : audit.data?.rows} />
       <Pager
         page={audit.data?.page ?? page}
         pageSize={50}
         shown={audit.data?.rows.length ?? 0}
-        total={audit.data?.total ?? 0}
+        total={audit.error ? 0 : audit.data?.total}
         noun="decisions"
         onPage={(p) => setParams({ page: p })}
       />

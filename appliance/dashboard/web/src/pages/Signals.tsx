@@ -98,7 +98,7 @@ export function Signals({ route }: { route: Route }) {
       </div>
       {error && <p className="error">{error}</p>}
       <Table
-        rows={data?.rows ?? []}
+        rows={error ? [] : data?.rows}
         rowKey={(s) => s.ja4}
         columns={columns(range, zone)}
         sort={{ key: sort, order }}
@@ -111,7 +111,7 @@ export function Signals({ route }: { route: Route }) {
         page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
-        total={data?.total ?? 0}
+        total={error ? 0 : data?.total}
         noun="JA4s"
         onPage={(n) => setParams({ page: n })}
       />

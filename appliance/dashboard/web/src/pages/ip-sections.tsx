@@ -128,7 +128,7 @@ export function RecentRequests({
 }) {
   const zone = useZone();
   const page = Math.max(1, Number(route.params.get('rpage')) || 1);
-  const { data } = useApi<IpRequestsResponse>(`/api/ips/${encodeURIComponent(ip)}/requests`, {
+  const { data, error } = useApi<IpRequestsResponse>(`/api/ips/${encodeURIComponent(ip)}/requests`, {
     ...range,
     page,
     page_size: PAGE_SIZE,
@@ -136,8 +136,9 @@ export function RecentRequests({
   return (
     <section className="card">
       <h3>Requests</h3>
+      {error && <p className="error">{error}</p>}
       <Table
-        rows={data?.rows ?? []}
+        rows={error ? [] : data?.rows}
         rowKey={(_r, i) => String(i)}
         columns={requestColumns(zone, keep)}
         testId="requests"
@@ -146,7 +147,7 @@ export function RecentRequests({
         page={data?.page ?? page}
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
-        total={data?.total ?? 0}
+        total={error ? 0 : data?.total}
         noun="requests"
         onPage={(p) => setParams({ rpage: p })}
         testId="requests-pager"
