@@ -46,6 +46,7 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
   const events = new EventSocketWriter(opts.socket, {
     maxQueue: s.max_queue,
     maxBackoffMs: s.reconnect_max_ms,
+    holdDownMs: s.hold_down_ms,
   });
   const pipeline = new FingerprintPipeline((r) => events.send(JSON.stringify(toTlsEvent(r))), {
     maxFlows: s.max_flows,

@@ -21,8 +21,13 @@ export const sentinelSection = z
     user: z.string().default(''),
     max_flows: z.number().int().min(16).max(10_000_000).default(100_000),
     flow_idle_ms: z.number().int().min(100).max(3_600_000).default(30_000),
-    /** Events buffered while the correlator socket is slow; past this (or while it is down) they are dropped. */
+    /** Events buffered while the correlator socket is slow or down; past this they are dropped. */
     max_queue: z.number().int().min(1).max(1_000_000).default(10_000),
+    /**
+     * How long events are held while the correlator socket is down (it starts after the sentinel
+     * at boot and restarts on upgrade); 0 = drop at once. Held events older than this are dropped.
+     */
+    hold_down_ms: z.number().int().min(0).max(300_000).default(30_000),
     /** Bytes one flow may buffer while its ClientHello is incomplete. */
     max_flow_bytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** Upper bound of the reconnect backoff to network.socket. */

@@ -289,9 +289,9 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
     }
   }, 60_000);
 
-  it('drops while the socket is absent, connects when it appears, and survives it vanishing', async () => {
+  it('with hold_down_ms 0, drops while the socket is absent, connects when it appears, and survives it vanishing', async () => {
     const col = new Collector(path.join(tmp, 'net2.sock'));
-    const h = await sentinel(col.file);
+    const h = await sentinel(col.file, { hold_down_ms: 0 });
     await nodeClient();
     await until(() => h.pipeline.stats.clientHellos >= 1);
     expect(h.events.stats.droppedDown).toBe(1);
@@ -312,6 +312,25 @@ describe.skipIf(skipReason !== null)('ja4 sentinel on loopback', () => {
     await h.close();
     await col.stop();
     expect(col.events.map((e) => e.sni)).toEqual(['after-appear.test', 'back.test']);
+  }, 60_000);
+
+  it('holds handshakes while the correlator is not there yet or restarts, and delivers them in order', async () => {
+    const col = new Collector(path.join(tmp, 'net-hold.sock'));
+    const h = await sentinel(col.file);
+    await nodeClient({ servername: 'before-start.test' });
+    await until(() => h.pipeline.stats.clientHellos >= 1);
+    await col.start();
+    await until(() => col.events.length >= 1);
+    await col.stop(); // a restart
+    await until(() => !h.events.isConnected);
+    await nodeClient({ servername: 'while-restarting.test' });
+    await until(() => h.pipeline.stats.clientHellos >= 2);
+    await col.start();
+    await until(() => col.events.length >= 2);
+    await h.close();
+    await col.stop();
+    expect(h.events.stats.droppedDown).toBe(0);
+    expect(col.events.map((e) => e.sni)).toEqual(['before-start.test', 'while-restarting.test']);
   }, 60_000);
 
   it('counts drops and keeps memory bounded when the reader stops reading', async () => {

@@ -29,9 +29,14 @@ function listen(file: string, onLine: (l: string) => void, paused = false): Prom
 }
 
 describe('EventSocketWriter', () => {
-  it('drops while the socket is absent, then delivers once it appears', async () => {
+  it('drops while the socket is absent when told not to hold, then delivers once it appears', async () => {
     const file = path.join(tmp, 'a.sock');
-    const w = new EventSocketWriter(file, { maxQueue: 10, minBackoffMs: 20, maxBackoffMs: 50 });
+    const w = new EventSocketWriter(file, {
+      maxQueue: 10,
+      minBackoffMs: 20,
+      maxBackoffMs: 50,
+      holdDownMs: 0,
+    });
     expect(w.send('{"n":1}')).toBe(false);
     expect(w.stats.droppedDown).toBe(1);
     const got: string[] = [];
@@ -40,6 +45,44 @@ describe('EventSocketWriter', () => {
     expect(w.send('{"n":2}')).toBe(true);
     await until(() => got.length === 1);
     expect(got).toEqual(['{"n":2}']);
+    w.close();
+    srv.close();
+  });
+
+  it('holds lines while the socket is absent and delivers them in order once it appears', async () => {
+    const file = path.join(tmp, 'hold.sock');
+    // A backoff far longer than the test: only the hold's once-a-second retry can connect in time.
+    const w = new EventSocketWriter(file, {
+      maxQueue: 10,
+      minBackoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      holdDownMs: 30_000,
+    });
+    expect(w.send('{"n":1}')).toBe(true);
+    expect(w.send('{"n":2}')).toBe(true);
+    const got: string[] = [];
+    const srv = await listen(file, (l) => got.push(l));
+    await until(() => got.length === 2);
+    expect(got).toEqual(['{"n":1}', '{"n":2}']);
+    expect(w.stats).toMatchObject({ sent: 2, droppedDown: 0 });
+    w.close();
+    srv.close();
+  });
+
+  it('drops held lines past the hold time or past max_queue, and counts them', async () => {
+    const file = path.join(tmp, 'expire.sock');
+    let now = 1_000_000;
+    const w = new EventSocketWriter(file, { maxQueue: 3, holdDownMs: 5000, now: () => now });
+    expect([w.send('a'), w.send('b'), w.send('c'), w.send('d')]).toEqual([true, true, true, false]);
+    expect(w.stats.droppedDown).toBe(1);
+    now += 6000;
+    expect(w.send('e')).toBe(true); // a, b, c are older than the hold: dropped
+    expect(w.stats.droppedDown).toBe(4);
+    const got: string[] = [];
+    const srv = await listen(file, (l) => got.push(l));
+    await until(() => got.length === 1);
+    expect(got).toEqual(['e']);
+    expect(w.stats.sent + w.stats.droppedDown).toBe(5);
     w.close();
     srv.close();
   });
