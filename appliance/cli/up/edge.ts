@@ -35,7 +35,12 @@ export async function startSentinelChild(
   const address = `${o.config.sentinel.iface} port${ports.length > 1 ? 's' : ''} ${ports.join(',')}`;
   if (!enabled) {
     o.out.row('sentinel', address, 'off', '--no-sentinel');
-    return { reason: '--no-sentinel', off: true };
+    // A sentinel run on its own (a systemd unit, a container) has no heartbeat here: the
+    // correlator's row counts its connection among the network producers.
+    return {
+      reason: '--no-sentinel; a sentinel run on its own shows as a network producer on the correlator row',
+      off: true,
+    };
   }
   if (!canCapture()) {
     o.out.row('sentinel', address, 'skipped', HOW_TO_CAPTURE);
