@@ -74,25 +74,20 @@ export class ApacheHost extends pulumi.ComponentResource {
     };
     const unsafe = unsafeSiteValue(site);
     if (unsafe) throw new pulumi.ResourceError(`ApacheHost ${name}: unsafe ${unsafe}`, this);
-    const httpPort = args.httpPort ?? 8080;
     const httpsPort = args.httpsPort ?? 8443;
-    const bindAddress = args.bindAddress ?? '0.0.0.0';
-    const uploads: docker.types.input.ContainerUpload[] = [
-      { file: HTTPD_SITE_PATH, content: renderHttpdSite(site), permissions: '0444' },
-    ];
-    if (args.tls) {
-      uploads.push({ file: HTTPD_CERT_PATH, content: args.tls.certificatePem, permissions: '0444' });
-      // Readable by www-data (uid/gid 33 in the Debian-based httpd image) and nobody else.
-      uploads.push({
-        file: HTTPD_KEY_PATH,
-        content: pulumi.secret(args.tls.privateKeyPem),
-        owner: '33',
-        group: '33',
-        permissions: '0400',
-      });
-    }
+    this.httpd = this.createHttpd(name, args, httpdUploads(site, args.tls));
+    this.sentinel = this.createSentinel(name, args);
+    this.httpsUrl = pulumi.output(`https://${site.serverName}:${httpsPort}`);
+    this.registerOutputs({ httpsUrl: this.httpsUrl });
+  }
 
-    this.httpd = new docker.Container(
+  private createHttpd(
+    name: string,
+    args: ApacheHostArgs,
+    uploads: docker.types.input.ContainerUpload[],
+  ): docker.Container {
+    const bindAddress = args.bindAddress ?? '0.0.0.0';
+    return new docker.Container(
       `${name}-httpd`,
       {
         name: `${name}-httpd`,
@@ -102,8 +97,8 @@ export class ApacheHost extends pulumi.ComponentResource {
         uploads,
         mounts: [{ type: 'volume', source: args.socketsVolume, target: SOCKET_DIR }],
         ports: [
-          { internal: HTTPD_HTTP_PORT, external: httpPort, ip: bindAddress },
-          { internal: HTTPD_HTTPS_PORT, external: httpsPort, ip: bindAddress },
+          { internal: HTTPD_HTTP_PORT, external: args.httpPort ?? 8080, ip: bindAddress },
+          { internal: HTTPD_HTTPS_PORT, external: args.httpsPort ?? 8443, ip: bindAddress },
         ],
         healthcheck: {
           tests: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${HTTPD_HTTP_PORT}`],
@@ -124,8 +119,10 @@ export class ApacheHost extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.dependsOn, additionalSecretOutputs: ['uploads'] },
     );
+  }
 
-    this.sentinel = new docker.Container(
+  private createSentinel(name: string, args: ApacheHostArgs): docker.Container {
+    return new docker.Container(
       `${name}-sentinel`,
       {
         name: `${name}-sentinel`,
@@ -152,8 +149,27 @@ export class ApacheHost extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.httpd] },
     );
-
-    this.httpsUrl = pulumi.output(`https://${site.serverName}:${httpsPort}`);
-    this.registerOutputs({ httpsUrl: this.httpsUrl });
   }
+}
+
+/** The site config, and the TLS pair when given (else httpd makes a self-signed one at first start). */
+function httpdUploads(
+  site: Parameters<typeof renderHttpdSite>[0],
+  tls: ApacheHostArgs['tls'],
+): docker.types.input.ContainerUpload[] {
+  const uploads: docker.types.input.ContainerUpload[] = [
+    { file: HTTPD_SITE_PATH, content: renderHttpdSite(site), permissions: '0444' },
+  ];
+  if (tls) {
+    uploads.push({ file: HTTPD_CERT_PATH, content: tls.certificatePem, permissions: '0444' });
+    // Readable by www-data (uid/gid 33 in the Debian-based httpd image) and nobody else.
+    uploads.push({
+      file: HTTPD_KEY_PATH,
+      content: pulumi.secret(tls.privateKeyPem),
+      owner: '33',
+      group: '33',
+      permissions: '0400',
+    });
+  }
+  return uploads;
 }

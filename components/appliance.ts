@@ -84,94 +84,30 @@ export class Appliance extends pulumi.ComponentResource {
     if (!checked.ok) {
       throw new pulumi.ResourceError(`appliance config ${checked.key}: ${checked.message}`, this);
     }
-    const child = { parent: this };
     this.version = version;
 
-    const network = new docker.Network(`${name}-net`, { name: `${name}-net`, driver: 'bridge' }, child);
+    const network = new docker.Network(
+      `${name}-net`,
+      { name: `${name}-net`, driver: 'bridge' },
+      { parent: this },
+    );
     const images = applianceImages(name, { version, deployment: dep, repoRoot: args.repoRoot }, this);
     this.applianceImage = images.appliance;
     this.httpdImage = images.httpd;
-
-    this.clickhouse = new ClickHouse(
-      `${name}-clickhouse`,
-      {
-        network: network.name,
-        password: args.clickhousePassword,
-        image: dep.clickhouse.image,
-        publishPort: dep.clickhouse.publish_port,
-        bindAddress: dep.clickhouse.bind_address,
-        waitTimeoutSeconds: dep.clickhouse.wait_timeout_s,
-        limits: dep.clickhouse.limits,
-        version,
-      },
-      child,
-    );
+    this.clickhouse = this.deployClickHouse(name, network.name, args);
     const config = containerConfig(checked.config, {
       host: this.clickhouse.host,
       username: this.clickhouse.username,
     });
-    const rendered = renderConfigYaml(config, version);
-    const common: CommonServiceArgs = {
-      image: this.applianceImage,
-      configYaml: configHasSecrets(config) ? pulumi.secret(rendered) : pulumi.output(rendered),
-      secrets: {
-        clickhousePassword: this.clickhouse.password,
-        sessionSecret: args.dashboardSessionSecret,
-        adminPassword: args.dashboardAdminPassword,
-      },
-      network: network.name,
-      version,
-    };
+    const common = this.commonArgs(config, network.name, args);
 
-    this.migrations = new Migrations(
-      `${name}-migrations`,
-      {
-        ...common,
-        server: this.clickhouse.container,
-        setDigest: args.migrationSet.digest,
-        targetVersion: migrationTarget(args.migrationSet),
-      },
-      child,
-    );
-    this.dictionaries = new Dictionaries(
-      `${name}-dictionaries`,
-      {
-        ...common,
-        migrations: this.migrations.job,
-        setDigest: args.dictionarySet.digest,
-        hostDir: dep.dictionaries_dir,
-      },
-      child,
-    );
+    this.migrations = this.deployMigrations(name, common, args);
+    this.dictionaries = this.deployDictionaries(name, common, args);
     const ready = [this.migrations.job, this.dictionaries.job];
     const sockets = stateVolume(`${name}-sockets`, version, this);
-    this.correlator = new Correlator(
-      `${name}-correlator`,
-      {
-        ...common,
-        dependsOn: ready,
-        socketsVolume: sockets.name,
-        metricsPort: config.correlator.metrics_port,
-        limits: dep.correlator.limits,
-      },
-      child,
-    );
-    const configured = checked.config.detector.api_token;
-    const detectorApiToken = pulumi.secret(
-      args.detectorApiToken ??
-        (configured !== '' ? configured : derivedDetectorToken(args.clickhousePassword)),
-    );
-    this.detector = new Detector(
-      `${name}-detector`,
-      {
-        ...common,
-        dependsOn: ready,
-        port: config.detector.port,
-        apiToken: detectorApiToken,
-        limits: dep.detector.limits,
-      },
-      child,
-    );
+    this.correlator = this.deployCorrelator(name, common, ready, sockets.name, config, dep);
+    const detectorApiToken = detectorToken(checked.config, args);
+    this.detector = this.deployDetector(name, common, detectorApiToken, ready, config, dep);
     this.dashboard = this.deployDashboard(name, { ...common, detectorApiToken }, ready, config, dep);
     this.apache = this.deployApache(name, common, sockets.name, config, args);
 
@@ -189,6 +125,102 @@ export class Appliance extends pulumi.ComponentResource {
       clickhousePassword: this.clickhousePassword,
       appliedMigrationVersion: this.migrations.appliedVersion,
     });
+  }
+
+  private deployClickHouse(name: string, network: pulumi.Output<string>, args: ApplianceArgs): ClickHouse {
+    const ch = args.deployment.clickhouse;
+    return new ClickHouse(
+      `${name}-clickhouse`,
+      {
+        network,
+        password: args.clickhousePassword,
+        image: ch.image,
+        publishPort: ch.publish_port,
+        bindAddress: ch.bind_address,
+        waitTimeoutSeconds: ch.wait_timeout_s,
+        limits: ch.limits,
+        version: args.version,
+      },
+      { parent: this },
+    );
+  }
+
+  /** The rendered config (a secret when it holds one) and the secrets every service container gets. */
+  private commonArgs(config: Config, network: pulumi.Output<string>, args: ApplianceArgs): CommonServiceArgs {
+    const rendered = renderConfigYaml(config, args.version);
+    return {
+      image: this.applianceImage,
+      configYaml: configHasSecrets(config) ? pulumi.secret(rendered) : pulumi.output(rendered),
+      secrets: {
+        clickhousePassword: this.clickhouse.password,
+        sessionSecret: args.dashboardSessionSecret,
+        adminPassword: args.dashboardAdminPassword,
+      },
+      network,
+      version: args.version,
+    };
+  }
+
+  private deployMigrations(name: string, common: CommonServiceArgs, args: ApplianceArgs): Migrations {
+    return new Migrations(
+      `${name}-migrations`,
+      {
+        ...common,
+        server: this.clickhouse.container,
+        setDigest: args.migrationSet.digest,
+        targetVersion: migrationTarget(args.migrationSet),
+      },
+      { parent: this },
+    );
+  }
+
+  private deployDictionaries(name: string, common: CommonServiceArgs, args: ApplianceArgs): Dictionaries {
+    return new Dictionaries(
+      `${name}-dictionaries`,
+      {
+        ...common,
+        migrations: this.migrations.job,
+        setDigest: args.dictionarySet.digest,
+        hostDir: args.deployment.dictionaries_dir,
+      },
+      { parent: this },
+    );
+  }
+
+  private deployCorrelator(
+    name: string,
+    common: CommonServiceArgs,
+    ready: pulumi.Resource[],
+    socketsVolume: pulumi.Output<string>,
+    config: Config,
+    dep: Deployment,
+  ): Correlator {
+    return new Correlator(
+      `${name}-correlator`,
+      {
+        ...common,
+        dependsOn: ready,
+        socketsVolume,
+        metricsPort: config.correlator.metrics_port,
+        limits: dep.correlator.limits,
+      },
+      { parent: this },
+    );
+  }
+
+  private deployDetector(
+    name: string,
+    common: CommonServiceArgs,
+    apiToken: pulumi.Input<string>,
+    ready: pulumi.Resource[],
+    config: Config,
+    dep: Deployment,
+  ): Detector {
+    return new Detector(
+      `${name}-detector`,
+      { ...common, dependsOn: ready, port: config.detector.port, apiToken, limits: dep.detector.limits },
+      { parent: this },
+    );
   }
 
   private deployDashboard(
@@ -246,4 +278,12 @@ export class Appliance extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** The detector API token: the stack's, else the config's, else derived from the ClickHouse password. */
+function detectorToken(config: Config, args: ApplianceArgs): pulumi.Output<string> {
+  const configured = config.detector.api_token;
+  return pulumi.secret(
+    args.detectorApiToken ?? (configured !== '' ? configured : derivedDetectorToken(args.clickhousePassword)),
+  );
 }

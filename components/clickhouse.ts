@@ -52,18 +52,19 @@ export class ClickHouse extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClickHouseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('ja4:index:ClickHouse', name, args, opts);
-    const alias = args.alias ?? 'clickhouse';
-    const username = args.username ?? 'ja4';
-    const publishPort = args.publishPort ?? 0;
-    const bindAddress = args.bindAddress ?? '127.0.0.1';
-    if (username === LOCAL_SOURCE_USER) {
+    const server: ServerSettings = {
+      alias: args.alias ?? 'clickhouse',
+      username: args.username ?? 'ja4',
+      password: pulumi.secret(args.password),
+      publishPort: args.publishPort ?? 0,
+      bindAddress: args.bindAddress ?? '127.0.0.1',
+    };
+    if (server.username === LOCAL_SOURCE_USER) {
       throw new pulumi.ResourceError(
         `ClickHouse username must not be "${LOCAL_SOURCE_USER}": that user stays password-less and loopback-only for the dictionary sources`,
         this,
       );
     }
-    const password = pulumi.secret(args.password);
-
     const image = new docker.RemoteImage(
       `${name}-image`,
       { name: args.image ?? DEFAULT_CLICKHOUSE_IMAGE, keepLocally: true },
@@ -75,8 +76,30 @@ export class ClickHouse extends pulumi.ComponentResource {
       // Losing this volume loses the database: a replacement must be deliberate.
       { parent: this, retainOnDelete: true },
     );
+    this.container = this.createServer(name, args, image, server);
 
-    this.container = new docker.Container(
+    const { alias, publishPort, bindAddress } = server;
+    this.host = alias;
+    this.username = server.username;
+    this.password = server.password;
+    this.endpoint = pulumi.output(`http://${alias}:${CLICKHOUSE_HTTP_PORT}`);
+    this.hostEndpoint = pulumi.output(publishPort > 0 ? `http://${bindAddress}:${publishPort}` : '');
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      hostEndpoint: this.hostEndpoint,
+      username: this.username,
+      password: this.password,
+    });
+  }
+
+  private createServer(
+    name: string,
+    args: ClickHouseArgs,
+    image: docker.RemoteImage,
+    server: ServerSettings,
+  ): docker.Container {
+    const { username, password, publishPort, bindAddress } = server;
+    return new docker.Container(
       `${name}-server`,
       {
         name: `${name}-server`,
@@ -92,7 +115,7 @@ export class ClickHouse extends pulumi.ComponentResource {
         // Merged after the entrypoint's users.d/default-user.xml, which removes `default`: puts it
         // back, restricted, for the dictionaries' in-process source queries. No secret inside.
         uploads: [{ file: CLICKHOUSE_USERS_FILE, content: renderClickHouseUsersXml(), permissions: '0444' }],
-        networksAdvanced: [{ name: args.network, aliases: [alias] }],
+        networksAdvanced: [{ name: args.network, aliases: [server.alias] }],
         ports:
           publishPort > 0 ? [{ internal: CLICKHOUSE_HTTP_PORT, external: publishPort, ip: bindAddress }] : [],
         // ClickHouse's documented recommendation for open files.
@@ -114,17 +137,14 @@ export class ClickHouse extends pulumi.ComponentResource {
       },
       { parent: this, additionalSecretOutputs: ['envs'] },
     );
-
-    this.host = alias;
-    this.username = username;
-    this.password = password;
-    this.endpoint = pulumi.output(`http://${alias}:${CLICKHOUSE_HTTP_PORT}`);
-    this.hostEndpoint = pulumi.output(publishPort > 0 ? `http://${bindAddress}:${publishPort}` : '');
-    this.registerOutputs({
-      endpoint: this.endpoint,
-      hostEndpoint: this.hostEndpoint,
-      username: this.username,
-      password: this.password,
-    });
   }
+}
+
+/** ClickHouseArgs with the defaults applied; the password made a secret. */
+interface ServerSettings {
+  alias: string;
+  username: string;
+  password: pulumi.Output<string>;
+  publishPort: number;
+  bindAddress: string;
 }

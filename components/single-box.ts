@@ -1,5 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import type { Config } from '../appliance/common/config/schema.js';
 import { ApacheHost } from './apache-host.js';
 import type { ApplianceConfigInput } from './appliance.js';
 import { applianceImages } from './appliance-images.js';
@@ -62,8 +63,11 @@ export class SingleBox extends pulumi.ComponentResource {
       );
     }
     this.version = version;
-    const child = { parent: this };
-    const network = new docker.Network(`${name}-net`, { name: `${name}-net`, driver: 'bridge' }, child);
+    const network = new docker.Network(
+      `${name}-net`,
+      { name: `${name}-net`, driver: 'bridge' },
+      { parent: this },
+    );
     const images = applianceImages(name, { version, deployment: dep, repoRoot: args.repoRoot }, this);
     this.applianceImage = images.appliance;
     this.httpdImage = images.httpd;
@@ -72,52 +76,9 @@ export class SingleBox extends pulumi.ComponentResource {
     const rendered = renderConfigYaml(config, version);
     const configYaml = configHasSecrets(config) ? pulumi.secret(rendered) : pulumi.output(rendered);
     const sockets = stateVolume(`${name}-sockets`, version, this);
-    this.appliance = new EmbeddedAppliance(
-      `${name}-appliance`,
-      {
-        image: this.applianceImage,
-        configYaml,
-        secrets: {
-          sessionSecret: args.dashboardSessionSecret,
-          adminPassword: args.dashboardAdminPassword,
-          detectorApiToken: args.detectorApiToken,
-        },
-        network: network.name,
-        dependsOn: [],
-        socketsVolume: sockets.name,
-        containerPort: config.dashboard.port,
-        hostPort: dep.dashboard.port,
-        bindAddress: dep.dashboard.bind_address,
-        publicHost: dep.dashboard.public_host,
-        limits: dep.dashboard.limits,
-        version,
-      },
-      child,
-    );
-    const apache = dep.apache;
-    this.apache = new ApacheHost(
-      `${name}-apache`,
-      {
-        httpdImage: this.httpdImage,
-        applianceImage: this.applianceImage,
-        configYaml,
-        socketsVolume: sockets.name,
-        // The sockets exist once `ja4 up` is healthy: the correlator runs inside it.
-        dependsOn: [this.appliance.container],
-        httpPort: apache.http_port,
-        httpsPort: apache.https_port,
-        bindAddress: apache.bind_address,
-        serverName: apache.server_name,
-        trustedProxies: apache.trusted_proxies,
-        extraHeaders: apache.extra_headers,
-        tls: args.tls,
-        sentinelMetricsPort: config.sentinel.metrics_port,
-        limits: apache.limits,
-        sentinelLimits: apache.sentinel_limits,
-        version,
-      },
-      child,
-    );
+    const shared = { configYaml, socketsVolume: sockets.name, config };
+    this.appliance = this.deployAppliance(name, network.name, shared, args);
+    this.apache = this.deployApache(name, shared, args);
     this.dashboardUrl = this.appliance.url;
     this.dashboardUrls = this.appliance.url.apply((u) => [u]);
     this.registerOutputs({
@@ -128,4 +89,70 @@ export class SingleBox extends pulumi.ComponentResource {
       httpsUrl: this.apache.httpsUrl,
     });
   }
+
+  /** The one `ja4 up` container: correlator, detector and dashboard on the embedded engine. */
+  private deployAppliance(
+    name: string,
+    network: pulumi.Output<string>,
+    shared: Shared,
+    args: SingleBoxArgs,
+  ): EmbeddedAppliance {
+    const dashboard = args.deployment.dashboard;
+    return new EmbeddedAppliance(
+      `${name}-appliance`,
+      {
+        image: this.applianceImage,
+        configYaml: shared.configYaml,
+        secrets: {
+          sessionSecret: args.dashboardSessionSecret,
+          adminPassword: args.dashboardAdminPassword,
+          detectorApiToken: args.detectorApiToken,
+        },
+        network,
+        dependsOn: [],
+        socketsVolume: shared.socketsVolume,
+        containerPort: shared.config.dashboard.port,
+        hostPort: dashboard.port,
+        bindAddress: dashboard.bind_address,
+        publicHost: dashboard.public_host,
+        limits: dashboard.limits,
+        version: args.version,
+      },
+      { parent: this },
+    );
+  }
+
+  private deployApache(name: string, shared: Shared, args: SingleBoxArgs): ApacheHost {
+    const apache = args.deployment.apache;
+    return new ApacheHost(
+      `${name}-apache`,
+      {
+        httpdImage: this.httpdImage,
+        applianceImage: this.applianceImage,
+        configYaml: shared.configYaml,
+        socketsVolume: shared.socketsVolume,
+        // The sockets exist once `ja4 up` is healthy: the correlator runs inside it.
+        dependsOn: [this.appliance.container],
+        httpPort: apache.http_port,
+        httpsPort: apache.https_port,
+        bindAddress: apache.bind_address,
+        serverName: apache.server_name,
+        trustedProxies: apache.trusted_proxies,
+        extraHeaders: apache.extra_headers,
+        tls: args.tls,
+        sentinelMetricsPort: shared.config.sentinel.metrics_port,
+        limits: apache.limits,
+        sentinelLimits: apache.sentinel_limits,
+        version: args.version,
+      },
+      { parent: this },
+    );
+  }
+}
+
+/** What the `ja4 up` container and Apache share: the rendered config and the sockets volume. */
+interface Shared {
+  configYaml: pulumi.Output<string>;
+  socketsVolume: pulumi.Output<string>;
+  config: Config;
 }

@@ -63,19 +63,7 @@ export function assemble(o: AssembleOptions): Pipeline {
     metrics.logErrors.inc();
     o.warn('log-io', { err }, 'correlator log write failed');
   });
-  const join = new ConnectionJoin(
-    {
-      idleWindowMs: cfg.idle_window_ms,
-      graceMs: cfg.grace_ms,
-      maxConnections: cfg.max_connections,
-      maxPending: cfg.max_pending,
-      joinOnServerIp: cfg.join_on_server_ip,
-      toleranceUs: cfg.join_tolerance_us,
-      handshakesPerKey: cfg.handshakes_per_key,
-    },
-    o.clock,
-    (row) => batcher.add(row),
-  );
+  const join = newJoin(cfg, o.clock, (row) => batcher.add(row));
   const module = new ModuleCounters();
   const metrics = createCorrelatorMetrics(o.registry, {
     module,
@@ -89,31 +77,9 @@ export function assemble(o: AssembleOptions): Pipeline {
     deadLetterBytes: () => deadLetter.status().bytes,
     producers: (name) => o.sources.find((s) => s.name === name)?.connections ?? 0,
   });
-  const observed = {
-    metrics,
-    log: o.log,
-    warn: o.warn,
-    sinkName: o.sink.name,
-    queued: () => delivery.queued,
-    pauseInput: (on: boolean) => {
-      for (const s of o.sources) on ? s.pause() : s.resume();
-    },
-    onRows: (n: number) => {
-      rows += n;
-    },
-  };
-  const writer = new SplitWriter(
-    o.sink,
-    deadLetter,
-    { maxInserts: SPLIT_MAX_INSERTS },
-    splitObserver(observed),
-  );
-  const delivery = new Delivery(
-    writer,
-    durable,
-    { retryMinMs: cfg.retry_min_ms, retryMaxMs: cfg.retry_max_ms, maxQueuedBatches: cfg.max_queued_batches },
-    deliveryObserver(observed),
-  );
+  const delivery = newDelivery(o, deadLetter, durable, metrics, (n) => {
+    rows += n;
+  });
   // A random run id: batch ids (deduplication tokens) must never repeat across restarts.
   const batcher = new Batcher(
     { maxRows: cfg.batch_rows, maxAgeMs: cfg.batch_age_ms, runId: randomBytes(8).toString('hex') },
@@ -143,6 +109,61 @@ export function assemble(o: AssembleOptions): Pipeline {
     module,
     rowsWritten: () => rows,
   };
+}
+
+function newJoin(
+  cfg: Config['correlator'],
+  clock: Clock,
+  emit: ConstructorParameters<typeof ConnectionJoin>[2],
+) {
+  return new ConnectionJoin(
+    {
+      idleWindowMs: cfg.idle_window_ms,
+      graceMs: cfg.grace_ms,
+      maxConnections: cfg.max_connections,
+      maxPending: cfg.max_pending,
+      joinOnServerIp: cfg.join_on_server_ip,
+      toleranceUs: cfg.join_tolerance_us,
+      handshakesPerKey: cfg.handshakes_per_key,
+    },
+    clock,
+    emit,
+  );
+}
+
+/** The writer (which splits refused batches) and the delivery that retries it or logs to disk. */
+function newDelivery(
+  o: AssembleOptions,
+  deadLetter: DeadLetterFile,
+  durable: DurableLog,
+  metrics: CorrelatorMetrics,
+  onRows: (n: number) => void,
+): Delivery {
+  const cfg = o.config.correlator;
+  const observed = {
+    metrics,
+    log: o.log,
+    warn: o.warn,
+    sinkName: o.sink.name,
+    queued: (): number => delivery.queued,
+    pauseInput: (on: boolean) => {
+      for (const s of o.sources) on ? s.pause() : s.resume();
+    },
+    onRows,
+  };
+  const writer = new SplitWriter(
+    o.sink,
+    deadLetter,
+    { maxInserts: SPLIT_MAX_INSERTS },
+    splitObserver(observed),
+  );
+  const delivery = new Delivery(
+    writer,
+    durable,
+    { retryMinMs: cfg.retry_min_ms, retryMaxMs: cfg.retry_max_ms, maxQueuedBatches: cfg.max_queued_batches },
+    deliveryObserver(observed),
+  );
+  return delivery;
 }
 
 /** The log in correlator.spool_dir, its ledger and fsync policy, and the dead-letter file. */

@@ -127,9 +127,8 @@ function createModuleMetrics(registry: Registry, m: ModuleCounters) {
   );
 }
 
-/** The correlator's Prometheus metrics (README lists them). */
-export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
-  const s = src.stats;
+/** Events in and out, and what happened to the handshakes held for joining. */
+function createFlowMetrics(registry: Registry, s: JoinStats) {
   readCounter(registry, 'ja4_correlator_events_in_total', 'Valid events read, by source', 'source', () => ({
     http: s.httpIn,
     tls: s.tlsIn,
@@ -148,8 +147,9 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       drained_at_close: s.drainedAtClose,
     }),
   );
-  createJoinMetrics(registry, s);
-  if (src.module) createModuleMetrics(registry, src.module);
+}
+
+function createHandshakeMetrics(registry: Registry, s: JoinStats) {
   readCounter(
     registry,
     'ja4_correlator_handshakes_retired_total',
@@ -172,6 +172,10 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       return total === 0 ? 0 : joined / total;
     },
   );
+}
+
+/** What is held in memory and on disk right now, and who is connected. */
+function createBacklogGauges(registry: Registry, src: MetricSources) {
   readGauge(registry, 'ja4_correlator_connections', 'TLS handshakes held for joining', src.connections);
   readGauge(registry, 'ja4_correlator_pending', 'HTTP events waiting for their handshake', src.pending);
   readGauge(
@@ -199,7 +203,7 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
     'Bytes in the dead-letter files (current and rotated)',
     src.deadLetterBytes,
   );
-  const producers = new Gauge({
+  return new Gauge({
     name: 'ja4_correlator_producer_connections',
     help: 'Producers connected, by socket',
     labelNames: ['source'],
@@ -209,8 +213,11 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       this.set({ source: 'network' }, src.producers('network'));
     },
   });
+}
+
+/** Input lines and events refused or dropped on the way in; the service counts them itself. */
+function createInputMetrics(registry: Registry) {
   return {
-    producers,
     badLines: new Counter({
       name: 'ja4_correlator_bad_lines_total',
       help: 'Input lines refused, by socket and reason',
@@ -228,6 +235,12 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       help: 'HTTP events dropped by filter.allow/deny (client_ip)',
       registers: [registry],
     }),
+  };
+}
+
+/** The way out: batches to the sink, the on-disk log and the dead-letter file. */
+function createOutputMetrics(registry: Registry) {
+  return {
     deadLetterRows: new Counter({
       name: 'ja4_correlator_dead_letter_rows_total',
       help: 'Rows ClickHouse refused for their content, written to the dead-letter file',
@@ -272,6 +285,16 @@ export function createCorrelatorMetrics(registry: Registry, src: MetricSources) 
       registers: [registry],
     }),
   };
+}
+
+/** The correlator's Prometheus metrics (README lists them). */
+export function createCorrelatorMetrics(registry: Registry, src: MetricSources) {
+  createFlowMetrics(registry, src.stats);
+  createJoinMetrics(registry, src.stats);
+  if (src.module) createModuleMetrics(registry, src.module);
+  createHandshakeMetrics(registry, src.stats);
+  const producers = createBacklogGauges(registry, src);
+  return { producers, ...createInputMetrics(registry), ...createOutputMetrics(registry) };
 }
 
 export type CorrelatorMetrics = ReturnType<typeof createCorrelatorMetrics>;

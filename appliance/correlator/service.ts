@@ -104,10 +104,26 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
     { http: config.sockets.http, network: config.sockets.network, sink: sink.name, metrics: address?.port },
     'correlator listening',
   );
+  return correlatorHandle({ p, sink, sources, timer, metricsServer, log, registry });
+}
 
+/** A started correlator: what its handle reports and what close() stops. */
+interface Running {
+  p: Pipeline;
+  sink: RowSink;
+  sources: UnixSocketSource[];
+  timer: NodeJS.Timeout;
+  metricsServer: Server | undefined;
+  log: Logger;
+  registry: Registry;
+}
+
+function correlatorHandle(r: Running): CorrelatorHandle {
+  const { p } = r;
+  const address = r.metricsServer?.address() as AddressInfo | undefined;
   let closing: Promise<void> | undefined;
   return {
-    registry,
+    registry: r.registry,
     metricsAddress: address ? `${address.address}:${address.port}` : undefined,
     join: p.join,
     status: () => ({
@@ -120,19 +136,23 @@ export async function startCorrelator(opts: CorrelatorOptions): Promise<Correlat
       log: { bytes: p.segments.bytes, segments: p.segments.segments.length },
     }),
     close() {
-      closing ??= (async () => {
-        await Promise.all(sources.map((s) => s.close()));
-        clearInterval(timer);
-        await drainAndClose(p, sink);
-        if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
-        log.info(
-          { rows_written: p.rowsWritten(), unconfirmed_batches: p.ledger.unconfirmedBatches },
-          'correlator stopped',
-        );
-      })();
+      closing ??= stop(r);
       return closing;
     },
   };
+}
+
+/** Input first, then the timer; every waiting request out and every batch written or logged. */
+async function stop(r: Running): Promise<void> {
+  const { p, metricsServer } = r;
+  await Promise.all(r.sources.map((s) => s.close()));
+  clearInterval(r.timer);
+  await drainAndClose(p, r.sink);
+  if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+  r.log.info(
+    { rows_written: p.rowsWritten(), unconfirmed_batches: p.ledger.unconfirmedBatches },
+    'correlator stopped',
+  );
 }
 
 /** Opens both sockets; each line goes through decoding, then the ingest (log, then join). */

@@ -42,10 +42,33 @@ export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const authorized = (header: string | undefined) => bearerMatches(header, deps.token);
+  const authorized: Authorized = (header) => bearerMatches(header, deps.token);
+  requireToken(app, authorized);
+  probeRoutes(app, deps, authorized);
+  app.get('/metrics', async (_req, reply) => {
+    return reply.header('content-type', deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  app.get('/status', async () => ({ version: APPLIANCE_VERSION, ...deps.scheduler.status() }));
+  app.get('/reference', async () => ({ lists: deps.references ? await deps.references() : [] }));
+  runRoute(app, deps);
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.code(404).send({ message: `no route ${req.method} ${req.url.split('?')[0]}: ${ROUTES}` }),
+  );
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
+    req.log.error({ err, method: req.method, url: req.url }, 'detector API error');
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    return reply.code(status).send({ message: status >= 500 ? 'internal error' : err.message });
+  });
+  return app;
+}
 
-  // Deny by default, from the matched route: before any body is read, so a cross-site no-cors
-  // POST (which cannot carry an Authorization header) starts nothing.
+type Authorized = (header: string | undefined) => boolean;
+
+/**
+ * Deny by default, from the matched route: before any body is read, so a cross-site no-cors
+ * POST (which cannot carry an Authorization header) starts nothing.
+ */
+function requireToken(app: FastifyInstance, authorized: Authorized): void {
   app.addHook('onRequest', async (req, reply) => {
     if (!req.is404 && req.routeOptions.config.public) return;
     if (authorized(req.headers.authorization)) return;
@@ -54,27 +77,23 @@ export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
       .header('www-authenticate', 'Bearer realm="ja4-detector"')
       .send({ message: 'the detector API needs Authorization: Bearer <detector.api_token>' });
   });
+}
 
+/** Liveness and readiness, public; the reason for not being ready only with the token. */
+function probeRoutes(app: FastifyInstance, deps: DetectorApiDeps, authorized: Authorized): void {
   app.get('/health', { config: { public: true } }, async () => ({
     status: 'ok',
     service: 'detector',
     version: APPLIANCE_VERSION,
   }));
-
   app.get('/ready', { config: { public: true } }, async (req, reply) => {
     const r = await deps.readiness();
     const body = authorized(req.headers.authorization) ? r : { ready: r.ready };
     return reply.code(r.ready ? 200 : 503).send(body);
   });
+}
 
-  app.get('/metrics', async (_req, reply) => {
-    return reply.header('content-type', deps.registry.contentType).send(await deps.registry.metrics());
-  });
-
-  app.get('/status', async () => ({ version: APPLIANCE_VERSION, ...deps.scheduler.status() }));
-
-  app.get('/reference', async () => ({ lists: deps.references ? await deps.references() : [] }));
-
+function runRoute(app: FastifyInstance, deps: DetectorApiDeps): void {
   app.post('/run', async (_req, reply) => {
     const r = deps.scheduler.trigger();
     if (r.state === 'started')
@@ -88,14 +107,4 @@ export function buildDetectorApi(deps: DetectorApiDeps): FastifyInstance {
       .code(r.state === 'queued' ? 202 : 200)
       .send({ started: false, state: r.state, message, running: r.running });
   });
-
-  app.setNotFoundHandler(async (req, reply) =>
-    reply.code(404).send({ message: `no route ${req.method} ${req.url.split('?')[0]}: ${ROUTES}` }),
-  );
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
-    req.log.error({ err, method: req.method, url: req.url }, 'detector API error');
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    return reply.code(status).send({ message: status >= 500 ? 'internal error' : err.message });
-  });
-  return app;
 }

@@ -68,126 +68,174 @@ export interface SchedulerDeps {
  * and one waits. The cycles share one DetectorState (model, watermark), restored on the first.
  */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  const cfg = deps.config.detector;
-  const intervalMs = cfg.interval_minutes * 60_000;
-  const state = initialStatus(cfg);
-  let detector: DetectorState | undefined = deps.state;
-  let current: Promise<CycleResult | undefined> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let poller: NodeJS.Timeout | undefined;
-  let lastEnd = 0;
-  let stopped = false;
-  const fail = (err: unknown) => deps.log.error({ err }, 'detector cycle failed');
-
-  const execute = async (cycleId: string, onDemand: boolean): Promise<CycleResult> => {
-    const started = new Date();
-    state.running = { cycle_id: cycleId, started_at: started.toISOString() };
-    try {
-      detector ??= await restoreState(deps, started);
-      const result = await runCycle({
-        client: deps.client,
-        config: deps.config,
-        log: deps.log,
-        now: started,
-        cycleId,
-        state: detector,
-        onDemand,
-      });
-      state.last_cycle = result;
-      if (result.status === 'ok' || result.scored > 0) state.last_scored_cycle = result;
-      deps.metrics?.observe(result);
-      const rotation = await rotate(deps.client, deps.config, deps.log);
-      state.last_rotation = { ...rotation, at: new Date().toISOString() };
-      return result;
-    } catch (err) {
-      const e = err as { message?: string; code?: string };
-      state.last_error = {
-        at: new Date().toISOString(),
-        cycle_id: cycleId,
-        message: e?.message ?? String(err),
-        code: e?.code,
-      };
-      deps.metrics?.failed();
-      throw err;
-    } finally {
-      state.cycles_run++;
-      state.running = null;
-      lastEnd = Date.now();
-      describeModel(state, detector);
-      // The queued cycle starts in the same turn, so no request can slip a third one in between.
-      if (state.queued && !stopped) {
-        state.queued = false;
-        launch(true).promise.catch(fail);
-      }
-    }
-  };
-
-  const launch = (onDemand = false): { cycleId: string; promise: Promise<CycleResult> } => {
-    const cycleId = randomUUID();
-    const promise = execute(cycleId, onDemand);
-    current = promise.catch(() => undefined);
-    return { cycleId, promise };
-  };
-
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    state.next_cycle_at = new Date(Date.now() + delayMs).toISOString();
-    timer = setTimeout(() => {
-      if (!state.running) launch().promise.catch(fail);
-      else deps.log.warn({ running: state.running }, 'previous cycle still running; interval tick skipped');
-      schedule(intervalMs);
-    }, delayMs);
-    timer.unref?.();
-  };
-
-  /** The cheap check: did any request arrive since the watermark? Then an incremental cycle. */
-  const poll = async () => {
-    if (stopped || state.running || Date.now() - lastEnd < cfg.min_cycle_gap_seconds * 1000) return;
-    const from = new Date(
-      Math.floor(Date.now() / 3_600_000) * 3_600_000 - (cfg.window_hours - 1) * 3_600_000,
-    );
-    const since = detector?.watermark ?? -1;
-    try {
-      if ((await readWatermark(deps.client, from, since)) !== undefined && !state.running && !stopped)
-        launch().promise.catch(fail);
-    } catch (err) {
-      deps.log.debug({ err }, 'detector poll failed');
-    }
-  };
-
+  const run = newRun(deps);
   return {
-    trigger() {
-      if (state.running) {
-        const was = state.queued;
-        state.queued = true;
-        return { state: was ? 'already_queued' : 'queued', running: state.running };
-      }
-      const { cycleId, promise } = launch(true);
-      promise.catch(fail);
-      return { state: 'started', cycle_id: cycleId };
-    },
+    trigger: () => trigger(run),
     async runOnce() {
-      if (state.running) throw new CycleBusyError(state.running.cycle_id, state.running.started_at);
-      return launch(true).promise;
+      const running = run.status.running;
+      if (running) throw new CycleBusyError(running.cycle_id, running.started_at);
+      return launch(run, true).promise;
     },
-    start(firstDelayMs = 0) {
-      stopped = false;
-      schedule(firstDelayMs);
-      if (cfg.poll_seconds > 0) {
-        poller = setInterval(() => void poll(), cfg.poll_seconds * 1000);
-        poller.unref?.();
-      }
-    },
-    status: () => structuredClone(state),
-    async stop() {
-      stopped = true;
-      state.queued = false;
-      if (timer) clearTimeout(timer);
-      if (poller) clearInterval(poller);
-      state.next_cycle_at = null;
-      await current;
-    },
+    start: (firstDelayMs = 0) => start(run, firstDelayMs),
+    status: () => structuredClone(run.status),
+    stop: () => stop(run),
   };
+}
+
+/** What the scheduler's steps share: its inputs, the status it reports, its timers. */
+interface Run {
+  deps: SchedulerDeps;
+  cfg: Config['detector'];
+  intervalMs: number;
+  status: DetectorStatus;
+  detector: DetectorState | undefined;
+  /** The running cycle, settled either way (stop awaits it). */
+  current: Promise<CycleResult | undefined> | undefined;
+  timer: NodeJS.Timeout | undefined;
+  poller: NodeJS.Timeout | undefined;
+  lastEnd: number;
+  stopped: boolean;
+  fail: (err: unknown) => void;
+}
+
+function newRun(deps: SchedulerDeps): Run {
+  const cfg = deps.config.detector;
+  return {
+    deps,
+    cfg,
+    intervalMs: cfg.interval_minutes * 60_000,
+    status: initialStatus(cfg),
+    detector: deps.state,
+    current: undefined,
+    timer: undefined,
+    poller: undefined,
+    lastEnd: 0,
+    stopped: false,
+    fail: (err: unknown) => deps.log.error({ err }, 'detector cycle failed'),
+  };
+}
+
+function trigger(run: Run): TriggerResult {
+  const { status } = run;
+  if (status.running) {
+    const was = status.queued;
+    status.queued = true;
+    return { state: was ? 'already_queued' : 'queued', running: status.running };
+  }
+  const { cycleId, promise } = launch(run, true);
+  promise.catch(run.fail);
+  return { state: 'started', cycle_id: cycleId };
+}
+
+function start(run: Run, firstDelayMs: number): void {
+  run.stopped = false;
+  schedule(run, firstDelayMs);
+  if (run.cfg.poll_seconds > 0) {
+    run.poller = setInterval(() => void poll(run), run.cfg.poll_seconds * 1000);
+    run.poller.unref?.();
+  }
+}
+
+async function stop(run: Run): Promise<void> {
+  run.stopped = true;
+  run.status.queued = false;
+  if (run.timer) clearTimeout(run.timer);
+  if (run.poller) clearInterval(run.poller);
+  run.status.next_cycle_at = null;
+  await run.current;
+}
+
+function launch(run: Run, onDemand = false): { cycleId: string; promise: Promise<CycleResult> } {
+  const cycleId = randomUUID();
+  const promise = execute(run, cycleId, onDemand);
+  run.current = promise.catch(() => undefined);
+  return { cycleId, promise };
+}
+
+async function execute(run: Run, cycleId: string, onDemand: boolean): Promise<CycleResult> {
+  const started = new Date();
+  run.status.running = { cycle_id: cycleId, started_at: started.toISOString() };
+  try {
+    return await cycleAndRotate(run, started, cycleId, onDemand);
+  } catch (err) {
+    recordFailure(run, cycleId, err);
+    throw err;
+  } finally {
+    endCycle(run);
+  }
+}
+
+async function cycleAndRotate(run: Run, started: Date, cycleId: string, onDemand: boolean) {
+  const { deps, status } = run;
+  run.detector ??= await restoreState(deps, started);
+  const result = await runCycle({
+    client: deps.client,
+    config: deps.config,
+    log: deps.log,
+    now: started,
+    cycleId,
+    state: run.detector,
+    onDemand,
+  });
+  status.last_cycle = result;
+  if (result.status === 'ok' || result.scored > 0) status.last_scored_cycle = result;
+  deps.metrics?.observe(result);
+  const rotation = await rotate(deps.client, deps.config, deps.log);
+  status.last_rotation = { ...rotation, at: new Date().toISOString() };
+  return result;
+}
+
+function recordFailure(run: Run, cycleId: string, err: unknown): void {
+  const e = err as { message?: string; code?: string };
+  run.status.last_error = {
+    at: new Date().toISOString(),
+    cycle_id: cycleId,
+    message: e?.message ?? String(err),
+    code: e?.code,
+  };
+  run.deps.metrics?.failed();
+}
+
+function endCycle(run: Run): void {
+  const { status } = run;
+  status.cycles_run++;
+  status.running = null;
+  run.lastEnd = Date.now();
+  describeModel(status, run.detector);
+  // The queued cycle starts in the same turn, so no request can slip a third one in between.
+  if (status.queued && !run.stopped) {
+    status.queued = false;
+    launch(run, true).promise.catch(run.fail);
+  }
+}
+
+function schedule(run: Run, delayMs: number): void {
+  if (run.stopped) return;
+  run.status.next_cycle_at = new Date(Date.now() + delayMs).toISOString();
+  run.timer = setTimeout(() => {
+    if (!run.status.running) launch(run).promise.catch(run.fail);
+    else
+      run.deps.log.warn(
+        { running: run.status.running },
+        'previous cycle still running; interval tick skipped',
+      );
+    schedule(run, run.intervalMs);
+  }, delayMs);
+  run.timer.unref?.();
+}
+
+/** The cheap check: did any request arrive since the watermark? Then an incremental cycle. */
+async function poll(run: Run): Promise<void> {
+  const { cfg, status } = run;
+  if (run.stopped || status.running || Date.now() - run.lastEnd < cfg.min_cycle_gap_seconds * 1000) return;
+  const from = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - (cfg.window_hours - 1) * 3_600_000);
+  const since = run.detector?.watermark ?? -1;
+  try {
+    if ((await readWatermark(run.deps.client, from, since)) !== undefined && !status.running && !run.stopped)
+      launch(run).promise.catch(run.fail);
+  } catch (err) {
+    run.deps.log.debug({ err }, 'detector poll failed');
+  }
 }
 
 function initialStatus(cfg: Config['detector']): DetectorStatus {

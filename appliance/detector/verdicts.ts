@@ -149,79 +149,105 @@ function knownList(input: VerdictInput): Decision | undefined {
   return flaggedBy('automated', 'known_list', row.bot_ja4_label ? 0.9 : 0.85, out, input);
 }
 
+/** What the user agent says against what the TLS and TCP layers show, in order of certainty. */
 function heuristic(input: VerdictInput): Decision | undefined {
+  return (
+    declaredClient(input) ??
+    uaTlsContradiction(input) ??
+    emptyUserAgent(input) ??
+    nonBrowserClient(input) ??
+    stackContradiction(input)
+  );
+}
+
+function declaredClient(input: VerdictInput): Decision | undefined {
+  const { declared } = input.facts.claim;
+  if (!declared) return undefined;
+  const what = declared.kind === 'crawler' ? 'a crawler' : 'a tool or HTTP library';
+  const unverified = input.crawler ? ` (could not verify it: ${input.crawler.detail})` : '';
+  const code = declared.kind === 'crawler' ? 'declared_crawler' : 'declared_tool';
+  return flaggedBy(
+    'automated',
+    'heuristic',
+    0.95,
+    [r(code, `user agent declares ${what}: ${declared.name}${unverified}`, input.row.top_user_agent)],
+    input,
+  );
+}
+
+function uaTlsContradiction(input: VerdictInput): Decision | undefined {
   const { row, facts } = input;
   const { claim, tls } = facts;
-  const ua = row.top_user_agent;
-  if (claim.declared) {
-    const what = claim.declared.kind === 'crawler' ? 'a crawler' : 'a tool or HTTP library';
-    const unverified = input.crawler ? ` (could not verify it: ${input.crawler.detail})` : '';
-    const code = claim.declared.kind === 'crawler' ? 'declared_crawler' : 'declared_tool';
-    return flaggedBy(
-      'automated',
-      'heuristic',
-      0.95,
-      [r(code, `user agent declares ${what}: ${claim.declared.name}${unverified}`, ua)],
-      input,
-    );
-  }
   if (
-    isBrowserClaim(claim.client) &&
-    facts.hasTls &&
-    (tls.family === 'tool' ||
+    !isBrowserClaim(claim.client) ||
+    !facts.hasTls ||
+    !(
+      tls.family === 'tool' ||
       tls.family === 'malware' ||
-      (isBrowserFamily(tls.family) && tls.family !== claim.client))
-  ) {
-    const by = tls.by === 'shape' ? ' (its shape: no ALPN h2, no SNI or below TLS 1.3)' : '';
-    const lib =
-      tls.application || tls.library ? ` (${[tls.application, tls.library].filter(Boolean).join(', ')})` : '';
-    return flaggedBy(
-      'automated',
-      'heuristic',
-      0.9,
-      [
-        r(
-          'ua_tls_contradiction',
-          `user agent claims ${claim.client} but the TLS fingerprint is ${tls.family}'s${lib}${by}`,
-          row.ja4,
-          claim.client,
-        ),
-      ],
-      input,
-    );
-  }
-  if (claim.client === 'none' && (!facts.hasTls || !isBrowserFamily(tls.family))) {
-    return flaggedBy(
-      'automated',
-      'heuristic',
-      0.85,
-      [
-        r(
-          'empty_user_agent',
-          `no user agent, ${facts.hasTls ? `and a ${tls.family} TLS fingerprint` : 'and no TLS'}`,
-          '',
-          'a browser user agent',
-        ),
-      ],
-      input,
-    );
-  }
-  if (claim.client === 'other' && facts.hasTls && (tls.family === 'tool' || tls.family === 'malware')) {
-    return flaggedBy(
-      'automated',
-      'heuristic',
-      0.8,
-      [
-        r(
-          'non_browser_client',
-          `not a browser: user agent "${ua.slice(0, 80)}" over a TLS library's handshake`,
-          ua,
-        ),
-      ],
-      input,
-    );
-  }
-  return stackContradiction(input);
+      (isBrowserFamily(tls.family) && tls.family !== claim.client)
+    )
+  )
+    return undefined;
+  const by = tls.by === 'shape' ? ' (its shape: no ALPN h2, no SNI or below TLS 1.3)' : '';
+  const lib =
+    tls.application || tls.library ? ` (${[tls.application, tls.library].filter(Boolean).join(', ')})` : '';
+  return flaggedBy(
+    'automated',
+    'heuristic',
+    0.9,
+    [
+      r(
+        'ua_tls_contradiction',
+        `user agent claims ${claim.client} but the TLS fingerprint is ${tls.family}'s${lib}${by}`,
+        row.ja4,
+        claim.client,
+      ),
+    ],
+    input,
+  );
+}
+
+function emptyUserAgent(input: VerdictInput): Decision | undefined {
+  const { facts } = input;
+  if (facts.claim.client !== 'none' || (facts.hasTls && isBrowserFamily(facts.tls.family))) return undefined;
+  return flaggedBy(
+    'automated',
+    'heuristic',
+    0.85,
+    [
+      r(
+        'empty_user_agent',
+        `no user agent, ${facts.hasTls ? `and a ${facts.tls.family} TLS fingerprint` : 'and no TLS'}`,
+        '',
+        'a browser user agent',
+      ),
+    ],
+    input,
+  );
+}
+
+function nonBrowserClient(input: VerdictInput): Decision | undefined {
+  const { facts } = input;
+  const ua = input.row.top_user_agent;
+  if (
+    facts.claim.client !== 'other' ||
+    !facts.hasTls ||
+    (facts.tls.family !== 'tool' && facts.tls.family !== 'malware')
+  )
+    return undefined;
+  return flaggedBy(
+    'automated',
+    'heuristic',
+    0.8,
+    [
+      r(
+        'non_browser_client',
+        `not a browser: user agent "${ua.slice(0, 80)}" over a TLS library's handshake`,
+        ua,
+      ),
+    ],
+    input,
+  );
 }
 
 /**

@@ -113,6 +113,12 @@ function parseBody(buf: Buffer, off: number, end: number, dtls: boolean): Client
     earlyData: false,
   };
   if (pos === end) return ch; // no extensions block (RFC 5246 §7.4.1.2 allows it)
+  parseExtensions(ch, buf, pos, end);
+  return ch;
+}
+
+/** The extensions block at `pos` (RFC 8446 §4.2): each type in order, each body read into `ch`. */
+function parseExtensions(ch: ClientHello, buf: Buffer, pos: number, end: number): void {
   need(pos, 2, end);
   const extEnd = pos + 2 + buf.readUInt16BE(pos);
   pos += 2;
@@ -128,7 +134,6 @@ function parseBody(buf: Buffer, off: number, end: number, dtls: boolean): Client
     parseExtension(ch, type, buf, pos, pos + len);
     pos += len;
   }
-  return ch;
 }
 
 function u16List(buf: Buffer, pos: number, end: number, lenBytes: 1 | 2, into: number[]): void {

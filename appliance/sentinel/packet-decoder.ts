@@ -123,26 +123,33 @@ export function decodeIp(
   version: number,
   out: PacketInfo,
 ): DecodeOutcome {
-  if (version === 4) {
-    if (off + 20 > end) return 'truncated';
-    const b0 = buf[off];
-    if (b0 >> 4 !== 4) return 'bad_ip';
-    const ihl = (b0 & 0x0f) * 4;
-    if (ihl < 20 || off + ihl > end) return 'bad_ip';
-    const total = buf.readUInt16BE(off + 2);
-    // total = 0 happens with TCP segmentation offload captures; trust the captured length then.
-    let l4End = total === 0 ? end : off + total;
-    if (total !== 0 && total < ihl) return 'bad_ip';
-    if (l4End > end) l4End = end; // snaplen cut the packet: use what was captured
-    const frag = buf.readUInt16BE(off + 6);
-    if ((frag & 0x1fff) !== 0 || (frag & 0x2000) !== 0) return 'skip'; // a fragment (RFC 791)
-    out.ipVersion = 4;
-    out.addrLen = 4;
-    out.srcOff = off + 12;
-    out.dstOff = off + 16;
-    out.ttl = buf[off + 8];
-    return decodeL4(buf[off + 9], buf, off + ihl, l4End, out);
-  }
+  return version === 4 ? decodeIpv4(buf, off, end, out) : decodeIpv6(buf, off, end, out);
+}
+
+/** The IPv4 header (RFC 791 §3.1); fragments are skipped. */
+function decodeIpv4(buf: Buffer, off: number, end: number, out: PacketInfo): DecodeOutcome {
+  if (off + 20 > end) return 'truncated';
+  const b0 = buf[off];
+  if (b0 >> 4 !== 4) return 'bad_ip';
+  const ihl = (b0 & 0x0f) * 4;
+  if (ihl < 20 || off + ihl > end) return 'bad_ip';
+  const total = buf.readUInt16BE(off + 2);
+  // total = 0 happens with TCP segmentation offload captures; trust the captured length then.
+  let l4End = total === 0 ? end : off + total;
+  if (total !== 0 && total < ihl) return 'bad_ip';
+  if (l4End > end) l4End = end; // snaplen cut the packet: use what was captured
+  const frag = buf.readUInt16BE(off + 6);
+  if ((frag & 0x1fff) !== 0 || (frag & 0x2000) !== 0) return 'skip'; // a fragment (RFC 791)
+  out.ipVersion = 4;
+  out.addrLen = 4;
+  out.srcOff = off + 12;
+  out.dstOff = off + 16;
+  out.ttl = buf[off + 8];
+  return decodeL4(buf[off + 9], buf, off + ihl, l4End, out);
+}
+
+/** RFC 8200, walking the extension headers (§4) to the upper-layer header. */
+function decodeIpv6(buf: Buffer, off: number, end: number, out: PacketInfo): DecodeOutcome {
   if (off + 40 > end) return 'truncated';
   if (buf[off] >> 4 !== 6) return 'bad_ip';
   const payloadLen = buf.readUInt16BE(off + 4);

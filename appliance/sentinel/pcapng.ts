@@ -21,6 +21,21 @@ export function isPcapng(buf: Buffer): boolean {
   return buf.length >= 12 && buf.readUInt32BE(0) === BT_SHB;
 }
 
+/** What the walk carries from block to block. */
+interface Walk {
+  buf: Buffer;
+  sink: PacketSink;
+  damage: CaptureDamage[];
+  /** The current section's interfaces, by id. */
+  ifaces: Iface[];
+  packets: number;
+  /** Simple Packet Blocks carry no timestamp: they reuse the previous one. */
+  lastTsUs: number;
+  /** Readers in the current section's byte order. */
+  u32: (o: number) => number;
+  u16: (o: number) => number;
+}
+
 /**
  * Walks a pcapng file: every section, every interface (link type and timestamp resolution),
  * enhanced, simple and obsolete packet blocks. A damaged block is reported in `damage` and the
@@ -28,14 +43,10 @@ export function isPcapng(buf: Buffer): boolean {
  */
 export function walkPcapng(buf: Buffer, sink: PacketSink): ParseResult<WalkSummary> {
   if (!isPcapng(buf)) return { ok: false, code: 'capture_record', offset: 0 };
-  const damage: CaptureDamage[] = [];
   let little = true;
-  let ifaces: Iface[] = [];
-  let packets = 0;
-  let pos = 0;
-  let lastTsUs = 0; // Simple Packet Blocks carry no timestamp: reuse the previous one
   const u32 = (o: number) => (little ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   const u16 = (o: number) => (little ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const w: Walk = { buf, sink, damage: [], ifaces: [], packets: 0, lastTsUs: 0, u32, u16 };
   const blockOk = (o: number): number => {
     if (o + 12 > buf.length) return -1;
     const type = buf.readUInt32BE(o);
@@ -50,48 +61,53 @@ export function walkPcapng(buf: Buffer, sink: PacketSink): ParseResult<WalkSumma
     if (u32(o + len - 4) !== len) return -1;
     return len;
   };
+  let pos = 0;
   while (pos < buf.length) {
     const len = blockOk(pos);
     if (len < 0) {
-      damage.push({ offset: pos, reason: damageReason(buf, pos, u32) });
+      w.damage.push({ offset: pos, reason: damageReason(buf, pos, u32) });
       pos = resync(buf, pos + 4, blockOk, u32);
       if (pos < 0) break;
       continue;
     }
-    const type = u32(pos);
-    const body = pos + 8;
-    const end = pos + len - 4;
-    if (type === BT_SHB) {
-      ifaces = [];
-    } else if (type === BT_IDB) {
-      if (end - body >= 8)
-        ifaces.push({ linkType: u16(body), unitsPerSec: tsResolution(buf, body + 8, end, u16) });
-    } else if (type === BT_EPB || type === BT_PB) {
-      if (end - body >= 20) {
-        const ifId = type === BT_EPB ? u32(body) : u16(body);
-        const iface = ifaces[ifId];
-        const cap = u32(body + 12);
-        if (iface && cap <= MAX_FRAME && body + 20 + cap <= end) {
-          const hi = u32(body + 4);
-          const lo = u32(body + 8);
-          const tsUs = toMicros(hi, lo, iface.unitsPerSec);
-          packets++;
-          lastTsUs = tsUs;
-          sink(iface.linkType, buf.subarray(body + 20, body + 20 + cap), tsUs);
-        } else
-          damage.push({ offset: pos, reason: iface ? 'packet longer than its block' : 'unknown interface' });
-      }
-    } else if (type === BT_SPB) {
-      const iface = ifaces[0];
-      if (iface && end - body >= 4) {
-        const cap = Math.min(u32(body), end - body - 4);
-        packets++;
-        sink(iface.linkType, buf.subarray(body + 4, body + 4 + cap), lastTsUs);
-      }
-    }
+    readBlock(w, pos, len);
     pos += len;
   }
-  return { ok: true, value: { format: 'pcapng', packets, damage } };
+  return { ok: true, value: { format: 'pcapng', packets: w.packets, damage: w.damage } };
+}
+
+/** One block whose lengths agree: a new section, an interface, or a packet for the sink. */
+function readBlock(w: Walk, pos: number, len: number): void {
+  const { buf, u32, u16 } = w;
+  const type = u32(pos);
+  const body = pos + 8;
+  const end = pos + len - 4;
+  if (type === BT_SHB) {
+    w.ifaces = [];
+  } else if (type === BT_IDB) {
+    if (end - body >= 8)
+      w.ifaces.push({ linkType: u16(body), unitsPerSec: tsResolution(buf, body + 8, end, u16) });
+  } else if (type === BT_EPB || type === BT_PB) {
+    if (end - body >= 20) {
+      const ifId = type === BT_EPB ? u32(body) : u16(body);
+      const iface = w.ifaces[ifId];
+      const cap = u32(body + 12);
+      if (iface && cap <= MAX_FRAME && body + 20 + cap <= end) {
+        const tsUs = toMicros(u32(body + 4), u32(body + 8), iface.unitsPerSec);
+        w.packets++;
+        w.lastTsUs = tsUs;
+        w.sink(iface.linkType, buf.subarray(body + 20, body + 20 + cap), tsUs);
+      } else
+        w.damage.push({ offset: pos, reason: iface ? 'packet longer than its block' : 'unknown interface' });
+    }
+  } else if (type === BT_SPB) {
+    const iface = w.ifaces[0];
+    if (iface && end - body >= 4) {
+      const cap = Math.min(u32(body), end - body - 4);
+      w.packets++;
+      w.sink(iface.linkType, buf.subarray(body + 4, body + 4 + cap), w.lastTsUs);
+    }
+  }
 }
 
 /**

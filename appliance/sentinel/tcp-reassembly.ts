@@ -147,6 +147,24 @@ export class TcpReassembler {
       if (from + n === to) return;
       from += n;
     }
+    this.store(flow, rel, src, from, to, pi, sport, dport, tsUs);
+  }
+
+  /**
+   * Copies src[from, to) into the flow's buffer at `rel` (in order, or as a gap beyond `have`),
+   * then scans what became contiguous.
+   */
+  private store(
+    flow: TcpFlow,
+    rel: number,
+    src: Buffer,
+    from: number,
+    to: number,
+    pi: PacketInfo,
+    sport: number,
+    dport: number,
+    tsUs: number,
+  ): void {
     if (flow.buf === null && !this.alloc(flow, Math.max(2048, rel + (to - from)))) return;
     const end = rel + (to - from);
     if (end > flow.buf!.length && !this.alloc(flow, end)) return;

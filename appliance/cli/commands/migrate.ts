@@ -37,19 +37,26 @@ function parseSteps(value: string): number {
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+const DIR_OPTION = [
+  '--dir <dir>',
+  'migrations folder (default: the one shipped with this appliance)',
+] as const;
+
 export function registerMigrateCommands(program: Command, ctx: CliContext): void {
   const migrate = program
     .command('migrate')
     .description('apply, revert, list and check the ClickHouse schema (migrations/)');
-  const dirOption = [
-    '--dir <dir>',
-    'migrations folder (default: the one shipped with this appliance)',
-  ] as const;
+  registerUp(migrate, ctx);
+  registerDown(migrate, ctx);
+  registerStatus(migrate, ctx);
+  registerVerify(migrate, ctx);
+}
 
+function registerUp(migrate: Command, ctx: CliContext): void {
   migrate
     .command('up')
     .description('apply every pending migration, then the configured retention TTLs')
-    .option(...dirOption)
+    .option(...DIR_OPTION)
     .action(
       action(async (opts: { dir?: string }) => {
         await withDatabase(ctx, 'migrate', async (client, config, log) => {
@@ -61,12 +68,14 @@ export function registerMigrateCommands(program: Command, ctx: CliContext): void
         });
       }),
     );
+}
 
+function registerDown(migrate: Command, ctx: CliContext): void {
   migrate
     .command('down')
     .description('revert the newest N applied migrations (default 1)')
     .argument('[n]', 'how many migrations to revert', parseSteps, 1)
-    .option(...dirOption)
+    .option(...DIR_OPTION)
     .action(
       action(async (steps: number, opts: { dir?: string }) => {
         await withDatabase(ctx, 'migrate', async (client, config, log) => {
@@ -80,11 +89,13 @@ export function registerMigrateCommands(program: Command, ctx: CliContext): void
         });
       }),
     );
+}
 
+function registerStatus(migrate: Command, ctx: CliContext): void {
   migrate
     .command('status')
     .description('list every migration: applied, pending, edited since applied, or missing')
-    .option(...dirOption)
+    .option(...DIR_OPTION)
     .option('--json', 'print JSON')
     .action(
       action(async (opts: { dir?: string; json?: boolean }) => {
@@ -100,11 +111,13 @@ export function registerMigrateCommands(program: Command, ctx: CliContext): void
         });
       }),
     );
+}
 
+function registerVerify(migrate: Command, ctx: CliContext): void {
   migrate
     .command('verify')
     .description('compare the live schema with the applied migration files; exit 1 on any difference')
-    .option(...dirOption)
+    .option(...DIR_OPTION)
     .action(
       action(async (opts: { dir?: string }) => {
         await withDatabase(ctx, 'migrate', async (client, config, log) => {

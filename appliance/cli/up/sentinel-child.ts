@@ -73,20 +73,51 @@ export function spawnSentinel(
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, JA4_LOG_LEVEL: childLevel, JA4_LOG_PRETTY: 'never', JA4_LOG_FILE: '-' },
   });
-  const slog = log.child({ service: 'sentinel', pid: child.pid });
-  const health: SentinelHealth = {
-    pid: child.pid,
-    iface: config.sentinel.iface,
-    ports,
-    beats: [],
-    exited: null,
-    lastProblem: '',
+  const run: Run = {
+    child,
+    slog: log.child({ service: 'sentinel', pid: child.pid }),
+    health: { pid: child.pid, iface: config.sentinel.iface, ports, beats: [], exited: null, lastProblem: '' },
+    ready: false,
+    closing: false,
+    onReady: () => undefined,
   };
-  let ready = false;
-  let closing = false;
-  let onReady: (line: string) => void = () => undefined;
-  const readyPromise = new Promise<string>((resolve, reject) => {
-    onReady = resolve;
+  const readyPromise = watchExit(run, onUnexpectedExit);
+  readyPromise.catch(() => undefined);
+  child.on('message', (m) => {
+    if (!isHeartbeat(m)) return;
+    run.health.beats.push(m);
+    if (run.health.beats.length > KEPT_BEATS) run.health.beats.shift();
+  });
+  if (child.stderr) {
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const msg = relayLine(line, run.slog, run.health);
+      if (!run.ready && msg === CAPTURING) {
+        run.ready = true;
+        run.onReady(`capturing on ${config.sentinel.iface}`);
+      }
+    });
+  }
+  return { pid: child.pid, ready: readyPromise, health: () => run.health, close: () => stop(run) };
+}
+
+/** One spawned sentinel: its process, what is known of it, and whether it got ready or is closing. */
+interface Run {
+  child: ChildProcess;
+  slog: Logger;
+  health: SentinelHealth;
+  ready: boolean;
+  closing: boolean;
+  onReady: (line: string) => void;
+}
+
+/**
+ * The ready promise: resolved by run.onReady (the "capturing" line); rejected by a timeout or an
+ * exit before it. An exit after it, not asked for, is logged and reported to onUnexpectedExit.
+ */
+function watchExit(run: Run, onUnexpectedExit: (how: string) => void): Promise<string> {
+  const { child, health } = run;
+  return new Promise<string>((resolve, reject) => {
+    run.onReady = resolve;
     // Opening the device takes a second or two; a sentinel still silent after this is stuck.
     setTimeout(
       () => reject(new Error(`sentinel not capturing after ${READY_TIMEOUT_MS / 1000} s`)),
@@ -95,42 +126,26 @@ export function spawnSentinel(
     child.once('exit', (code, signal) => {
       health.exited = { code, signal, at: Date.now() };
       const how = signal ?? `code ${code}`;
-      if (!ready)
+      if (!run.ready)
         reject(new Error(`sentinel exited (${how})${health.lastProblem ? `: ${health.lastProblem}` : ''}`));
-      else if (!closing) {
-        slog.error({ code, signal }, 'sentinel exited; capture stopped');
+      else if (!run.closing) {
+        run.slog.error({ code, signal }, 'sentinel exited; capture stopped');
         onUnexpectedExit(how);
       }
     });
   });
-  readyPromise.catch(() => undefined);
-  child.on('message', (m) => {
-    if (!isHeartbeat(m)) return;
-    health.beats.push(m);
-    if (health.beats.length > KEPT_BEATS) health.beats.shift();
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+function stop(run: Run): Promise<void> {
+  const { child } = run;
+  return new Promise<void>((resolve) => {
+    run.closing = true;
+    if (run.health.exited) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
-  if (child.stderr) {
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      const msg = relayLine(line, slog, health);
-      if (!ready && msg === CAPTURING) {
-        ready = true;
-        onReady(`capturing on ${config.sentinel.iface}`);
-      }
-    });
-  }
-  return {
-    pid: child.pid,
-    ready: readyPromise,
-    health: () => health,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closing = true;
-        if (health.exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
 }
 
 /** Relays one stderr line of the child through `slog`; returns its message. */

@@ -72,45 +72,15 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
     throw err;
   }
   if (opts.write) writer = new PcapWriter(opts.write, capture.linkType);
-  const warn = rateLimitedWarn(opts.log);
-  const pcapStats = capture.stats
-    ? new PcapStatsPoller(capture.stats, (message) =>
-        warn('pcap_stats', { err: message }, 'pcap_stats failed'),
-      )
-    : null;
-  pcapStats?.start(1000);
+  const pcapStats = startPcapStats(capture, opts.log);
   const user = dropPrivileges(s.user);
   const flushTimer = setInterval(() => writer?.flush(), 500);
   flushTimer.unref();
-  let server: Server | null = null;
-  if (s.metrics_port > 0) {
-    const registry = createMetricsRegistry('sentinel');
-    registerSentinelMetrics(registry, {
-      pipeline: pipeline.stats,
-      socket: events.stats,
-      flows: () => pipeline.flowCount(),
-      written: () => writer?.written ?? 0,
-      pcap: pcapStats
-        ? {
-            totals: pcapStats.totals,
-            refresh: () => pcapStats.poll(),
-          }
-        : null,
-    });
-    server = await serveMetrics(registry, s.metrics_port);
-  }
-  opts.log.info(
-    {
-      iface: s.iface,
-      filter,
-      socket: opts.socket,
-      write: opts.write ?? null,
-      user,
-      ring: capture.ring,
-      timestamps: pcapStats ? 'libpcap' : 'clock (cap binding without patches/cap+*.patch)',
-    },
-    'sentinel capturing',
-  );
+  const server =
+    s.metrics_port > 0
+      ? await serveSentinelMetrics(s.metrics_port, pipeline, events, () => writer?.written ?? 0, pcapStats)
+      : null;
+  logCapturing(opts, filter, user, capture.ring, pcapStats !== null);
   return {
     pipeline,
     events,
@@ -124,7 +94,64 @@ export async function startSentinel(opts: SentinelOptions): Promise<SentinelHand
       capture.close();
       writer?.close();
       events.close();
-      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      if (server) await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+function logCapturing(
+  opts: SentinelOptions,
+  filter: string,
+  user: unknown,
+  ring: string,
+  libpcapTs: boolean,
+) {
+  const s = opts.sentinel;
+  opts.log.info(
+    {
+      iface: s.iface,
+      filter,
+      socket: opts.socket,
+      write: opts.write ?? null,
+      user,
+      ring,
+      timestamps: libpcapTs ? 'libpcap' : 'clock (cap binding without patches/cap+*.patch)',
+    },
+    'sentinel capturing',
+  );
+}
+
+/** libpcap's receive/drop counters polled each second, when the cap binding has the patches. */
+function startPcapStats(capture: LiveCapture, log: Logger): PcapStatsPoller | null {
+  const warn = rateLimitedWarn(log);
+  const pcapStats = capture.stats
+    ? new PcapStatsPoller(capture.stats, (message) =>
+        warn('pcap_stats', { err: message }, 'pcap_stats failed'),
+      )
+    : null;
+  pcapStats?.start(1000);
+  return pcapStats;
+}
+
+async function serveSentinelMetrics(
+  port: number,
+  pipeline: FingerprintPipeline,
+  events: EventSocketWriter,
+  written: () => number,
+  pcapStats: PcapStatsPoller | null,
+): Promise<Server> {
+  const registry = createMetricsRegistry('sentinel');
+  registerSentinelMetrics(registry, {
+    pipeline: pipeline.stats,
+    socket: events.stats,
+    flows: () => pipeline.flowCount(),
+    written,
+    pcap: pcapStats
+      ? {
+          totals: pcapStats.totals,
+          refresh: () => pcapStats.poll(),
+        }
+      : null,
+  });
+  return serveMetrics(registry, port);
 }
