@@ -51,20 +51,7 @@ export function Table<T>({
           </tr>
         </thead>
         <tbody>
-          {rows === undefined && (
-            <tr className="loading" data-loading="">
-              <td colSpan={columns.length} className="muted">
-                loading…
-              </td>
-            </tr>
-          )}
-          {rows?.length === 0 && (
-            <tr>
-              <td colSpan={columns.length} className="muted">
-                nothing to show
-              </td>
-            </tr>
-          )}
+          <Placeholder rows={rows} span={columns.length} />
           {rows?.map((r, i) => (
             <tr key={rowKey(r, i)}>
               {columns.map((c) => (
@@ -77,6 +64,27 @@ export function Table<T>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The one row of a table without rows: still loading (its data has not arrived), or empty. */
+function Placeholder({ rows, span }: { rows: readonly unknown[] | undefined; span: number }) {
+  if (rows === undefined) {
+    return (
+      <tr className="loading" data-loading="">
+        <td colSpan={span} className="muted">
+          loading…
+        </td>
+      </tr>
+    );
+  }
+  if (rows.length > 0) return null;
+  return (
+    <tr>
+      <td colSpan={span} className="muted">
+        nothing to show
+      </td>
+    </tr>
   );
 }
 
