@@ -18,26 +18,40 @@ export interface SessionRouteOptions {
 
 const password = { type: 'string', minLength: 1, maxLength: 256 } as const;
 
+/** What every session route shares: the route options and the cookie's lifetime in seconds. */
+interface SessionRouteContext extends SessionRouteOptions {
+  maxAgeS: number;
+}
+
+const answer = (s: Session) => ({ username: s.username, role: s.role, csrf: s.csrf });
+
 /**
  * Login (public, rate-limited per client address), the current session, logout (this session),
  * log out everywhere (every session of the user, in every replica) and password change (users of
  * users.json; it ends every other session of the user and hands this client a new one).
  */
 export async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOptions): Promise<void> {
-  const maxAgeS = Math.floor(opts.ttlMs / 1000);
-  const answer = (s: Session) => ({ username: s.username, role: s.role, csrf: s.csrf });
+  const ctx: SessionRouteContext = { ...opts, maxAgeS: Math.floor(opts.ttlMs / 1000) };
+  loginRoute(app, ctx);
+  currentSessionRoute(app);
+  logoutRoute(app, ctx);
+  logoutAllRoute(app, ctx);
+  passwordRoute(app, ctx);
+}
 
+/** The only public route: credentials in, a session cookie and the session's CSRF token out. */
+function loginRoute(app: FastifyInstance, ctx: SessionRouteContext): void {
   app.post<{ Body: { username: string; password: string } }>(
     '/api/login',
     {
       config: {
         public: true,
         rateLimit: {
-          max: opts.loginPerMinute,
+          max: ctx.loginPerMinute,
           timeWindow: 60_000,
           onExceeded: (req) => {
-            opts.metrics.loginFailed('rate_limited');
-            opts.audit('login_rate_limited', { ip: req.ip });
+            ctx.metrics.loginFailed('rate_limited');
+            ctx.audit('login_rate_limited', { ip: req.ip });
           },
         },
       },
@@ -51,41 +65,52 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOpti
       },
     },
     async (req, reply) => {
-      const user = await opts.users.verify(req.body.username, req.body.password);
+      const user = await ctx.users.verify(req.body.username, req.body.password);
       if (!user) {
-        opts.metrics.loginFailed('credentials');
-        opts.audit('login_failed', { username: req.body.username, ip: req.ip });
+        ctx.metrics.loginFailed('credentials');
+        ctx.audit('login_failed', { username: req.body.username, ip: req.ip });
         throw badCredentials();
       }
-      opts.sessions.destroy(req.cookies[SESSION_COOKIE]);
-      const session = opts.sessions.create(user.username, user.role);
-      opts.metrics.sessionCreated();
-      opts.audit('login_ok', { username: user.username, ip: req.ip });
-      opts.setCookie(reply, session.id, maxAgeS);
+      ctx.sessions.destroy(req.cookies[SESSION_COOKIE]);
+      const session = ctx.sessions.create(user.username, user.role);
+      ctx.metrics.sessionCreated();
+      ctx.audit('login_ok', { username: user.username, ip: req.ip });
+      ctx.setCookie(reply, session.id, ctx.maxAgeS);
       return answer(session);
     },
   );
+}
 
+function currentSessionRoute(app: FastifyInstance): void {
   app.get('/api/session', async (req) => answer(req.session as Session));
+}
 
+/** Ends this session only. */
+function logoutRoute(app: FastifyInstance, ctx: SessionRouteContext): void {
   app.post('/api/logout', async (req, reply) => {
     const s = req.session as Session;
-    opts.audit('logout', { username: s.username, ip: req.ip });
-    opts.sessions.destroy(s.id);
-    opts.metrics.sessionRevoked('session');
-    opts.setCookie(reply, '', 0);
+    ctx.audit('logout', { username: s.username, ip: req.ip });
+    ctx.sessions.destroy(s.id);
+    ctx.metrics.sessionRevoked('session');
+    ctx.setCookie(reply, '', 0);
     return { ok: true };
   });
+}
 
+/** Ends every session of the user, in every replica (revocations are shared: auth/revocations.ts). */
+function logoutAllRoute(app: FastifyInstance, ctx: SessionRouteContext): void {
   app.post('/api/logout-all', async (req, reply) => {
     const s = req.session as Session;
-    opts.audit('logout_all', { username: s.username, ip: req.ip });
-    opts.sessions.destroyAll(s.username);
-    opts.metrics.sessionRevoked('user');
-    opts.setCookie(reply, '', 0);
+    ctx.audit('logout_all', { username: s.username, ip: req.ip });
+    ctx.sessions.destroyAll(s.username);
+    ctx.metrics.sessionRevoked('user');
+    ctx.setCookie(reply, '', 0);
     return { ok: true };
   });
+}
 
+/** Changes the password, then ends every session of the user and hands this client a fresh one. */
+function passwordRoute(app: FastifyInstance, ctx: SessionRouteContext): void {
   app.post<{ Body: { current_password: string; new_password: string } }>(
     '/api/password',
     {
@@ -100,21 +125,21 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOpti
     },
     async (req, reply) => {
       const s = req.session as Session;
-      if (!(await opts.users.verify(s.username, req.body.current_password))) throw badCredentials();
+      if (!(await ctx.users.verify(s.username, req.body.current_password))) throw badCredentials();
       if (req.body.new_password === req.body.current_password)
         throw badPasswordChange('the new password must differ from the current one');
-      const result = await opts.users.setPassword(s.username, req.body.new_password);
+      const result = await ctx.users.setPassword(s.username, req.body.new_password);
       if (result === 'config')
         throw badPasswordChange(
           `user "${s.username}" is defined in dashboard.users: change its password_hash in the config`,
         );
       if (result === 'unknown') throw badCredentials();
-      const validFrom = opts.sessions.destroyAll(s.username);
-      opts.metrics.sessionRevoked('user');
-      const fresh = opts.sessions.create(s.username, s.role, validFrom);
-      opts.metrics.sessionCreated();
-      opts.audit('password_changed', { username: s.username, ip: req.ip });
-      opts.setCookie(reply, fresh.id, maxAgeS);
+      const validFrom = ctx.sessions.destroyAll(s.username);
+      ctx.metrics.sessionRevoked('user');
+      const fresh = ctx.sessions.create(s.username, s.role, validFrom);
+      ctx.metrics.sessionCreated();
+      ctx.audit('password_changed', { username: s.username, ip: req.ip });
+      ctx.setCookie(reply, fresh.id, ctx.maxAgeS);
       return answer(fresh);
     },
   );
