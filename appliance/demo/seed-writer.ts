@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { CorrelatedRow } from '../common/events/correlated-row.js';
 import { generateSeed, SCENARIOS, type SeedLabel, type SeedOptions } from './seed-plan.js';
 import type { Scenario } from './seed-sessions.js';
 import { insertLabels, insertRawLines, LABELS_DDL } from './seed-tables.js';
@@ -37,9 +38,29 @@ export async function writeSeed(
   opts: WriteSeedOptions,
 ): Promise<SeedSummary> {
   const started = Date.now();
+  const summary = emptySummary(opts.runId);
+  await client.command({ query: LABELS_DDL });
+  const file: WriteStream | undefined = opts.labelsFile ? createWriteStream(opts.labelsFile) : undefined;
+  const batches = new SeedBatches(client, plan.seed, opts, file);
+  try {
+    for (const { spec, rows, label } of generateSeed(plan)) {
+      batches.add(rows, label);
+      count(summary, spec.scenario, rows.length, label);
+      if (batches.bufferedRows >= opts.batchRows) await batches.flush();
+    }
+    await batches.flush();
+    await batches.settled();
+  } finally {
+    if (file) await new Promise((r) => file.end(r));
+  }
+  summary.elapsedMs = Date.now() - started;
+  return summary;
+}
+
+function emptySummary(runId: string): SeedSummary {
   const zero = () => Object.fromEntries(SCENARIOS.map((s) => [s, 0])) as Record<Scenario, number>;
-  const summary: SeedSummary = {
-    runId: opts.runId,
+  return {
+    runId,
     sessions: zero(),
     rows: zero(),
     totalRows: 0,
@@ -47,53 +68,79 @@ export async function writeSeed(
     lastTsUs: 0,
     elapsedMs: 0,
   };
-  await client.command({ query: LABELS_DDL });
-  const file: WriteStream | undefined = opts.labelsFile ? createWriteStream(opts.labelsFile) : undefined;
-  let lines: string[] = [];
-  let labels: SeedLabel[] = [];
-  let sessions = 0;
-  let pending: Promise<void> | undefined;
-  let batchNo = 0;
-  const write = async (batch: string[], batchLabels: SeedLabel[], progress: SeedProgress) => {
-    await insertRawLines(client, batch, `seed:${opts.runId}:${batchNo++}`);
-    await insertLabels(client, opts.runId, plan.seed, batchLabels);
-    if (file && batchLabels.length > 0) {
-      const text = batchLabels
-        .map((l) => JSON.stringify({ run_id: opts.runId, seed: plan.seed, ...l }))
-        .join('\n');
-      if (!file.write(`${text}\n`)) await new Promise<void>((r) => file.once('drain', () => r()));
-    }
-    opts.onProgress?.(progress);
-  };
-  // Double buffering: the engine inserts one batch (chDB runs the query off the JS thread, a
-  // server over HTTP) while the next is generated; at most two batches are in memory.
-  const flush = async () => {
-    const batch = lines;
-    const batchLabels = labels;
-    lines = [];
-    labels = [];
-    if (pending) await pending;
-    pending = write(batch, batchLabels, { sessions, rows: summary.totalRows });
-    // Observed here so a failure is not reported as unhandled before the next flush awaits it.
-    pending.catch(() => undefined);
-  };
-  try {
-    for (const { spec, rows, label } of generateSeed(plan)) {
-      for (const row of rows) lines.push(JSON.stringify(row));
-      labels.push(label);
-      sessions++;
-      summary.sessions[spec.scenario]++;
-      summary.rows[spec.scenario] += rows.length;
-      summary.totalRows += rows.length;
-      summary.firstTsUs = Math.min(summary.firstTsUs, label.first_ts_us);
-      summary.lastTsUs = Math.max(summary.lastTsUs, label.last_ts_us);
-      if (lines.length >= opts.batchRows) await flush();
-    }
-    await flush();
-    await pending;
-  } finally {
-    if (file) await new Promise((r) => file.end(r));
+}
+
+function count(summary: SeedSummary, scenario: Scenario, rows: number, label: SeedLabel): void {
+  summary.sessions[scenario]++;
+  summary.rows[scenario] += rows;
+  summary.totalRows += rows;
+  summary.firstTsUs = Math.min(summary.firstTsUs, label.first_ts_us);
+  summary.lastTsUs = Math.max(summary.lastTsUs, label.last_ts_us);
+}
+
+/**
+ * Double buffering: the engine inserts one batch (chDB runs the query off the JS thread, a server
+ * over HTTP) while the next is generated; at most two batches are in memory.
+ */
+class SeedBatches {
+  private lines: string[] = [];
+  private labels: SeedLabel[] = [];
+  private sessions = 0;
+  private rows = 0;
+  private batchNo = 0;
+  private pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly seed: string,
+    private readonly opts: WriteSeedOptions,
+    private readonly file: WriteStream | undefined,
+  ) {}
+
+  get bufferedRows(): number {
+    return this.lines.length;
   }
-  summary.elapsedMs = Date.now() - started;
-  return summary;
+
+  add(rows: readonly CorrelatedRow[], label: SeedLabel): void {
+    for (const row of rows) this.lines.push(JSON.stringify(row));
+    this.labels.push(label);
+    this.sessions++;
+    this.rows += rows.length;
+  }
+
+  /** Waits for the batch in flight, then starts inserting the buffered one. */
+  async flush(): Promise<void> {
+    const batch = this.lines;
+    const batchLabels = this.labels;
+    this.lines = [];
+    this.labels = [];
+    if (this.pending) await this.pending;
+    this.pending = this.write(batch, batchLabels, { sessions: this.sessions, rows: this.rows });
+    // Observed here so a failure is not reported as unhandled before the next flush awaits it.
+    this.pending.catch(() => undefined);
+  }
+
+  /** The last batch's insert: resolves when it is written, rejects with its failure. */
+  async settled(): Promise<void> {
+    await this.pending;
+  }
+
+  private async write(batch: string[], batchLabels: SeedLabel[], progress: SeedProgress): Promise<void> {
+    const { client, opts, seed } = this;
+    await insertRawLines(client, batch, `seed:${opts.runId}:${this.batchNo++}`);
+    await insertLabels(client, opts.runId, seed, batchLabels);
+    if (this.file && batchLabels.length > 0) await appendLabels(this.file, opts.runId, seed, batchLabels);
+    opts.onProgress?.(progress);
+  }
+}
+
+/** The labels as JSON lines, waiting for the file to drain when its buffer is full. */
+async function appendLabels(
+  file: WriteStream,
+  runId: string,
+  seed: string,
+  labels: SeedLabel[],
+): Promise<void> {
+  const text = labels.map((l) => JSON.stringify({ run_id: runId, seed, ...l })).join('\n');
+  if (!file.write(`${text}\n`)) await new Promise<void>((r) => file.once('drain', () => r()));
 }
