@@ -12,10 +12,11 @@ export const HISTOGRAM_BUCKETS = 40;
  * The distribution of every current score in the range (known bots included: it is the model's
  * view of all traffic), in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
  * threshold; `ja4` narrows it to one fingerprint. A feature row's current score is its newest
- * scoring, whichever cycle wrote it: an incremental cycle writes only the rows that changed
- * (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
- * ml_all_scores replaces a row's older scorings only on merge (migration 0030), hence argMax by
- * scored_at per row, never FINAL (c_-prefixed names: an alias must not shadow its column).
+ * scoring, whichever cycle and model wrote it: an incremental cycle writes only the rows that
+ * changed (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
+ * ml_current_scores (migration 0035) keeps each row's scorings keyed without the model version,
+ * so FINAL leaves exactly its newest one; FINAL merges only the parts that still overlap (a
+ * cycle's fresh rows until they merge), where grouping ml_all_scores by row read every row.
  */
 export async function scoreHistogram(
   ch: ClickHouseClient,
@@ -24,15 +25,11 @@ export async function scoreHistogram(
 ): Promise<Pick<DetectionsResponse, 'threshold' | 'histogram' | 'scored_rows'>> {
   const rows = await select<{ b: number; rows: number; flagged: number; threshold: number }>(
     ch,
-    `SELECT toUInt8(least(floor(c_score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
-            countIf(c_flagged) AS flagged, argMax(c_threshold, c_at) AS threshold
-     FROM (
-       SELECT argMax(score, scored_at) AS c_score, argMax(is_anomaly, scored_at) AS c_flagged,
-              argMax(threshold, scored_at) AS c_threshold, max(scored_at) AS c_at
-       FROM ja4_processing.ml_all_scores
-       WHERE ${HOURS_IN_RANGE}
-         ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
-       GROUP BY src_ip, hour, host, ja4)
+    `SELECT toUInt8(least(floor(score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
+            countIf(is_anomaly) AS flagged, argMax(threshold, scored_at) AS threshold
+     FROM ja4_processing.ml_current_scores FINAL
+     WHERE ${HOURS_IN_RANGE}
+       ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
      GROUP BY b ORDER BY b`,
     { ...rangeParams(r), ja4: opts.ja4 ?? '' },
   );
