@@ -15,6 +15,7 @@ export const AGGREGATES = [
   { table: 'agg_overview_sets', viewFile: '0015_create_mv_agg_overview_sets.up.sql' },
   { table: 'ml_anomaly_summary_1h', viewFile: '0017_create_mv_ml_anomaly_summary_1h.up.sql' },
   { table: 'agg_ja4_signals_1h', viewFile: '_create_agg_ja4_signals_1h.up.sql' },
+  { table: 'ml_current_scores', viewFile: '_create_ml_current_scores.up.sql' },
 ] as const;
 export type AggregateTable = (typeof AGGREGATES)[number]['table'];
 

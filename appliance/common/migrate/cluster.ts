@@ -40,6 +40,7 @@ export const SHARDING_KEYS: Record<string, string> = {
   http_logs: 'cityHash64(client_ip)',
   agg_host_ip_ja4_1h: 'cityHash64(src_ip)',
   ml_all_scores: 'cityHash64(src_ip)',
+  ml_current_scores: 'cityHash64(src_ip)',
   ml_detected_anomalies: 'cityHash64(src_ip)',
   ml_ip_flagged_hours: 'cityHash64(src_ip)',
 };

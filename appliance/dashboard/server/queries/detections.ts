@@ -3,7 +3,6 @@ import type { DetectionsResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
 import { ANOMALIES_TABLE } from './current-anomalies.js';
-import { REASONS_JSON } from './reason-column.js';
 import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 
 export const HISTOGRAM_BUCKETS = 40;
@@ -12,10 +11,11 @@ export const HISTOGRAM_BUCKETS = 40;
  * The distribution of every current score in the range (known bots included: it is the model's
  * view of all traffic), in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
  * threshold; `ja4` narrows it to one fingerprint. A feature row's current score is its newest
- * scoring, whichever cycle wrote it: an incremental cycle writes only the rows that changed
- * (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
- * ml_all_scores replaces a row's older scorings only on merge (migration 0030), hence argMax by
- * scored_at per row, never FINAL (c_-prefixed names: an alias must not shadow its column).
+ * scoring, whichever cycle and model wrote it: an incremental cycle writes only the rows that
+ * changed (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
+ * ml_current_scores (migration 0035) keeps each row's scorings keyed without the model version,
+ * so FINAL leaves exactly its newest one; FINAL merges only the parts that still overlap (a
+ * cycle's fresh rows until they merge), where grouping ml_all_scores by row read every row.
  */
 export async function scoreHistogram(
   ch: ClickHouseClient,
@@ -24,15 +24,11 @@ export async function scoreHistogram(
 ): Promise<Pick<DetectionsResponse, 'threshold' | 'histogram' | 'scored_rows'>> {
   const rows = await select<{ b: number; rows: number; flagged: number; threshold: number }>(
     ch,
-    `SELECT toUInt8(least(floor(c_score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
-            countIf(c_flagged) AS flagged, argMax(c_threshold, c_at) AS threshold
-     FROM (
-       SELECT argMax(score, scored_at) AS c_score, argMax(is_anomaly, scored_at) AS c_flagged,
-              argMax(threshold, scored_at) AS c_threshold, max(scored_at) AS c_at
-       FROM ja4_processing.ml_all_scores
-       WHERE ${HOURS_IN_RANGE}
-         ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
-       GROUP BY src_ip, hour, host, ja4)
+    `SELECT toUInt8(least(floor(score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
+            countIf(is_anomaly) AS flagged, argMax(threshold, scored_at) AS threshold
+     FROM ja4_processing.ml_current_scores FINAL
+     WHERE ${HOURS_IN_RANGE}
+       ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
      GROUP BY b ORDER BY b`,
     { ...rangeParams(r), ja4: opts.ja4 ?? '' },
   );
@@ -48,10 +44,19 @@ export async function scoreHistogram(
   return { threshold, histogram, scored_rows: histogram.reduce((n, x) => n + x.rows, 0) };
 }
 
+type ReasonRow = { code: string; words: string; rows: number; ips: number };
+
+/** Numbers in a reason's words, replaced so that rows differing only in them read the same. */
+const NUMBERS = "'[0-9]+(\\\\.[0-9]+)?'";
+
 /**
  * The reasons the detector gave most over the scope's rows, by code; a row with only the joined
  * reason text (no structured list) counts as one item of its text without its numbers
- * (reason_words).
+ * (reason_words), under the code 'text'. The two kinds of rows are counted by two queries at once,
+ * each reading only its own columns (the structured list's tuples as they are, the text as its
+ * LowCardinality dictionary), instead of one that turned every row into JSON and parsed it back.
+ * A structured reason coded 'text' as well would share that code's addresses between the two:
+ * then the one combined scan counts them once.
  */
 export async function topReasons(
   ch: ClickHouseClient,
@@ -59,18 +64,48 @@ export async function topReasons(
   s: AnomalyScope,
 ): Promise<DetectionsResponse['top_reasons']> {
   if (s.cycles.cycle_hours.length === 0) return [];
-  const sql = `SELECT JSONExtractString(item, 'code') AS code,
-              any(replaceRegexpAll(JSONExtractString(item, 'words'), '[0-9]+(\\.[0-9]+)?', '#')) AS words,
+  const params = scopeParams(r, s);
+  const [text, coded] = await Promise.all([
+    select<ReasonRow>(
+      ch,
+      `SELECT 'text' AS code, replaceRegexpAll(toString(any(reason_words)), ${NUMBERS}, '#') AS words,
               count() AS rows, uniq(src_ip) AS ips
-       FROM (SELECT src_ip, arrayJoin(if(empty(reasons),
-                    [concat('{"code":"text","words":', toJSONString(toString(reason_words)), '}')],
-                    JSONExtractArrayRaw(${REASONS_JSON}))) AS item
-             FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
-       GROUP BY code ORDER BY rows DESC LIMIT 10`;
-  const rows = await select<{ code: string; words: string; rows: number; ips: number }>(
+       FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)} AND empty(reasons)
+       GROUP BY code`,
+      params,
+    ),
+    select<ReasonRow>(
+      ch,
+      `SELECT item.code AS code, replaceRegexpAll(any(item.words), ${NUMBERS}, '#') AS words,
+              count() AS rows, uniq(src_ip) AS ips
+       FROM (SELECT src_ip, arrayJoin(reasons) AS item
+             FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)} AND notEmpty(reasons))
+       GROUP BY code ORDER BY rows DESC LIMIT 10`,
+      params,
+    ),
+  ]);
+  if (text.length > 0 && coded.some((x) => x.code === 'text')) return reasonsInOneScan(ch, s, params);
+  return [...text, ...coded]
+    .map((x) => ({ ...x, rows: Number(x.rows), ips: Number(x.ips) }))
+    .sort((x, y) => y.rows - x.rows)
+    .slice(0, 10);
+}
+
+/** topReasons over both kinds of rows at once, each text-only row as one item coded 'text'. */
+async function reasonsInOneScan(
+  ch: ClickHouseClient,
+  s: AnomalyScope,
+  params: Record<string, unknown>,
+): Promise<DetectionsResponse['top_reasons']> {
+  const rows = await select<ReasonRow>(
     ch,
-    sql,
-    scopeParams(r, s),
+    `SELECT item.1 AS code, replaceRegexpAll(any(item.2), ${NUMBERS}, '#') AS words,
+            count() AS rows, uniq(src_ip) AS ips
+     FROM (SELECT src_ip, arrayJoin(if(empty(reasons), [('text', toString(reason_words))],
+                  arrayMap(x -> (toString(x.code), x.words), reasons))) AS item
+           FROM ${ANOMALIES_TABLE} WHERE ${scopeSql(s)})
+     GROUP BY code ORDER BY rows DESC LIMIT 10`,
+    params,
   );
   return rows.map((x) => ({ ...x, rows: Number(x.rows), ips: Number(x.ips) }));
 }

@@ -53,6 +53,8 @@ const IDEMPOTENT = new RegExp(
     '^INSERT INTO ja4_processing\\.ml_all_scores_(next|prev)\\s+SELECT [\\s\\S]+WHERE \\(SELECT engine FROM system\\.tables ',
     '^EXCHANGE TABLES ja4_processing\\.ml_all_scores AND ja4_processing\\.ml_all_scores_(next|prev)$',
     '^INSERT INTO ja4_processing\\.ml_ip_flagged_hours\\s+SELECT DISTINCT ',
+    // 0035: a repeated copy is the same (key, scored_at), which FINAL and merges collapse.
+    '^INSERT INTO ja4_processing\\.ml_current_scores\\s+SELECT ',
   ].join('|'),
   'i',
 );
