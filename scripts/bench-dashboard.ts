@@ -3,7 +3,8 @@
  *   1. data: an embedded engine with --rows requests in http_logs (default 10M) over the 24 hours
  *      before the build, through the real materialized-view chain (scripts/lib/bench-dashboard-data.ts),
  *      then one detector cycle; or the data set a previous run left in --dir (built once, reused);
- *      --backfill-aggregates fills aggregates newer than the data set (bench-dashboard-backfill.ts);
+ *      --backfill-aggregates fills aggregates newer than the data set and writes out columns added
+ *      after it (bench-dashboard-backfill.ts);
  *   2. API: p50/p95 of every route over --requests calls each through app.inject(), this
  *      checkout's and, with --baseline DIR, the same views of DIR's dashboard (a checkout of the
  *      base commit: `git archive <commit> | tar -x -C DIR`, node_modules linked in), alternating;

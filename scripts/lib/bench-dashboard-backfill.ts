@@ -6,6 +6,12 @@
  * Deliberately not in the migrations: on a live appliance a backfill races the view (rows inserted
  * between CREATE and INSERT would count twice) and can take long on a full retention window.
  * The benchmark's data set is static, so here it is exact.
+ *
+ * It also writes out columns a newer migration added (ALTER TABLE … ADD COLUMN) into the parts
+ * that predate them (materializeAddedColumns). ClickHouse fills a column missing from a part with
+ * its type's default on every read, row by row: on the data set built before 0031 reading
+ * ml_detected_anomalies.reasons (Array(Tuple(...))) that way took ~20x longer than reading it
+ * written out, a cost a live appliance has only until its pre-upgrade parts age out of retention.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrateUp, readMigrations, splitStatements } from '../../appliance/common/migrate/index.js';
@@ -44,6 +50,50 @@ async function count(client: ClickHouseClient, table: string): Promise<number> {
 export interface BackfillResult {
   migrations_applied: string[];
   backfilled: { table: string; rows: number; ms: number }[];
+  materialized?: { table: string; columns: string[]; ms: number }[];
+}
+
+/**
+ * Columns of the project's tables that some active part lacks (added by a migration after the
+ * part was written), by table; plain columns only (not MATERIALIZED/ALIAS).
+ */
+async function addedColumns(client: ClickHouseClient): Promise<Map<string, string[]>> {
+  const rs = await client.query({
+    query: `
+      SELECT c.table AS table, c.name AS name
+      FROM system.columns AS c
+      INNER JOIN (SELECT table, count() AS parts FROM system.parts
+                  WHERE active AND database = 'ja4_processing' GROUP BY table) AS p ON p.table = c.table
+      LEFT JOIN (SELECT table, column, count() AS n FROM system.parts_columns
+                 WHERE active AND database = 'ja4_processing' GROUP BY table, column) AS pc
+        ON pc.table = c.table AND pc.column = c.name
+      WHERE c.database = 'ja4_processing' AND c.default_kind IN ('', 'DEFAULT') AND pc.n < p.parts
+      ORDER BY table, c.position`,
+    format: 'JSONEachRow',
+  });
+  const out = new Map<string, string[]>();
+  for (const r of await rs.json<{ table: string; name: string }>())
+    out.set(r.table, [...(out.get(r.table) ?? []), r.name]);
+  return out;
+}
+
+/** Writes every column a part lacks into it (a mutation per table, waited for). */
+export async function materializeAddedColumns(
+  client: ClickHouseClient,
+  log: (m: string) => void,
+): Promise<NonNullable<BackfillResult['materialized']>> {
+  const done: NonNullable<BackfillResult['materialized']> = [];
+  for (const [table, columns] of await addedColumns(client)) {
+    const t = performance.now();
+    const set = columns.map((c) => `\`${c}\` = \`${c}\``).join(', ');
+    await client.command({
+      query: `ALTER TABLE ja4_processing.${table} UPDATE ${set} WHERE 1 SETTINGS mutations_sync = 2`,
+    });
+    const ms = Math.round(performance.now() - t);
+    log(`wrote out ${table}.{${columns.join(',')}} into the parts that predate them: ${ms} ms`);
+    done.push({ table, columns, ms });
+  }
+  return done;
 }
 
 /**
@@ -69,5 +119,6 @@ export async function backfillAggregates(
     log(`backfilled ${table}: ${rows} rows in ${ms} ms`);
     backfilled.push({ table, rows, ms });
   }
-  return { migrations_applied: applied, backfilled };
+  const materialized = await materializeAddedColumns(client, log);
+  return { migrations_applied: applied, backfilled, materialized };
 }
