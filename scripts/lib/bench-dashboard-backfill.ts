@@ -97,14 +97,16 @@ export async function materializeAddedColumns(
 }
 
 /**
- * Applies pending migrations, then backfills every empty aggregate from its source (one that a
- * view already filled is left alone). Returns what was done.
+ * Applies pending migrations (from `migrationsDir`, the shipped set by default), then backfills
+ * every empty aggregate from its source (one that a view already filled is left alone). Returns
+ * what was done.
  */
 export async function backfillAggregates(
   client: ClickHouseClient,
   log: (m: string) => void,
+  migrationsDir?: string,
 ): Promise<BackfillResult> {
-  const { applied } = await migrateUp(client);
+  const { applied } = await migrateUp(client, migrationsDir ? { dir: migrationsDir } : {});
   if (applied.length > 0) log(`applied ${applied.join(', ')}`);
   const backfilled: BackfillResult['backfilled'] = [];
   for (const { table } of AGGREGATES) {

@@ -13,6 +13,8 @@ import { backfillAggregates } from '../../../scripts/lib/bench-dashboard-backfil
  */
 let dir: string;
 let oldMigrations: string;
+/** The migrations before 0036 (which writes these columns out itself): a data set of that schema. */
+let before0036: string;
 let ch: ClickHouseHandle;
 
 async function rows<T>(query: string): Promise<T[]> {
@@ -39,9 +41,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ja4-bench-backfill-'));
   // The migrations as they were before 0031.
   oldMigrations = mkdtempSync(join(tmpdir(), 'ja4-migrations-0030-'));
-  for (const f of readdirSync(defaultMigrationsDir()))
+  before0036 = mkdtempSync(join(tmpdir(), 'ja4-migrations-0035-'));
+  for (const f of readdirSync(defaultMigrationsDir())) {
     if (/^00(?:[0-2]\d|30)_.*\.sql$/.test(f))
       copyFileSync(join(defaultMigrationsDir(), f), join(oldMigrations, f));
+    if (/^00(?:[0-2]\d|3[0-5])_.*\.sql$/.test(f))
+      copyFileSync(join(defaultMigrationsDir(), f), join(before0036, f));
+  }
   ch = await openClickHouse({
     url: `embedded:${dir}`,
     username: 'default',
@@ -64,16 +70,17 @@ afterAll(async () => {
   await ch?.close();
   rmSync(dir, { recursive: true, force: true });
   rmSync(oldMigrations, { recursive: true, force: true });
+  rmSync(before0036, { recursive: true, force: true });
 });
 
 describe('bench:dashboard --backfill-aggregates on a data set older than the schema', () => {
   it('writes the columns a later migration added into the parts that predate them, data unchanged', async () => {
-    await migrateUp(ch.client);
+    await migrateUp(ch.client, { dir: before0036 });
     const missing = await rows<{ name: string }>(MISSING);
     expect(missing.map((r) => r.name)).toEqual(['verdict', 'verdict_source', 'confidence', 'reasons']);
     const before = await rows(CONTENT);
 
-    const result = await backfillAggregates(ch.client, () => undefined);
+    const result = await backfillAggregates(ch.client, () => undefined, before0036);
 
     expect(await rows(MISSING)).toEqual([]);
     expect(await rows(CONTENT)).toEqual(before);
@@ -84,6 +91,6 @@ describe('bench:dashboard --backfill-aggregates on a data set older than the sch
       }),
     );
     // Nothing is left to write: a second run changes nothing.
-    expect((await backfillAggregates(ch.client, () => undefined)).materialized).toEqual([]);
+    expect((await backfillAggregates(ch.client, () => undefined, before0036)).materialized).toEqual([]);
   }, 120_000);
 });

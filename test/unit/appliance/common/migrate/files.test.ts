@@ -55,6 +55,8 @@ const IDEMPOTENT = new RegExp(
     '^INSERT INTO ja4_processing\\.ml_ip_flagged_hours\\s+SELECT DISTINCT ',
     // 0035: a repeated copy is the same (key, scored_at), which FINAL and merges collapse.
     '^INSERT INTO ja4_processing\\.ml_current_scores\\s+SELECT ',
+    // 0036: columns written to themselves (stores them in parts that predate them).
+    '^ALTER TABLE \\S+\\s+UPDATE (\\w+ = \\w+,\\s*)*\\w+ = \\w+\\s+WHERE 1 ',
   ].join('|'),
   'i',
 );
