@@ -134,9 +134,10 @@ function ipRow(x: Row): SearchIp {
 }
 
 /**
- * A search of the requests: one scan grouped three ways (GROUPING(ip, ja4): 1 = by address,
- * 2 = by JA4, 3 = all), since reading the matching rows costs more than grouping them. Aliases
- * differ from column names: an alias would shadow its column in WHERE.
+ * A search of the requests: one scan (reading the matching rows costs most), first grouped by
+ * (address, JA4), then that smaller set grouped three ways (GROUPING(ip, ja4): 1 = by address,
+ * 2 = by JA4, 3 = all), so the three-way grouping's per-group aggregates run over pairs, not
+ * requests. Aliases differ from column names: an alias would shadow its column in WHERE.
  */
 async function grouped(
   ch: ClickHouseClient,
@@ -146,11 +147,13 @@ async function grouped(
 ): Promise<Found> {
   const rows = await select<Row>(
     ch,
-    `SELECT GROUPING(client_ip, ja4) AS g, client_ip AS ip, ja4, count() AS hits,
-            uniqExact(client_ip) AS ips, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
+    `SELECT GROUPING(client_ip, ja4) AS g, client_ip AS ip, ja4, sum(c) AS hits,
+            uniqExact(client_ip) AS ips, any(a) AS r_asn, any(an) AS r_asn_name, any(al) AS r_asn_label,
             groupUniqArray(3)(ja4) AS ja4s,
-            formatDateTime(min(ts), '%FT%TZ') AS first_seen, formatDateTime(max(ts), '%FT%TZ') AS last_seen
-     FROM ${LOGS.table} WHERE ${where}
+            formatDateTime(min(f), '%FT%TZ') AS first_seen, formatDateTime(max(l), '%FT%TZ') AS last_seen
+     FROM (SELECT client_ip, ja4, count() AS c, min(ts) AS f, max(ts) AS l,
+                  any(asn) AS a, any(asn_name) AS an, any(asn_label) AS al
+           FROM ${LOGS.table} WHERE ${where} GROUP BY client_ip, ja4)
      GROUP BY GROUPING SETS ((client_ip), (ja4), ())
      ORDER BY g, hits DESC, ip, ja4
      LIMIT {upto:UInt32} BY g
