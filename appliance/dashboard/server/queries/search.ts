@@ -1,33 +1,19 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchIp, SearchResponse, SearchTerm } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { rangeParams, select } from './run.js';
+import { rangeParams, select, selectWithTotal } from './run.js';
 
 /** Where a search reads: the hourly rollup when every term is one of its keys, else the requests. */
-interface Source {
-  table: string;
-  ip: string;
-  where: string;
-  hits: string;
-  first: string;
-  last: string;
-}
-const LOGS: Source = {
+const LOGS = {
   table: 'ja4_processing.http_logs',
   ip: 'client_ip',
   where: 'ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)',
-  hits: 'count()',
-  first: 'min(ts)',
-  last: 'max(ts)',
 };
 /** agg_host_ip_ja4_1h: one row per (hour, host, address, JA4), a fifth of the requests' rows. */
-const ROLLUP: Source = {
+const ROLLUP = {
   table: 'ja4_processing.agg_host_ip_ja4_1h',
   ip: 'src_ip',
   where: 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})',
-  hits: 'sum(hits)',
-  first: 'min(first_seen)',
-  last: 'max(last_seen)',
 };
 const ROLLUP_FIELDS = new Set(['ip', 'cidr', 'ja4', 'host', 'asn']);
 
@@ -67,92 +53,119 @@ type Row = SearchIp & {
   r_asn_label: string;
 };
 type Found = Pick<SearchResponse, 'total' | 'rows' | 'ja4s'>;
-
-/** Above this many matching addresses a rollup search ranks from a top-k sketch first. */
-const SKETCH_ABOVE = 5000;
+type Page = { offset: number; limit: number };
 
 /**
  * The requests in the range matching every term: grouped by client address (a page, busiest
- * first), by JA4 (the ten busiest), and in total (how many addresses). Every value is bound;
- * field names come from a fixed list. A search on the rollup that matches many addresses (a JA4
- * family, a big network) would group them all to rank them; it first takes the busiest from a
- * Space-Saving sketch (approx_top_sum) and counts those exactly.
+ * first), by JA4 (the ten busiest), and in total (how many addresses), all exact. Every value is
+ * bound; field names come from a fixed list.
  */
 export async function search(
   ch: ClickHouseClient,
   terms: SearchTerm[],
   r: TimeRange,
-  page: { offset: number; limit: number },
-  sketchAbove = SKETCH_ABOVE,
+  page: Page,
 ): Promise<Found> {
   if (terms.length === 0) return { total: 0, rows: [], ja4s: [] };
-  const s = terms.every((t) => ROLLUP_FIELDS.has(t.field)) ? ROLLUP : LOGS;
+  const onRollup = terms.every((t) => ROLLUP_FIELDS.has(t.field));
+  const s = onRollup ? ROLLUP : LOGS;
   const where = [s.where, ...terms.map((t, i) => condition(t, i, s.ip))].join(' AND ');
   const params = { ...rangeParams(r), ...Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value])) };
-  const upto = Math.max(10, page.offset + page.limit);
-  if (s === ROLLUP) {
-    const [sk] = await select<{ n: number; ips: string[]; ja4s: string[] }>(
-      ch,
-      `SELECT uniq(src_ip) AS n, arrayMap(t -> t.item, approx_top_sum({upto:UInt32})(src_ip, hits)) AS ips,
-              arrayMap(t -> t.item, approx_top_sum(10)(ja4, hits)) AS ja4s
-       FROM ${s.table} WHERE ${where}`,
-      { ...params, upto },
-    );
-    if (Number(sk?.n ?? 0) > sketchAbove) {
-      // The sketch's addresses and JA4s, each counted whole by its own filter.
-      const keep = { ips: new Set(sk.ips), ja4s: new Set(sk.ja4s) };
-      const p = { ...params, top_ips: sk.ips, top_ja4s: sk.ja4s };
-      const ips = await grouped(ch, s, `${where} AND src_ip IN {top_ips:Array(String)}`, p, upto, page, keep);
-      const ja4s = await grouped(ch, s, `${where} AND ja4 IN {top_ja4s:Array(String)}`, p, upto, page, keep);
-      return { total: Number(sk.n), rows: ips.rows, ja4s: ja4s.ja4s };
-    }
-  }
-  return grouped(ch, s, where, params, upto, page);
+  return onRollup ? rollupParts(ch, where, params, page) : grouped(ch, where, params, page);
 }
 
 /**
- * One scan grouped three ways (GROUPING(ip, ja4): 1 = by address, 2 = by JA4, 3 = all). Aliases
- * differ from column names: an alias would shadow its column in WHERE.
+ * A rollup search in three light statements instead of one scan grouped three ways: there the
+ * JA4 and total sets paid for every address's aggregates (a JA4 family matches ~1M rollup rows and
+ * half a million addresses). The page's addresses and the total (rows before LIMIT, exact) from a
+ * grouping by address of the hits alone; their other columns for those addresses only (the
+ * primary key holds src_ip); the JA4s grouped on their own.
+ */
+async function rollupParts(
+  ch: ClickHouseClient,
+  where: string,
+  params: Record<string, unknown>,
+  page: Page,
+): Promise<Found> {
+  const [top, ja4s] = await Promise.all([
+    selectWithTotal<{ ip: string; hits: number }>(
+      ch,
+      `SELECT src_ip AS ip, sum(hits) AS hits FROM ${ROLLUP.table} WHERE ${where}
+       GROUP BY src_ip ORDER BY hits DESC, ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
+       SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
+      { ...params, ...page },
+    ),
+    select<{ ja4: string; hits: number; ips: number }>(
+      ch,
+      `SELECT ja4, sum(hits) AS hits, uniqExact(src_ip) AS ips FROM ${ROLLUP.table} WHERE ${where}
+       GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`,
+      params,
+    ),
+  ]);
+  const details = top.rows.length
+    ? await select<Row>(
+        ch,
+        `SELECT src_ip AS ip, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
+                groupUniqArray(3)(ja4) AS ja4s, formatDateTime(min(first_seen), '%FT%TZ') AS first_seen,
+                formatDateTime(max(last_seen), '%FT%TZ') AS last_seen
+         FROM ${ROLLUP.table} WHERE ${where} AND src_ip IN {page_ips:Array(String)} GROUP BY src_ip`,
+        { ...params, page_ips: top.rows.map((x) => x.ip) },
+      )
+    : [];
+  const byIp = new Map(details.map((x) => [x.ip, x]));
+  return {
+    total: top.total,
+    rows: top.rows.map((t) => ipRow({ ...(byIp.get(t.ip) as Row), ip: t.ip, hits: t.hits })),
+    ja4s: ja4s.map((x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips) })),
+  };
+}
+
+function ipRow(x: Row): SearchIp {
+  return {
+    ip: x.ip,
+    hits: Number(x.hits),
+    asn: Number(x.r_asn),
+    asn_name: x.r_asn_name,
+    asn_label: x.r_asn_label,
+    ja4s: x.ja4s,
+    first_seen: x.first_seen,
+    last_seen: x.last_seen,
+  };
+}
+
+/**
+ * A search of the requests: one scan (reading the matching rows costs most), first grouped by
+ * (address, JA4), then that smaller set grouped three ways (GROUPING(ip, ja4): 1 = by address,
+ * 2 = by JA4, 3 = all), so the three-way grouping's per-group aggregates run over pairs, not
+ * requests. Aliases differ from column names: an alias would shadow its column in WHERE.
  */
 async function grouped(
   ch: ClickHouseClient,
-  s: Source,
   where: string,
   params: Record<string, unknown>,
-  upto: number,
-  page: { offset: number; limit: number },
-  keep?: { ips: Set<string>; ja4s: Set<string> },
+  page: Page,
 ): Promise<Found> {
   const rows = await select<Row>(
     ch,
-    `SELECT GROUPING(${s.ip}, ja4) AS g, ${s.ip} AS ip, ja4, ${s.hits} AS hits,
-            uniqExact(${s.ip}) AS ips, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
+    `SELECT GROUPING(client_ip, ja4) AS g, client_ip AS ip, ja4, sum(c) AS hits,
+            uniqExact(client_ip) AS ips, any(a) AS r_asn, any(an) AS r_asn_name, any(al) AS r_asn_label,
             groupUniqArray(3)(ja4) AS ja4s,
-            formatDateTime(${s.first}, '%FT%TZ') AS first_seen, formatDateTime(${s.last}, '%FT%TZ') AS last_seen
-     FROM ${s.table} WHERE ${where}
-     GROUP BY GROUPING SETS ((${s.ip}), (ja4), ())
+            formatDateTime(min(f), '%FT%TZ') AS first_seen, formatDateTime(max(l), '%FT%TZ') AS last_seen
+     FROM (SELECT client_ip, ja4, count() AS c, min(ts) AS f, max(ts) AS l,
+                  any(asn) AS a, any(asn_name) AS an, any(asn_label) AS al
+           FROM ${LOGS.table} WHERE ${where} GROUP BY client_ip, ja4)
+     GROUP BY GROUPING SETS ((client_ip), (ja4), ())
      ORDER BY g, hits DESC, ip, ja4
      LIMIT {upto:UInt32} BY g
      SETTINGS output_format_json_quote_64bit_integers = 0`,
-    { ...params, upto },
+    { ...params, upto: Math.max(10, page.offset + page.limit) },
   );
-  // With a sketch, only its addresses and JA4s are counted whole: other groups are partial.
-  const kept = (x: Row) => !keep || (Number(x.g) === 1 ? keep.ips.has(x.ip) : keep.ja4s.has(x.ja4));
-  const set = (g: number) => rows.filter((x) => Number(x.g) === g && (g === 3 || kept(x)));
+  const set = (g: number) => rows.filter((x) => Number(x.g) === g);
   return {
     total: Number(set(3)[0]?.ips ?? 0),
     rows: set(1)
       .slice(page.offset, page.offset + page.limit)
-      .map((x) => ({
-        ip: x.ip,
-        hits: Number(x.hits),
-        asn: Number(x.r_asn),
-        asn_name: x.r_asn_name,
-        asn_label: x.r_asn_label,
-        ja4s: x.ja4s,
-        first_seen: x.first_seen,
-        last_seen: x.last_seen,
-      })),
+      .map(ipRow),
     ja4s: set(2)
       .slice(0, 10)
       .map((x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips) })),
