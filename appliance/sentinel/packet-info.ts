@@ -34,3 +34,17 @@ export function newPacketInfo(): PacketInfo {
     depth: 0,
   };
 }
+
+/**
+ * A ClientHello as a reassembler hands it on: its body bytes `[bodyOff, bodyEnd)` of `body`, the
+ * packet that completed it, the client and server ports and that packet's capture time.
+ */
+export interface HelloSpan {
+  body: Buffer;
+  bodyOff: number;
+  bodyEnd: number;
+  packet: PacketInfo;
+  srcPort: number;
+  dstPort: number;
+  tsUs: number;
+}

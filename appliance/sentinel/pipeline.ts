@@ -59,13 +59,13 @@ export class FingerprintPipeline {
     };
     this.tcp = new TcpReassembler(
       lim,
-      (flow, body, from, to, packet, srcPort, dstPort, tsUs) =>
-        this.hello(body, from, to, {
+      (flow, h) =>
+        this.hello(h.body, h.bodyOff, h.bodyEnd, {
           transport: 't',
-          packet,
-          srcPort,
-          dstPort,
-          tsUs,
+          packet: h.packet,
+          srcPort: h.srcPort,
+          dstPort: h.dstPort,
+          tsUs: h.tsUs,
           syn: flow.syn,
           synUs: flow.synUs,
           synSeq: flow.isn,
@@ -76,13 +76,13 @@ export class FingerprintPipeline {
     );
     this.quic = new QuicReassembler(
       lim,
-      (body, from, to, packet, srcPort, dstPort, tsUs) =>
-        this.hello(body, from, to, {
+      (h) =>
+        this.hello(h.body, h.bodyOff, h.bodyEnd, {
           transport: 'q',
-          packet,
-          srcPort,
-          dstPort,
-          tsUs,
+          packet: h.packet,
+          srcPort: h.srcPort,
+          dstPort: h.dstPort,
+          tsUs: h.tsUs,
           syn: null,
           synUs: null,
           synSeq: null,

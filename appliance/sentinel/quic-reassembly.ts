@@ -1,6 +1,6 @@
 import type { ParseCode } from './errors.js';
 import { BoundedFlows, type FlowBase, type FlowLimits } from './flow-table.js';
-import type { PacketInfo } from './packet-info.js';
+import type { HelloSpan, PacketInfo } from './packet-info.js';
 import { decryptInitial, isQuicInitial, readInitialFrames } from './quic.js';
 import { flowKey, reverseKey } from './tcp.js';
 
@@ -15,15 +15,7 @@ interface QuicFlow extends FlowBase {
   done: boolean;
 }
 
-export type QuicHelloSink = (
-  body: Buffer,
-  bodyOff: number,
-  bodyEnd: number,
-  pi: PacketInfo,
-  sport: number,
-  dport: number,
-  tsUs: number,
-) => void;
+export type QuicHelloSink = (hello: HelloSpan) => void;
 
 /**
  * QUIC client Initials: decrypt (RFC 9001), collect CRYPTO frames by offset across packets and
@@ -129,7 +121,7 @@ export class QuicReassembler {
       return true;
     }
     if (r[1] < total) return false;
-    this.onHello(buf, 4, total, pi, sport, dport, tsUs);
+    this.onHello({ body: buf, bodyOff: 4, bodyEnd: total, packet: pi, srcPort: sport, dstPort: dport, tsUs });
     this.finish(flow);
     return true;
   }

@@ -1,7 +1,7 @@
 import type { SynInfo } from '../common/index.js';
 import type { ParseCode } from './errors.js';
 import { BoundedFlows, type FlowBase, type FlowLimits } from './flow-table.js';
-import type { PacketInfo } from './packet-info.js';
+import type { HelloSpan, PacketInfo } from './packet-info.js';
 import { parseProxyHeader, proxySignature } from './proxy-protocol.js';
 import { flowKey, parseSyn, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './tcp.js';
 import { looksLikeHelloRecord, scanRecord } from './tls-record.js';
@@ -32,16 +32,7 @@ export interface TcpFlow extends FlowBase {
   proxyPort: number | null;
 }
 
-export type HelloSink = (
-  flow: TcpFlow,
-  body: Buffer,
-  bodyOff: number,
-  bodyEnd: number,
-  pi: PacketInfo,
-  sport: number,
-  dport: number,
-  tsUs: number,
-) => void;
+export type HelloSink = (flow: TcpFlow, hello: HelloSpan) => void;
 
 const MAX_GAPS = 32;
 /** A ClientHello and its retry after a HelloRetryRequest (RFC 8446 §4.1.4). */
@@ -247,7 +238,15 @@ export class TcpReassembler {
       else if (r.kind === 'hello') {
         pos += r.consumed;
         flow.hellos++;
-        this.onHello(flow, r.body, r.bodyOff, r.bodyEnd, pi, sport, dport, tsUs);
+        this.onHello(flow, {
+          body: r.body,
+          bodyOff: r.bodyOff,
+          bodyEnd: r.bodyEnd,
+          packet: pi,
+          srcPort: sport,
+          dstPort: dport,
+          tsUs,
+        });
         // The cut-off: a client sends at most two ClientHellos (the second after a
         // HelloRetryRequest, RFC 8446 §4.1.4); after it the flow has nothing more to give.
         if (flow.hellos >= MAX_HELLOS) {
