@@ -79,9 +79,28 @@ describe.skipIf(skip !== '')(`RPMs booted under systemd${skip ? ` (skipped: ${sk
   const unitsUp = async () => {
     for (let i = 0; i < 90; i++) {
       const health = curl(['-o', '/dev/null', '-w', '%{http_code}', 'http://127.0.0.1:8000/api/health']);
-      if (health === '200' && UNITS.every((u) => active(u) === 'active')) return;
+      if (health === '200' && UNITS.every((u) => active(u) === 'active') && capturing()) return;
       await new Promise((r) => setTimeout(r, 2000));
     }
+  };
+  /**
+   * The sentinel's current run has opened its capture: an active unit is a started process, and
+   * a handshake sent before libpcap is open is never seen (it has no JA4 to be held for).
+   */
+  const capturing = () => {
+    const b = booted as Booted;
+    const id = inRoot(b, ['systemctl', 'show', '-p', 'InvocationID', '--value', 'ja4-sentinel'], {
+      nothrow: true,
+    }).stdout.trim();
+    if (id === '') return false;
+    const log = inRoot(
+      b,
+      ['journalctl', '-u', 'ja4-sentinel', '--no-pager', '-o', 'cat', `_SYSTEMD_INVOCATION_ID=${id}`],
+      {
+        nothrow: true,
+      },
+    ).stdout;
+    return log.includes('sentinel capturing');
   };
   const active = (unit: string) =>
     inRoot(booted as Booted, ['systemctl', 'is-active', unit], { nothrow: true }).stdout.trim();
