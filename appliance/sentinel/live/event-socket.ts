@@ -9,6 +9,9 @@ export interface EventSocketStats {
   connects: number;
 }
 
+/** How soon a held line brings the next reconnect attempt. */
+const HURRY_MS = 100;
+
 export interface EventSocketOptions {
   /** Lines held while the socket is backed up or down; past this, lines are dropped. */
   maxQueue: number;
@@ -42,6 +45,8 @@ export class EventSocketWriter {
   private readonly queuedAt: number[] = [];
   private backoff: number;
   private timer: NodeJS.Timeout | null = null;
+  /** When the pending reconnect attempt is due (Date.now() ms). */
+  private due = 0;
   private closed = false;
   private readonly highWater: number;
   private readonly holdDownMs: number;
@@ -75,6 +80,7 @@ export class EventSocketWriter {
         return false;
       }
       this.hold(line);
+      this.hurry();
       return true;
     }
     if (this.queue.length > 0 || this.sock.writableLength > this.highWater) {
@@ -101,6 +107,19 @@ export class EventSocketWriter {
   private hold(line: string): void {
     this.queue.push(line);
     this.queuedAt.push(this.now());
+  }
+
+  /**
+   * A held line brings the next reconnect attempt forward to HURRY_MS: the correlator waits only
+   * its grace period (2 s by default) for a request's handshake, so a line must not sit out a
+   * backoff of seconds once the socket is back. One attempt at a time, so a flood while the
+   * socket is absent costs at most one attempt per HURRY_MS.
+   */
+  private hurry(): void {
+    if (this.timer === null || this.due - Date.now() <= HURRY_MS) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.arm(HURRY_MS);
   }
 
   /** Drops (and counts) the held lines older than the hold time. */
@@ -153,12 +172,16 @@ export class EventSocketWriter {
   private schedule(): void {
     if (this.closed || this.timer) return;
     // Held lines age: retry at least once a second while there are any.
-    const wait = this.queue.length > 0 ? Math.min(this.backoff, 1000) : this.backoff;
+    this.arm(this.queue.length > 0 ? Math.min(this.backoff, 1000) : this.backoff);
+    this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 5000);
+  }
+
+  private arm(wait: number): void {
+    this.due = Date.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.connect();
     }, wait);
     this.timer.unref();
-    this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 5000);
   }
 }

@@ -69,6 +69,25 @@ describe('EventSocketWriter', () => {
     srv.close();
   });
 
+  it('brings a long reconnect backoff forward when a line is held', async () => {
+    const file = path.join(tmp, 'hurry.sock');
+    // The first attempt fails with nothing held: the next one is a minute away.
+    const w = new EventSocketWriter(file, {
+      maxQueue: 10,
+      minBackoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      holdDownMs: 30_000,
+    });
+    await sleep(200);
+    const got: string[] = [];
+    const srv = await listen(file, (l) => got.push(l));
+    expect(w.send('{"n":1}')).toBe(true);
+    await until(() => got.length === 1, 3000);
+    expect(got).toEqual(['{"n":1}']);
+    w.close();
+    srv.close();
+  });
+
   it('drops held lines past the hold time or past max_queue, and counts them', async () => {
     const file = path.join(tmp, 'expire.sock');
     let now = 1_000_000;
