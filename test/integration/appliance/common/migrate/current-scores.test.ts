@@ -8,6 +8,7 @@ import {
   splitStatements,
 } from '../../../../../appliance/common/migrate/index.js';
 import { scoreHistogram } from '../../../../../appliance/dashboard/server/queries/detections.js';
+import type { ScoreRow } from '../../../../../appliance/detector/store.js';
 import { openEmbedded, rows } from './helpers.js';
 
 let handle: ClickHouseHandle;
@@ -17,18 +18,20 @@ let cleanup: () => Promise<void>;
 // model rescoring a closed hour); C, an incremental cycle of model B, rescores part of hour 10
 // again. ml_all_scores keeps a row per model version (0030), so hour 10 holds two or three
 // scorings of each row that never merge there; ml_current_scores must keep only the newest.
-interface Score {
-  scored_at: string;
-  cycle_id: string;
-  model_version: string;
-  hour: string;
-  host: string;
-  src_ip: string;
-  ja4: string;
-  score: number;
-  threshold: number;
-  is_anomaly: boolean;
-}
+/** The columns of a detector's score row that these cycles set. */
+type Score = Pick<
+  ScoreRow,
+  | 'scored_at'
+  | 'cycle_id'
+  | 'model_version'
+  | 'hour'
+  | 'host'
+  | 'src_ip'
+  | 'ja4'
+  | 'score'
+  | 'threshold'
+  | 'is_anomaly'
+>;
 const JA4S = ['t13d1516h2_8daaf6152771_02713d6af862', 't13d301000_01455d0db58d_5ac7197df9d2'];
 const CYCLES = [
   { id: 'a', model: 'model-a', at: '2026-11-20 11:05:00.000', hours: [9, 10], rows: 40, t: 0.6 },
