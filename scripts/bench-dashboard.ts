@@ -59,11 +59,18 @@ function parseArgs(args: string[]) {
   };
 }
 
-/** Waits (at most 3 min) for background merges to finish, as they would have on a live appliance. */
+/**
+ * Waits (at most 3 min) for background merges and mutations (a migration's column rewrite) to
+ * finish, as they would have on a live appliance.
+ */
 async function settleMerges(client: ClickHouseClient, log: (m: string) => void) {
   const t = performance.now();
   while (performance.now() - t < 180_000) {
-    const rs = await client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: `SELECT (SELECT count() FROM system.merges)
+                + (SELECT count() FROM system.mutations WHERE database = 'ja4_processing' AND NOT is_done) AS n`,
+      format: 'JSONEachRow',
+    });
     const [{ n }] = await rs.json<{ n: string }>();
     if (Number(n) === 0) break;
     await new Promise((r) => setTimeout(r, 2000));
@@ -108,6 +115,7 @@ async function prepareData(config: Config, o: ReturnType<typeof parseArgs>, log:
     );
   }
   const backfill = o.backfillAggregates ? await backfillAggregates(ch.client, log) : undefined;
+  if (backfill?.migrations_applied.length) await settleMerges(ch.client, log);
   return { ch, info: info as DataSetInfo, cycle, backfill };
 }
 

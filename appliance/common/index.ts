@@ -5,5 +5,6 @@ export * from './events/index.js';
 export * from './ip-filter.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './score-histogram.js';
 export * from './shutdown.js';
 export * from './version.js';

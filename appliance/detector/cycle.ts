@@ -1,31 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient, Config } from '../common/index.js';
+import type { Config } from '../common/index.js';
 import { logCycle, readLastCycle } from './cycle-log.js';
+import { writeAll, writeChanged } from './cycle-persist.js';
 import { prepare, type Scored, type ScoreEnv, scoreRows } from './cycle-score.js';
 import type { CycleDeps, CycleKind, CycleResult, DetectorState } from './cycle-types.js';
 import { newState } from './cycle-types.js';
-import {
-  anomalyRow,
-  type CycleStamp,
-  carryForward,
-  clearedHour,
-  hoursWithAnomalies,
-  needsWrite,
-  rowKey,
-  scoreRow,
-} from './cycle-write.js';
+import { type CycleStamp, rowKey } from './cycle-write.js';
 import { type Decisions, readDecisions } from './decisions.js';
 import { loadTrained, SIGNALS_ONLY, saveTrained } from './model-state.js';
-import {
-  chTime,
-  insertRows,
-  insertScores,
-  readFeatureRows,
-  readJa4Context,
-  readPreviousScores,
-  readRecurrence,
-  readWatermark,
-} from './store.js';
+import { chTime, readFeatureRows, readJa4Context, readPreviousScores, readWatermark } from './store.js';
 import { readFamilyTable } from './tls-family.js';
 import { trainModel } from './train.js';
 import { systemResolver } from './verified-bots.js';
@@ -255,36 +238,6 @@ function stampOf(result: CycleResult, state: DetectorState, now: Date): CycleSta
   };
 }
 
-/** A full cycle writes every score and every hour's anomalies (each hour's flagged set is whole). */
-async function writeAll(
-  client: ClickHouseClient,
-  scored: Scored[],
-  stamp: CycleStamp,
-  result: CycleResult,
-  w: Window,
-): Promise<void> {
-  const t = performance.now();
-  const flagged = scored.filter((s) => s.decision.flagged);
-  const recurrence = await readRecurrence(
-    client,
-    flagged.map((s) => s.row.src_ip),
-  );
-  const flaggedHours = new Set(flagged.map((s) => s.row.hour));
-  const cleared = (await hoursWithAnomalies(client, w.from, w.to)).filter((h) => !flaggedHours.has(h));
-  await insertScores(
-    client,
-    scored.map((s) => scoreRow(s, stamp)),
-  );
-  const anomalies = [
-    ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
-    ...cleared.map((h) => clearedHour(h, stamp)),
-  ];
-  if (anomalies.length > 0) await insertRows(client, 'ml_detected_anomalies', anomalies);
-  result.rows_written = scored.length;
-  result.anomalies = flagged.length;
-  result.durations_ms.write = Math.round(performance.now() - t);
-}
-
 async function incrementalCycle(
   deps: CycleDeps,
   readEnvNow: EnvReader,
@@ -333,37 +286,4 @@ function trackBaseline(state: DetectorState, scored: Scored[], previous: Map<str
     state.newBaseline++;
     if (state.model && s.score >= state.model.threshold) state.driftHits++;
   }
-}
-
-/** Writes the rows that changed, and the anomalies of every hour whose flagged set changed. */
-async function writeChanged(
-  client: ClickHouseClient,
-  scored: Scored[],
-  previous: Awaited<ReturnType<typeof readPreviousScores>>,
-  stamp: CycleStamp,
-  result: CycleResult,
-): Promise<void> {
-  const changed = scored.filter((s) => needsWrite(s, previous.get(rowKey(s.row))));
-  const hours = new Set<string>();
-  for (const s of changed) {
-    if (s.decision.flagged || previous.get(rowKey(s.row))?.is_anomaly) hours.add(s.row.hour);
-  }
-  const flagged = changed.filter((s) => s.decision.flagged && hours.has(s.row.hour));
-  const carried = await carryForward(client, [...hours], new Set(changed.map((s) => rowKey(s.row))), stamp);
-  const recurrence = await readRecurrence(
-    client,
-    flagged.map((s) => s.row.src_ip),
-  );
-  const scores = [...changed.map((s) => scoreRow(s, stamp)), ...carried.scores];
-  if (scores.length > 0) await insertScores(client, scores);
-  const anomalies = [
-    ...flagged.map((s) => anomalyRow(s, stamp, recurrence.get(s.row.src_ip))),
-    ...carried.anomalies,
-  ];
-  const kept = new Set(anomalies.map((a) => a.hour));
-  for (const h of hours) if (!kept.has(h)) anomalies.push(clearedHour(h, stamp));
-  if (anomalies.length > 0) await insertRows(client, 'ml_detected_anomalies', anomalies);
-  result.rows_written = scores.length;
-  result.anomalies = flagged.length;
-  result.carried = carried.anomalies.length;
 }

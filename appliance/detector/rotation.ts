@@ -6,11 +6,16 @@ import { CycleQueryError } from './errors.js';
  * Rotation of the detector's tables: whole day partitions older than retention.ml_days are
  * dropped. The tables' TTLs would remove them too, but only when a merge runs; DROP PARTITION is
  * immediate and cheap (it unlinks parts), so the dashboard never shows scores past retention.
- * The tables are partitioned by toDate(...) (migrations 0009, 0010, 0035), so a partition id is
- * the day as YYYYMMDD. ml_current_scores is the copy of ml_all_scores' newest scorings that a view
- * writes: it is dropped with it.
+ * The tables are partitioned by toDate(...) (migrations 0009, 0010, 0035, 0037), so a partition id
+ * is the day as YYYYMMDD. ml_current_scores is the copy of ml_all_scores' newest scorings that a
+ * view writes, and ml_score_histogram_1h their histogram per hour: they are dropped with it.
  */
-export const ROTATED_TABLES = ['ml_all_scores', 'ml_detected_anomalies', 'ml_current_scores'] as const;
+export const ROTATED_TABLES = [
+  'ml_all_scores',
+  'ml_detected_anomalies',
+  'ml_current_scores',
+  'ml_score_histogram_1h',
+] as const;
 
 export interface RotationResult {
   dropped: { table: string; partition_id: string }[];

@@ -51,6 +51,7 @@ const REQUIRED_OBJECTS = [
   'ml_detected_anomalies',
   'view_ip_recurrence',
   'ml_cycles',
+  'ml_score_histogram_1h',
   'dict_ja4_family_source',
 ];
 

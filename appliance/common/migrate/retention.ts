@@ -15,6 +15,7 @@ export const RETENTION_TTL: Record<string, { expr: string; key: keyof Config['re
   agg_overview_sets: { expr: 'bucket', key: 'http_logs_days' },
   ml_all_scores: { expr: 'toDateTime(scored_at)', key: 'ml_days' },
   ml_current_scores: { expr: 'hour', key: 'ml_days' },
+  ml_score_histogram_1h: { expr: 'hour', key: 'ml_days' },
   ml_detected_anomalies: { expr: 'hour', key: 'ml_days' },
   ml_anomaly_summary_1h: { expr: 'hour', key: 'ml_days' },
   ml_ip_flagged_hours: { expr: 'hour', key: 'ml_days' },

@@ -1,47 +1,54 @@
-import type { ClickHouseClient } from '../../../common/index.js';
+import { type ClickHouseClient, SCORE_HISTOGRAM_BUCKETS } from '../../../common/index.js';
 import type { DetectionsResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type AnomalyScope, scopeParams, scopeSql } from './anomaly-scope.js';
 import { ANOMALIES_TABLE } from './current-anomalies.js';
 import { HOURS_IN_RANGE, rangeParams, select } from './run.js';
 
-export const HISTOGRAM_BUCKETS = 40;
-
 /**
  * The distribution of every current score in the range (known bots included: it is the model's
- * view of all traffic), in HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
+ * view of all traffic), in SCORE_HISTOGRAM_BUCKETS equal buckets over [0, 1], with the newest
  * threshold; `ja4` narrows it to one fingerprint. A feature row's current score is its newest
- * scoring, whichever cycle and model wrote it: an incremental cycle writes only the rows that
- * changed (appliance/detector/cycle-write.ts), so an hour's newest cycle is not the whole hour.
- * ml_current_scores (migration 0035) keeps each row's scorings keyed without the model version,
- * so FINAL leaves exactly its newest one; FINAL merges only the parts that still overlap (a
- * cycle's fresh rows until they merge), where grouping ml_all_scores by row read every row.
+ * scoring, whichever cycle and model wrote it (an incremental cycle writes only the rows that
+ * changed). The detector writes each hour's histogram per JA4 again after every write of that
+ * hour's scores (ml_score_histogram_1h, migration 0037), so this adds up a few rows per hour of
+ * the range instead of deduplicating every feature row of it (ml_current_scores FINAL).
  */
 export async function scoreHistogram(
   ch: ClickHouseClient,
   r: TimeRange,
   opts: { ja4?: string },
 ): Promise<Pick<DetectionsResponse, 'threshold' | 'histogram' | 'scored_rows'>> {
-  const rows = await select<{ b: number; rows: number; flagged: number; threshold: number }>(
+  const [row] = await select<{
+    rows: [number[], number[]];
+    flagged: [number[], number[]];
+    threshold: number;
+    n: number;
+  }>(
     ch,
-    `SELECT toUInt8(least(floor(score * ${HISTOGRAM_BUCKETS}), ${HISTOGRAM_BUCKETS - 1})) AS b, count() AS rows,
-            countIf(is_anomaly) AS flagged, argMax(threshold, scored_at) AS threshold
-     FROM ja4_processing.ml_current_scores FINAL
+    `SELECT sumMap(buckets, rows) AS rows, sumMap(buckets, flagged) AS flagged,
+            argMax(threshold, threshold_at) AS threshold, count() AS n
+     FROM ja4_processing.ml_score_histogram_1h FINAL
      WHERE ${HOURS_IN_RANGE}
        ${opts.ja4 === undefined ? '' : 'AND ja4 = {ja4:String}'}
-     GROUP BY b ORDER BY b`,
+     SETTINGS output_format_json_quote_64bit_integers = 0`,
     { ...rangeParams(r), ja4: opts.ja4 ?? '' },
   );
-  if (rows.length === 0) return { threshold: null, histogram: [], scored_rows: 0 };
-  const byBucket = new Map(rows.map((x) => [Number(x.b), x]));
-  const histogram = Array.from({ length: HISTOGRAM_BUCKETS }, (_, b) => ({
-    lo: b / HISTOGRAM_BUCKETS,
-    hi: (b + 1) / HISTOGRAM_BUCKETS,
-    rows: Number(byBucket.get(b)?.rows ?? 0),
-    flagged: Number(byBucket.get(b)?.flagged ?? 0),
+  if (!row || Number(row.n) === 0) return { threshold: null, histogram: [], scored_rows: 0 };
+  const counts = (m: [number[], number[]]) => new Map(m[0].map((b, i) => [Number(b), Number(m[1][i])]));
+  const rows = counts(row.rows);
+  const flagged = counts(row.flagged);
+  const histogram = Array.from({ length: SCORE_HISTOGRAM_BUCKETS }, (_, b) => ({
+    lo: b / SCORE_HISTOGRAM_BUCKETS,
+    hi: (b + 1) / SCORE_HISTOGRAM_BUCKETS,
+    rows: rows.get(b) ?? 0,
+    flagged: flagged.get(b) ?? 0,
   }));
-  const threshold = rows.length > 0 ? Math.max(...rows.map((x) => Number(x.threshold))) : null;
-  return { threshold, histogram, scored_rows: histogram.reduce((n, x) => n + x.rows, 0) };
+  return {
+    threshold: Number(row.threshold),
+    histogram,
+    scored_rows: histogram.reduce((n, x) => n + x.rows, 0),
+  };
 }
 
 type ReasonRow = { code: string; words: string; rows: number; ips: number };

@@ -79,7 +79,9 @@ export async function search(
  * JA4 and total sets paid for every address's aggregates (a JA4 family matches ~1M rollup rows and
  * half a million addresses). The page's addresses and the total (rows before LIMIT, exact) from a
  * grouping by address of the hits alone; their other columns for those addresses only (the
- * primary key holds src_ip); the JA4s grouped on their own.
+ * primary key holds src_ip); the JA4s grouped on their own. Addresses are counted by their 64-bit
+ * hash, which sets hash twice as fast as the text (a JA4 family's ~600k addresses: 60 vs 130 ms)
+ * and is exact but for a collision (odds ~1e-8 at a million addresses).
  */
 async function rollupParts(
   ch: ClickHouseClient,
@@ -97,7 +99,7 @@ async function rollupParts(
     ),
     select<{ ja4: string; hits: number; ips: number }>(
       ch,
-      `SELECT ja4, sum(hits) AS hits, uniqExact(src_ip) AS ips FROM ${ROLLUP.table} WHERE ${where}
+      `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
        GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`,
       params,
     ),

@@ -43,6 +43,7 @@ const ALL_TABLES = [
   'ml_detected_anomalies',
   'view_ip_recurrence',
   'ml_cycles',
+  'ml_score_histogram_1h',
   'dict_ja4_family_source',
 ];
 /** The shipped TLS families, as the cycle reads them from dict_ja4_family_source. */

@@ -57,6 +57,10 @@ const IDEMPOTENT = new RegExp(
     '^INSERT INTO ja4_processing\\.ml_current_scores\\s+SELECT ',
     // 0036: columns written to themselves (stores them in parts that predate them).
     '^ALTER TABLE \\S+\\s+UPDATE (\\w+ = \\w+,\\s*)*\\w+ = \\w+\\s+WHERE 1 ',
+    // 0037: a repeated fill is a newer version of the same (hour, ja4) with the same counts.
+    '^INSERT INTO ja4_processing\\.ml_score_histogram_1h\\s+SELECT ',
+    // 0038: a column's type set again to the same type.
+    '^ALTER TABLE \\S+\\s+MODIFY COLUMN ',
   ].join('|'),
   'i',
 );
