@@ -1,14 +1,10 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchIp, SearchResponse, SearchTerm } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { rangeParams, select, selectWithTotal } from './run.js';
+import { type LogsRange, logsRange } from './logs-range.js';
+import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 
 /** Where a search reads: the hourly rollup when every term is one of its keys, else the requests. */
-const LOGS = {
-  table: 'ja4_processing.http_logs',
-  ip: 'client_ip',
-  where: 'ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)',
-};
 /** agg_host_ip_ja4_1h: one row per (hour, host, address, JA4), a fifth of the requests' rows. */
 const ROLLUP = {
   table: 'ja4_processing.agg_host_ip_ja4_1h',
@@ -16,6 +12,13 @@ const ROLLUP = {
   where: 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})',
 };
 const ROLLUP_FIELDS = new Set(['ip', 'cidr', 'ja4', 'host', 'asn']);
+/**
+ * agg_ja4_signals_1h: per hour and JA4. A search of JA4s alone lists them from here, with the
+ * address counts the fingerprint page shows (uniqCombined: exact for small sets, ~1.6% off above
+ * a few thousand addresses), where counting a JA4 family's half a million addresses exactly in
+ * the rollup cost more than the rest of the search.
+ */
+const SIGNALS = 'ja4_processing.agg_ja4_signals_1h';
 
 /** The SQL condition of one term, its value bound as {t<i>:…}. */
 function condition(t: SearchTerm, i: number, ip: string): string {
@@ -45,9 +48,6 @@ function condition(t: SearchTerm, i: number, ip: string): string {
 }
 
 type Row = SearchIp & {
-  g: number;
-  ja4: string;
-  ips: number;
   r_asn: number;
   r_asn_name: string;
   r_asn_label: string;
@@ -67,11 +67,20 @@ export async function search(
   page: Page,
 ): Promise<Found> {
   if (terms.length === 0) return { total: 0, rows: [], ja4s: [] };
-  const onRollup = terms.every((t) => ROLLUP_FIELDS.has(t.field));
-  const s = onRollup ? ROLLUP : LOGS;
-  const where = [s.where, ...terms.map((t, i) => condition(t, i, s.ip))].join(' AND ');
-  const params = { ...rangeParams(r), ...Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value])) };
-  return onRollup ? rollupParts(ch, where, params, page) : grouped(ch, where, params, page);
+  const values = Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value]));
+  if (terms.every((t) => ROLLUP_FIELDS.has(t.field))) {
+    const where = [ROLLUP.where, ...terms.map((t, i) => condition(t, i, ROLLUP.ip))].join(' AND ');
+    const ja4sSql = terms.every((t) => t.field === 'ja4')
+      ? `SELECT ja4, sum(hits) AS hits, uniqCombinedMerge(12)(ips) AS ips FROM ${SIGNALS}
+         WHERE ${[HOURS_IN_RANGE, ...terms.map((t, i) => condition(t, i, 'src_ip'))].join(' AND ')}
+         GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`
+      : `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
+         GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
+    return rollupParts(ch, where, ja4sSql, { ...rangeParams(r), ...values }, page);
+  }
+  const logs = logsRange(r);
+  const where = terms.map((t, i) => condition(t, i, 'client_ip')).join(' AND ');
+  return grouped(ch, logs, where, { ...logs.params, ...values }, page);
 }
 
 /**
@@ -79,41 +88,43 @@ export async function search(
  * JA4 and total sets paid for every address's aggregates (a JA4 family matches ~1M rollup rows and
  * half a million addresses). The page's addresses and the total (rows before LIMIT, exact) from a
  * grouping by address of the hits alone; their other columns for those addresses only (the
- * primary key holds src_ip); the JA4s grouped on their own. Addresses are counted by their 64-bit
+ * primary key holds src_ip); the JA4s grouped on their own (`ja4sSql`: from the rollup, or from
+ * the JA4 signals for a search of JA4s alone). Addresses are counted by their 64-bit
  * hash, which sets hash twice as fast as the text (a JA4 family's ~600k addresses: 60 vs 130 ms)
  * and is exact but for a collision (odds ~1e-8 at a million addresses).
  */
 async function rollupParts(
   ch: ClickHouseClient,
   where: string,
+  ja4sSql: string,
   params: Record<string, unknown>,
   page: Page,
 ): Promise<Found> {
-  const [top, ja4s] = await Promise.all([
-    selectWithTotal<{ ip: string; hits: number }>(
+  const pageOfIps = async () => {
+    const top = await selectWithTotal<{ ip: string; hits: number }>(
       ch,
       `SELECT src_ip AS ip, sum(hits) AS hits FROM ${ROLLUP.table} WHERE ${where}
        GROUP BY src_ip ORDER BY hits DESC, ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
       { ...params, ...page },
-    ),
-    select<{ ja4: string; hits: number; ips: number }>(
-      ch,
-      `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
-       GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`,
-      params,
-    ),
+    );
+    const details = top.rows.length
+      ? await select<Row>(
+          ch,
+          `SELECT src_ip AS ip, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
+                  groupUniqArray(3)(ja4) AS ja4s, formatDateTime(min(first_seen), '%FT%TZ') AS first_seen,
+                  formatDateTime(max(last_seen), '%FT%TZ') AS last_seen
+           FROM ${ROLLUP.table} WHERE ${where} AND src_ip IN {page_ips:Array(String)} GROUP BY src_ip`,
+          { ...params, page_ips: top.rows.map((x) => x.ip) },
+        )
+      : [];
+    return { top, details };
+  };
+  // The page's details follow its addresses while the JA4s are still being counted.
+  const [{ top, details }, ja4s] = await Promise.all([
+    pageOfIps(),
+    select<{ ja4: string; hits: number; ips: number }>(ch, ja4sSql, params),
   ]);
-  const details = top.rows.length
-    ? await select<Row>(
-        ch,
-        `SELECT src_ip AS ip, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
-                groupUniqArray(3)(ja4) AS ja4s, formatDateTime(min(first_seen), '%FT%TZ') AS first_seen,
-                formatDateTime(max(last_seen), '%FT%TZ') AS last_seen
-         FROM ${ROLLUP.table} WHERE ${where} AND src_ip IN {page_ips:Array(String)} GROUP BY src_ip`,
-        { ...params, page_ips: top.rows.map((x) => x.ip) },
-      )
-    : [];
   const byIp = new Map(details.map((x) => [x.ip, x]));
   return {
     total: top.total,
@@ -136,26 +147,28 @@ function ipRow(x: Row): SearchIp {
 }
 
 /**
- * A search of the requests: one scan (reading the matching rows costs most), first grouped by
- * (address, JA4), then that smaller set grouped three ways (GROUPING(ip, ja4): 1 = by address,
- * 2 = by JA4, 3 = all), so the three-way grouping's per-group aggregates run over pairs, not
- * requests. Aliases differ from column names: an alias would shadow its column in WHERE.
+ * A search of the requests (logs-range.ts): one scan of the matching rows (reading them costs
+ * most), first grouped by (address, JA4) with a count and the first and last hour, then that
+ * smaller set grouped three ways (GROUPING(ip, ja4): 1 = by address, 2 = by JA4, 3 = all). The
+ * page's addresses then get their exact first and last times and their AS from their rows of
+ * those hours only (pageDetails), instead of carrying ts through every pair: the scan reads no ts
+ * but in the range's partial hours. Addresses are counted by their 64-bit hash (see rollupParts).
+ * Aliases differ from column names: an alias would shadow its column in WHERE.
  */
 async function grouped(
   ch: ClickHouseClient,
+  logs: LogsRange,
   where: string,
   params: Record<string, unknown>,
   page: Page,
 ): Promise<Found> {
-  const rows = await select<Row>(
+  const rows = await select<Counted>(
     ch,
     `SELECT GROUPING(client_ip, ja4) AS g, client_ip AS ip, ja4, sum(c) AS hits,
-            uniqExact(client_ip) AS ips, any(a) AS r_asn, any(an) AS r_asn_name, any(al) AS r_asn_label,
-            groupUniqArray(3)(ja4) AS ja4s,
-            formatDateTime(min(f), '%FT%TZ') AS first_seen, formatDateTime(max(l), '%FT%TZ') AS last_seen
-     FROM (SELECT client_ip, ja4, count() AS c, min(ts) AS f, max(ts) AS l,
-                  any(asn) AS a, any(asn_name) AS an, any(asn_label) AS al
-           FROM ${LOGS.table} WHERE ${where} GROUP BY client_ip, ja4)
+            uniqExact(cityHash64(client_ip)) AS ips, groupUniqArray(3)(ja4) AS ja4s,
+            toString(min(h0)) AS first_hour, toString(max(h1)) AS last_hour
+     FROM (SELECT client_ip, ja4, count() AS c, min(hour) AS h0, max(hour) AS h1
+           FROM (${logs.select('client_ip, ja4, hour', where)}) GROUP BY client_ip, ja4)
      GROUP BY GROUPING SETS ((client_ip), (ja4), ())
      ORDER BY g, hits DESC, ip, ja4
      LIMIT {upto:UInt32} BY g
@@ -163,13 +176,49 @@ async function grouped(
     { ...params, upto: Math.max(10, page.offset + page.limit) },
   );
   const set = (g: number) => rows.filter((x) => Number(x.g) === g);
+  const top = set(1).slice(page.offset, page.offset + page.limit);
+  const byIp = await pageDetails(ch, logs, where, params, top);
   return {
     total: Number(set(3)[0]?.ips ?? 0),
-    rows: set(1)
-      .slice(page.offset, page.offset + page.limit)
-      .map(ipRow),
+    rows: top.map((t) => ipRow({ ...(byIp.get(t.ip) as Row), ip: t.ip, hits: t.hits, ja4s: t.ja4s })),
     ja4s: set(2)
       .slice(0, 10)
       .map((x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips) })),
   };
+}
+
+type Counted = { g: number; ip: string; ja4: string; hits: number; ips: number; ja4s: string[] } & {
+  first_hour: string;
+  last_hour: string;
+};
+
+/**
+ * The first and last matching request and the AS of each address of a page, read from its first
+ * and last hour only: the primary key (toStartOfHour(ts) first) keeps the read to those hours'
+ * granules, where a busy address's rows fill every hour of the range.
+ */
+async function pageDetails(
+  ch: ClickHouseClient,
+  logs: LogsRange,
+  where: string,
+  params: Record<string, unknown>,
+  top: Counted[],
+): Promise<Map<string, Row>> {
+  if (top.length === 0) return new Map();
+  const details = await select<Row>(
+    ch,
+    `SELECT client_ip AS ip, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
+            formatDateTime(min(ts), '%FT%TZ') AS first_seen, formatDateTime(max(ts), '%FT%TZ') AS last_seen
+     FROM (${logs.select(
+       'client_ip, ts, asn, asn_name, asn_label',
+       `${where} AND client_ip IN {page_ips:Array(String)} AND toStartOfHour(ts) IN {page_hours:Array(DateTime('UTC'))}`,
+     )})
+     GROUP BY client_ip`,
+    {
+      ...params,
+      page_ips: top.map((x) => x.ip),
+      page_hours: [...new Set(top.flatMap((x) => [x.first_hour, x.last_hour]))],
+    },
+  );
+  return new Map(details.map((x) => [x.ip, x]));
 }

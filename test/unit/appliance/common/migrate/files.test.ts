@@ -60,6 +60,7 @@ const IDEMPOTENT = new RegExp(
     // 0037: a repeated fill is a newer version of the same (hour, ja4) with the same counts.
     '^INSERT INTO ja4_processing\\.ml_score_histogram_1h\\s+SELECT ',
     // 0038: a column's type set again to the same type.
+    // 0039: ADD COLUMN IF NOT EXISTS, then MATERIALIZE COLUMN (above).
     '^ALTER TABLE \\S+\\s+MODIFY COLUMN ',
   ].join('|'),
   'i',

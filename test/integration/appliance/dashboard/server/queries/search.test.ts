@@ -55,6 +55,26 @@ describe('search on the rollup against plain queries', () => {
     expect(found.ja4s).toEqual(ja4s);
   });
 
+  it("lists the JA4s of a search of JA4s alone with the JA4 signals' counts", async () => {
+    // The signals as their view would have written them from these requests.
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.agg_ja4_signals_1h (hour, ja4, hits, ips)
+              SELECT hour, ja4, sum(hits), uniqCombinedState(12)(src_ip)
+              FROM ja4_processing.agg_host_ip_ja4_1h GROUP BY hour, ja4`,
+    });
+    const { terms } = parseSearch('ja4:t13d1516h2_*');
+    const found = await search(ch.client, terms, range, { offset: 0, limit: 5 });
+    // Requests exact; addresses as uniqCombined(12) estimates them (~1.6% typical error).
+    expect(found.ja4s.map((j) => [j.ja4, j.hits])).toEqual([
+      ['t13d1516h2_8daaf6152771_e5627efa2ab1', 10 + OTHERS / 2],
+    ]);
+    expect(Math.abs(found.ja4s[0].ips - (1 + OTHERS / 2)) / (1 + OTHERS / 2)).toBeLessThan(0.04);
+    expect(found.total).toBe(1 + OTHERS / 2);
+    expect(found.rows[0]).toMatchObject({ ip: BUSY, hits: 10 });
+    await ch.client.command({ query: 'TRUNCATE TABLE ja4_processing.agg_ja4_signals_1h' });
+    expect((await search(ch.client, terms, range, { offset: 0, limit: 5 })).ja4s).toEqual([]);
+  });
+
   it('pages past the first page with the same total', async () => {
     const { terms } = parseSearch('cidr:10.1.0.0/16');
     const p1 = await search(ch.client, terms, range, { offset: 0, limit: 50 });
@@ -65,5 +85,53 @@ describe('search on the rollup against plain queries', () => {
     expect(new Set(ips).size).toBe(100);
     // Ties at one request are ordered by address.
     expect(ips).toEqual([...ips].sort());
+  });
+});
+
+describe('search on the requests against plain queries, at the edges of the range', () => {
+  // Requests every 7 minutes over 30 hours from three addresses, two of them curl, plus one just
+  // outside and one just inside each end of a range that starts and ends inside an hour and
+  // crosses midnight: the range's whole hours are read by `hour`, its partial ends by ts.
+  const day0 = Math.floor(Date.now() / 86_400_000) * 86400 - 86400;
+  const logs = { from: day0 - 5 * 3600 + 1200, to: day0 + 20 * 3600 + 2400, step: 3600 };
+  const rowSql = (ts: string, ip: string, ua: string) =>
+    `SELECT toDateTime64(${ts}, 6, 'UTC') AS ts, 'shop.example' AS host, ${ip} AS client_ip,
+            't13d1516h2_8daaf6152771_e5627efa2ab1' AS ja4, ${ua} AS user_agent, '/wp-login.php' AS path`;
+
+  beforeAll(async () => {
+    const start = logs.from - 3600;
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.http_logs (ts, host, client_ip, ja4, user_agent, path)
+              ${rowSql(`${start} + 420 * intDiv(number, 3)`, "concat('192.0.2.', toString(number % 3))", "if(number % 3 = 2, 'Mozilla/5.0', 'curl/8.5.0')")}
+              FROM numbers(${Math.ceil((30 * 3600) / 420) * 3})
+              UNION ALL ${rowSql(String(logs.from - 1), "'198.51.100.1'", "'curl/7.88'")}
+              UNION ALL ${rowSql(String(logs.from), "'198.51.100.2'", "'curl/7.88'")}
+              UNION ALL ${rowSql(String(logs.to - 1), "'198.51.100.3'", "'curl/7.88'")}
+              UNION ALL ${rowSql(String(logs.to), "'198.51.100.4'", "'curl/7.88'")}`,
+    });
+  });
+
+  it('finds exactly the requests of the range', async () => {
+    const { terms } = parseSearch('ua:curl');
+    const found = await search(ch.client, terms, logs, { offset: 0, limit: 50 });
+    const rs = await ch.client.query({
+      query: `SELECT client_ip AS ip, toUInt32(count()) AS hits, formatDateTime(min(ts), '%FT%TZ') AS first_seen,
+                     formatDateTime(max(ts), '%FT%TZ') AS last_seen
+              FROM ja4_processing.http_logs
+              WHERE ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)
+                AND positionCaseInsensitive(user_agent, 'curl') > 0
+              GROUP BY client_ip ORDER BY hits DESC, ip`,
+      query_params: logs,
+      format: 'JSONEachRow',
+    });
+    const want = await rs.json<{ ip: string; hits: number; first_seen: string; last_seen: string }>();
+    expect(want.map((w) => w.ip)).toEqual(['192.0.2.0', '192.0.2.1', '198.51.100.2', '198.51.100.3']);
+    expect(found.total).toBe(want.length);
+    expect(
+      found.rows.map(({ ip, hits, first_seen, last_seen }) => ({ ip, hits, first_seen, last_seen })),
+    ).toEqual(want);
+    expect(found.ja4s).toEqual([
+      { ja4: 't13d1516h2_8daaf6152771_e5627efa2ab1', hits: want.reduce((n, w) => n + w.hits, 0), ips: 4 },
+    ]);
   });
 });
