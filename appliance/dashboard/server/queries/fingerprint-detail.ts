@@ -80,9 +80,9 @@ function summaryOf(s: Ja4Signal | undefined, examples: Examples | undefined): Fi
   };
 }
 
-const TOP_KEPT = 100;
+export const TOP_KEPT = 100;
 /** Below this many addresses (estimated) the exact grouping is cheap enough for every page. */
-const EXACT_BELOW = 2000;
+export const EXACT_BELOW = 2000;
 
 const IPS_SELECT = `SELECT src_ip AS ip, sum(hits) AS hits, max(asn) AS asn, max(asn_name) AS asn_name,
          max(asn_label) AS asn_label, max(bot_ip_label) AS bot_ip_label

@@ -3,6 +3,7 @@ import type { SearchIp, SearchResponse, SearchTerm } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
 import { type LogsRange, logsRange } from './logs-range.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
+import { busiestOfJa4s } from './search-ja4.js';
 
 /** Where a search reads: the hourly rollup when every term is one of its keys, else the requests. */
 /** agg_host_ip_ja4_1h: one row per (hour, host, address, JA4), a fifth of the requests' rows. */
@@ -16,9 +17,18 @@ const ROLLUP_FIELDS = new Set(['ip', 'cidr', 'ja4', 'host', 'asn']);
  * agg_ja4_signals_1h: per hour and JA4. A search of JA4s alone lists them from here, with the
  * address counts the fingerprint page shows (uniqCombined: exact for small sets, ~1.6% off above
  * a few thousand addresses), where counting a JA4 family's half a million addresses exactly in
- * the rollup cost more than the rest of the search.
+ * the rollup cost more than the rest of the search; a large set's first pages come from the
+ * busiest addresses kept there (search-ja4.ts).
  */
 const SIGNALS = 'ja4_processing.agg_ja4_signals_1h';
+
+/** The ten busiest JA4s of a search and their addresses, from the rollup (exact) or the signals. */
+const ROLLUP_JA4S = (where: string) =>
+  `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
+   GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
+const SIGNALS_JA4S = (where: string) =>
+  `SELECT ja4, sum(hits) AS hits, uniqCombinedMerge(12)(ips) AS ips FROM ${SIGNALS} WHERE ${where}
+   GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
 
 /** The SQL condition of one term, its value bound as {t<i>:…}. */
 function condition(t: SearchTerm, i: number, ip: string): string {
@@ -69,14 +79,14 @@ export async function search(
   if (terms.length === 0) return { total: 0, rows: [], ja4s: [] };
   const values = Object.fromEntries(terms.map((t, i) => [`t${i}`, t.value]));
   if (terms.every((t) => ROLLUP_FIELDS.has(t.field))) {
+    const params = { ...rangeParams(r), ...values };
     const where = [ROLLUP.where, ...terms.map((t, i) => condition(t, i, ROLLUP.ip))].join(' AND ');
-    const ja4sSql = terms.every((t) => t.field === 'ja4')
-      ? `SELECT ja4, sum(hits) AS hits, uniqCombinedMerge(12)(ips) AS ips FROM ${SIGNALS}
-         WHERE ${[HOURS_IN_RANGE, ...terms.map((t, i) => condition(t, i, 'src_ip'))].join(' AND ')}
-         GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`
-      : `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
-         GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
-    return rollupParts(ch, where, ja4sSql, { ...rangeParams(r), ...values }, page);
+    if (!terms.every((t) => t.field === 'ja4')) {
+      return rollupParts(ch, where, ROLLUP_JA4S(where), params, page);
+    }
+    const signals = [HOURS_IN_RANGE, ...terms.map((t, i) => condition(t, i, ROLLUP.ip))].join(' AND ');
+    const busiest = await busiestOfJa4s(ch, { signals, rollup: where }, params, page);
+    return busiest ?? rollupParts(ch, where, SIGNALS_JA4S(signals), params, page);
   }
   const logs = logsRange(r);
   const where = terms.map((t, i) => condition(t, i, 'client_ip')).join(' AND ');

@@ -75,6 +75,32 @@ describe('search on the rollup against plain queries', () => {
     expect((await search(ch.client, terms, range, { offset: 0, limit: 5 })).ja4s).toEqual([]);
   });
 
+  it('takes the first pages of a large JA4 set from the busiest addresses the signals kept', async () => {
+    // The signals with their busiest addresses, each address counted once per request.
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.agg_ja4_signals_1h (hour, ja4, hits, ips, top_ips)
+              SELECT hour, ja4, count(), uniqCombinedState(12)(ip), approx_top_countState(100)(ip)
+              FROM (SELECT hour, ja4, arrayJoin(arrayWithConstant(toUInt32(hits), src_ip)) AS ip
+                    FROM ja4_processing.agg_host_ip_ja4_1h)
+              GROUP BY hour, ja4`,
+    });
+    const { terms } = parseSearch('ja4:t13d1516h2_*');
+    const exact = 1 + OTHERS / 2;
+    const first = await search(ch.client, terms, range, { offset: 0, limit: 5 });
+    expect(Math.abs(first.total - exact) / exact).toBeLessThan(0.04);
+    expect(first.rows.map((x) => [x.ip, x.hits])).toEqual([
+      [BUSY, 10],
+      ...first.rows.slice(1).map((x) => [x.ip, 1]),
+    ]);
+    expect(first.rows).toHaveLength(5);
+    expect(first.rows[0]).toMatchObject({ asn: 64500, ja4s: ['t13d1516h2_8daaf6152771_e5627efa2ab1'] });
+    // Past the kept addresses, the exact grouping: every address counted.
+    const later = await search(ch.client, terms, range, { offset: 100, limit: 5 });
+    expect(later.total).toBe(exact);
+    expect(later.rows).toHaveLength(5);
+    await ch.client.command({ query: 'TRUNCATE TABLE ja4_processing.agg_ja4_signals_1h' });
+  });
+
   it('pages past the first page with the same total', async () => {
     const { terms } = parseSearch('cidr:10.1.0.0/16');
     const p1 = await search(ch.client, terms, range, { offset: 0, limit: 50 });
