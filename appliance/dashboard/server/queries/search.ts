@@ -219,10 +219,9 @@ async function pageDetails(
     ch,
     `SELECT client_ip AS ip, any(asn) AS r_asn, any(asn_name) AS r_asn_name, any(asn_label) AS r_asn_label,
             formatDateTime(min(ts), '%FT%TZ') AS first_seen, formatDateTime(max(ts), '%FT%TZ') AS last_seen
-     FROM (${logs.select(
-       'client_ip, ts, asn, asn_name, asn_label',
-       `${where} AND client_ip IN {page_ips:Array(String)} AND toStartOfHour(ts) IN {page_hours:Array(DateTime('UTC'))}`,
-     )})
+     FROM ja4_processing.http_logs
+     WHERE ${logs.exact} AND ${where} AND client_ip IN {page_ips:Array(String)}
+       AND toStartOfHour(ts) IN {page_hours:Array(DateTime('UTC'))}
      GROUP BY client_ip`,
     {
       ...params,
