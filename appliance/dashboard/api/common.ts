@@ -26,8 +26,17 @@ export const pageQuery = {
   page: T.Optional(T.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
   page_size: T.Optional(T.Integer({ minimum: 1, maximum: PAGE_SIZE_MAX, default: 50 })),
 };
-/** What a paged list says about itself: "showing rows.length of total". */
-export const pageOut = { page: T.Integer(), page_size: T.Integer(), total: T.Integer() };
+/**
+ * What a paged list says about itself: "showing rows.length of total". `total_estimated`: the
+ * total is an estimate (uniqCombined over an aggregate, ~1.6% off above a few thousand), said as
+ * "about" wherever it is shown.
+ */
+export const pageOut = {
+  page: T.Integer(),
+  page_size: T.Integer(),
+  total: T.Integer(),
+  total_estimated: T.Optional(T.Boolean()),
+};
 
 /**
  * One reason the detector gave for a flag: a stable code, the words an analyst reads, and the

@@ -100,7 +100,7 @@ export async function fingerprintIps(
   ja4: string,
   r: TimeRange,
   page: { offset: number; limit: number },
-): Promise<{ total: number; rows: FingerprintIp[] }> {
+): Promise<{ total: number; estimated: boolean; rows: FingerprintIp[] }> {
   const p = { ...rangeParams(r), ja4, ...page };
   const [top] = await select<{ ips: number; top: string[] }>(
     ch,
@@ -110,12 +110,13 @@ export async function fingerprintIps(
   );
   const estimate = Number(top?.ips ?? 0);
   if (estimate < EXACT_BELOW || page.offset + page.limit > Math.min(TOP_KEPT, top?.top.length ?? 0)) {
-    return selectWithTotal<FingerprintIp>(
+    const exact = await selectWithTotal<FingerprintIp>(
       ch,
       `${IPS_SELECT} GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
       p,
     );
+    return { ...exact, estimated: false };
   }
   const rows = await select<FingerprintIp>(
     ch,
@@ -123,5 +124,5 @@ export async function fingerprintIps(
      GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     { ...p, top: top.top },
   );
-  return { total: estimate, rows };
+  return { total: estimate, estimated: true, rows };
 }

@@ -22,7 +22,7 @@ export async function busiestOfJa4s(
   where: { signals: string; rollup: string },
   params: Record<string, unknown>,
   page: { offset: number; limit: number },
-): Promise<Pick<SearchResponse, 'total' | 'rows' | 'ja4s'> | undefined> {
+): Promise<(Pick<SearchResponse, 'total' | 'rows' | 'ja4s'> & { total_estimated: true }) | undefined> {
   const [sig] = await select<{ ips: number; top: string[] }>(
     ch,
     `SELECT uniqCombinedMerge(12)(ips) AS ips, arrayMap(t -> t.item, approx_top_countMerge(${TOP_KEPT})(top_ips)) AS top
@@ -51,6 +51,7 @@ export async function busiestOfJa4s(
   );
   return {
     total: estimate,
+    total_estimated: true,
     rows: rows.map((x) => ({ ...x, hits: Number(x.hits), asn: Number(x.asn) })),
     ja4s: ja4s.map((x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips) })),
   };

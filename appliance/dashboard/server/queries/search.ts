@@ -62,7 +62,7 @@ type Row = SearchIp & {
   r_asn_name: string;
   r_asn_label: string;
 };
-type Found = Pick<SearchResponse, 'total' | 'rows' | 'ja4s'>;
+type Found = Pick<SearchResponse, 'total' | 'rows' | 'ja4s'> & { total_estimated?: boolean };
 type Page = { offset: number; limit: number };
 
 /**

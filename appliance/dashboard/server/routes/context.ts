@@ -11,7 +11,7 @@ export function pageOf(q: { page?: number; page_size?: number }): { offset: numb
   return { offset: ((q.page ?? 1) - 1) * size, limit: size };
 }
 
-/** The echo of a page: which page, how big, how many rows in all. */
-export function pageEcho(q: { page?: number; page_size?: number }, total: number) {
-  return { page: q.page ?? 1, page_size: q.page_size ?? 50, total };
+/** The echo of a page: which page, how big, how many rows in all (and whether that is an estimate). */
+export function pageEcho(q: { page?: number; page_size?: number }, total: number, estimated = false) {
+  return { page: q.page ?? 1, page_size: q.page_size ?? 50, total, total_estimated: estimated };
 }

@@ -38,8 +38,13 @@ export async function fingerprintRoutes(app: FastifyInstance, ctx: RouteContext)
     },
     async (req): Promise<FingerprintIpsResponse> => {
       const ja4 = ja4Of(req.params.ja4);
-      const { total, rows } = await fingerprintIps(ctx.ch, ja4, parseRange(req.query), pageOf(req.query));
-      return { ...pageEcho(req.query, total), rows };
+      const { total, estimated, rows } = await fingerprintIps(
+        ctx.ch,
+        ja4,
+        parseRange(req.query),
+        pageOf(req.query),
+      );
+      return { ...pageEcho(req.query, total, estimated), rows };
     },
   );
 }

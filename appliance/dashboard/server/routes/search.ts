@@ -17,7 +17,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         range,
         terms,
         errors,
-        ...pageEcho(req.query, found.total),
+        ...pageEcho(req.query, found.total, found.total_estimated),
         rows: found.rows,
         ja4s: found.ja4s,
       };

@@ -132,6 +132,35 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
       .toEqual([1, Math.min(50, Number(busy.ips)), Number(busy.ips)]);
   });
 
+  it('says "about" before a total that is an estimate, and only then', async () => {
+    const [busy] = await h.query<{ ja4: string }>(
+      `SELECT ja4 FROM ja4_processing.http_logs WHERE ja4 != '' GROUP BY ja4 ORDER BY uniqExact(client_ip) DESC LIMIT 1`,
+    );
+    const page = await h.open();
+    const url = `${h.dash.url}#/fingerprint/${busy.ja4}?range=7d`;
+    await visit(
+      page,
+      h.dash.url,
+      `#/fingerprint/${busy.ja4}?range=7d`,
+      '[data-testid=fingerprint-ips] tbody tr',
+    );
+    const exact = await page.textContent('[data-testid=pager] .showing');
+    expect(exact).toMatch(/ of \d/);
+    // The same page as the API answers a JA4 with more addresses than it counts exactly.
+    await page.route('**/api/fingerprints/*/ips?*', async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({
+        response: res,
+        json: { ...(await res.json()), total: 589_090, total_estimated: true },
+      });
+    });
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect
+      .poll(async () => page.textContent('[data-testid=pager] .showing'))
+      .toMatch(/ of about 589,090 /);
+  });
+
   it('says "showing N of M" and pages the fingerprint addresses and an address requests', async () => {
     const [busy] = await h.query<{ ja4: string; ips: number }>(
       `SELECT ja4, uniqExact(client_ip) AS ips FROM ja4_processing.http_logs WHERE ja4 != ''

@@ -12,6 +12,7 @@ export function Pager({
   noun,
   onPage,
   testId,
+  estimated,
 }: {
   page: number;
   pageSize: number;
@@ -20,6 +21,8 @@ export function Pager({
   noun: string;
   onPage: (page: number) => void;
   testId?: string;
+  /** The total is an estimate: said as "about". */
+  estimated?: boolean;
 }) {
   const pages = total === undefined ? page : Math.max(1, Math.ceil(total / pageSize));
   const first = !total ? 0 : (page - 1) * pageSize + 1;
@@ -32,7 +35,7 @@ export function Pager({
       <span className="showing">
         {total === undefined
           ? `loading ${noun}…`
-          : `showing ${shown === 0 ? 0 : `${num(first)}–${num(last)}`} of ${num(total)} ${noun}`}
+          : `showing ${shown === 0 ? 0 : `${num(first)}–${num(last)}`} of ${estimated ? 'about ' : ''}${num(total)} ${noun}`}
       </span>
       <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         next ›

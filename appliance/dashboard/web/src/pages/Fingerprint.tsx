@@ -93,6 +93,7 @@ function Ips({ ja4, route }: { ja4: string; route: Route }) {
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
+        estimated={data?.total_estimated}
         noun="IPs"
         onPage={(p) => setParams({ page: p })}
       />

@@ -54,6 +54,7 @@ function Results({ data, range, page }: { data: SearchResponse; range: PageRange
           pageSize={PAGE_SIZE}
           shown={data.rows.length}
           total={data.total}
+          estimated={data.total_estimated}
           noun="IPs"
           onPage={(p) => setParams({ page: p })}
         />

@@ -88,6 +88,7 @@ describe('search on the rollup against plain queries', () => {
     const exact = 1 + OTHERS / 2;
     const first = await search(ch.client, terms, range, { offset: 0, limit: 5 });
     expect(Math.abs(first.total - exact) / exact).toBeLessThan(0.04);
+    expect(first.total_estimated).toBe(true);
     expect(first.rows.map((x) => [x.ip, x.hits])).toEqual([
       [BUSY, 10],
       ...first.rows.slice(1).map((x) => [x.ip, 1]),
@@ -97,6 +98,7 @@ describe('search on the rollup against plain queries', () => {
     // Past the kept addresses, the exact grouping: every address counted.
     const later = await search(ch.client, terms, range, { offset: 100, limit: 5 });
     expect(later.total).toBe(exact);
+    expect(later.total_estimated).toBeFalsy();
     expect(later.rows).toHaveLength(5);
     await ch.client.command({ query: 'TRUNCATE TABLE ja4_processing.agg_ja4_signals_1h' });
   });
