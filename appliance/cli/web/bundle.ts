@@ -143,7 +143,10 @@ function runVite(webDir: string, outDir: string): Promise<void> {
  * old bundle moves aside first; a request in between finds no index.html and is told to retry.
  * When another builder got there first with the same sources, its bundle is kept.
  */
-function swapInto(tmp: string, outDir: string, hash: string): void {
+function swapInto(tmp: string, outDir: string, hash: string, replaceSame: boolean): void {
+  // Another build of the same sources got there first (parallel test files, two starts): keep
+  // the bundle in place, which others may be serving, rather than swap in an identical one.
+  if (!replaceSame && readStamp(outDir)?.hash === hash && existsSync(path.join(outDir, 'index.html'))) return;
   const aside = path.join(
     path.dirname(outDir),
     `.${path.basename(outDir)}.old-${randomBytes(4).toString('hex')}`,
@@ -163,8 +166,17 @@ function swapInto(tmp: string, outDir: string, hash: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** Builds the web app into `outDir` (through a temporary sibling) and stamps it. */
-export async function buildBundle(webDir: string, outDir: string, hash = sourceHash(webDir)): Promise<void> {
+/**
+ * Builds the web app into `outDir` (through a temporary sibling) and stamps it. `replaceSame`:
+ * replace a bundle of the same sources that appeared meanwhile (a forced rebuild) instead of
+ * keeping it.
+ */
+export async function buildBundle(
+  webDir: string,
+  outDir: string,
+  hash = sourceHash(webDir),
+  replaceSame = true,
+): Promise<void> {
   mkdirSync(path.dirname(outDir), { recursive: true });
   const tmp = path.join(
     path.dirname(outDir),
@@ -174,7 +186,7 @@ export async function buildBundle(webDir: string, outDir: string, hash = sourceH
     await runVite(webDir, tmp);
     const stamp: BundleStamp = { hash, version: APPLIANCE_VERSION, built_at: new Date().toISOString() };
     writeFileSync(path.join(tmp, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
-    swapInto(tmp, outDir, hash);
+    swapInto(tmp, outDir, hash, replaceSame);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -194,6 +206,6 @@ export async function ensureBundle(o: EnsureOptions): Promise<EnsureResult> {
   if (!o.force && readStamp(outDir)?.hash === hash && existsSync(path.join(outDir, 'index.html'))) {
     return { state: 'fresh', outDir, ms: Date.now() - t0 };
   }
-  await buildBundle(webDir, outDir, hash);
+  await buildBundle(webDir, outDir, hash, o.force === true);
   return { state: 'built', outDir, ms: Date.now() - t0 };
 }

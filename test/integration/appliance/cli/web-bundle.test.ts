@@ -13,11 +13,18 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiSourcesOf, ensureBundle, readStamp, WEB_SOURCES } from '../../../../appliance/cli/web/bundle.js';
+import {
+  apiSourcesOf,
+  buildBundle,
+  ensureBundle,
+  readStamp,
+  WEB_SOURCES,
+} from '../../../../appliance/cli/web/bundle.js';
 import { WEB_DIST } from '../../../../appliance/dashboard/index.js';
 import { buildWeb, TEST_WEB_ROOT } from '../../../helpers/web-build.js';
 
@@ -106,6 +113,13 @@ describe('the web bundle', () => {
     expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
     appendFileSync(path.join(base, 'api', 'common.ts'), "\nexport const STALE_CHECK_2 = 'ja4-api-second';\n");
     expect((await ensureBundle({ webDir, outDir })).state).toBe('built');
+    // A second builder of the same sources that finishes after the first (parallel test files)
+    // keeps the first one's bundle, which others may already be serving; a forced build replaces it.
+    writeFileSync(path.join(outDir, 'served-marker'), '1');
+    await buildBundle(webDir, outDir, readStamp(outDir)?.hash, false);
+    expect(existsSync(path.join(outDir, 'served-marker'))).toBe(true);
+    expect((await ensureBundle({ webDir, outDir, force: true })).state).toBe('built');
+    expect(existsSync(path.join(outDir, 'served-marker'))).toBe(false);
     expect(readdirSync(base).sort()).toEqual(['api', 'out', 'web']);
-  }, 180_000);
+  }, 300_000);
 });
