@@ -178,37 +178,32 @@ const detailsSql = (s: AnomalyScope) => `
  * described in full for its IPs only. A page sorted by recurrence needs 30 days of every
  * address, so it keeps the single full query.
  */
-export async function listAnomalies<X = undefined>(
+export async function listAnomalies(
   ch: ClickHouseClient,
   r: TimeRange,
   f: AnomalyQuery,
   page: { offset: number; limit: number },
-  alongside?: (ips: string[]) => Promise<X>,
-): Promise<{ total: number; rows: FlaggedIpRow[]; alongside?: X }> {
+  scope?: AnomalyScope,
+): Promise<{ total: number; rows: FlaggedIpRow[] }> {
   if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
-  const s = await anomalyScope(ch, r, f.bots);
+  const s = scope ?? (await anomalyScope(ch, r, f.bots));
   if (s.cycles.cycle_hours.length === 0) return { total: 0, rows: [] };
   const params = { ...filterParams(r, s, f), ...page };
   if (f.sort === 'recurrence_days') {
-    const all = await selectWithTotal<FlaggedIpRow>(
+    return selectWithTotal<FlaggedIpRow>(
       ch,
       `${fullSql(s, f)} LIMIT {limit:UInt32} OFFSET {offset:UInt32}
        SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`,
       params,
     );
-    return { ...all, alongside: await alongside?.(all.rows.map((x) => x.src_ip)) };
   }
   const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(s, f), params);
   if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
   const ips = ranked.rows.map((x) => x.src_ip);
-  // The caller's per-address reads (the analyst's decisions) run with the page's details.
-  const [details, extra] = await Promise.all([
-    select<FlaggedIpRow>(ch, detailsSql(s), { ...scopeParams(r, s), ips }),
-    alongside?.(ips),
-  ]);
+  const details = await select<FlaggedIpRow>(ch, detailsSql(s), { ...scopeParams(r, s), ips });
   const bySrc = new Map(details.map((x) => [x.src_ip, x]));
   // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
-  return { total: ranked.total, rows: ips.flatMap((ip) => bySrc.get(ip) ?? []), alongside: extra };
+  return { total: ranked.total, rows: ips.flatMap((ip) => bySrc.get(ip) ?? []) };
 }
 
 /** Every matching address (capped), for CSV/JSON export and blocklists: the table's own set. */

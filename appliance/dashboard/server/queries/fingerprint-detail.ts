@@ -4,6 +4,7 @@ import type { TimeRange } from '../time-range.js';
 import { scoreHistogram } from './detections.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 import { ja4Signals } from './signals.js';
+import { keptAddresses } from './signals-kept.js';
 import { sourceRange } from './traffic-source.js';
 
 const IN_LOGS = `ja4 = {ja4:String} AND ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)`;
@@ -80,10 +81,6 @@ function summaryOf(s: Ja4Signal | undefined, examples: Examples | undefined): Fi
   };
 }
 
-export const TOP_KEPT = 100;
-/** Below this many addresses (estimated) the exact grouping is cheap enough for every page. */
-export const EXACT_BELOW = 2000;
-
 const IPS_SELECT = `SELECT src_ip AS ip, sum(hits) AS hits, max(asn) AS asn, max(asn_name) AS asn_name,
          max(asn_label) AS asn_label, max(bot_ip_label) AS bot_ip_label
   FROM ja4_processing.agg_host_ip_ja4_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`;
@@ -102,14 +99,8 @@ export async function fingerprintIps(
   page: { offset: number; limit: number },
 ): Promise<{ total: number; estimated: boolean; rows: FingerprintIp[] }> {
   const p = { ...rangeParams(r), ja4, ...page };
-  const [top] = await select<{ ips: number; top: string[] }>(
-    ch,
-    `SELECT uniqCombinedMerge(12)(ips) AS ips, arrayMap(t -> t.item, approx_top_countMerge(${TOP_KEPT})(top_ips)) AS top
-     FROM ja4_processing.agg_ja4_signals_1h WHERE ${HOURS_IN_RANGE} AND ja4 = {ja4:String}`,
-    p,
-  );
-  const estimate = Number(top?.ips ?? 0);
-  if (estimate < EXACT_BELOW || page.offset + page.limit > Math.min(TOP_KEPT, top?.top.length ?? 0)) {
+  const kept = await keptAddresses(ch, `${HOURS_IN_RANGE} AND ja4 = {ja4:String}`, p, page);
+  if (kept.top === undefined) {
     const exact = await selectWithTotal<FingerprintIp>(
       ch,
       `${IPS_SELECT} GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
@@ -122,7 +113,7 @@ export async function fingerprintIps(
     ch,
     `${IPS_SELECT} AND src_ip IN {top:Array(String)}
      GROUP BY src_ip ORDER BY hits DESC, src_ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    { ...p, top: top.top },
+    { ...p, top: kept.top },
   );
-  return { total: estimate, estimated: true, rows };
+  return { total: kept.estimate, estimated: true, rows };
 }

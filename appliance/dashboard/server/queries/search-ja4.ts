@@ -1,20 +1,16 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchIp, SearchResponse } from '../../api/index.js';
-import { EXACT_BELOW, TOP_KEPT } from './fingerprint-detail.js';
 import { select } from './run.js';
+import { keptAddresses, signalsJa4sSql } from './signals-kept.js';
 
-const SIGNALS = 'ja4_processing.agg_ja4_signals_1h';
 const ROLLUP = 'ja4_processing.agg_host_ip_ja4_1h';
 
 /**
  * A search of JA4s alone (`ja4:t13d1516h2_*`), answered as the fingerprint page answers one JA4.
  * A JA4 family has hundreds of thousands of addresses; ranking them all exactly grouped the
- * rollup by every one of them. The JA4 signals keep, per hour and JA4, an estimate of how many
- * addresses there are and the 100 busiest: the first pages are those addresses, their requests
- * then counted exactly in the rollup for them alone, and the total is the estimate
- * (uniqCombined: exact for small sets, ~1.6% off above a few thousand). Returns undefined when the
- * exact grouping is wanted instead: a set of fewer than EXACT_BELOW addresses (then cheap), or a
- * page beyond the busiest kept. `signalsWhere` and `rollupWhere` hold the same JA4 conditions over
+ * rollup by every one of them. The first pages are the busiest addresses the JA4 signals kept
+ * (signals-kept.ts), their requests then counted exactly in the rollup for them alone, and the
+ * total is the signals' estimate. Returns undefined when the exact grouping is wanted instead. `signalsWhere` and `rollupWhere` hold the same JA4 conditions over
  * the same hours.
  */
 export async function busiestOfJa4s(
@@ -23,15 +19,8 @@ export async function busiestOfJa4s(
   params: Record<string, unknown>,
   page: { offset: number; limit: number },
 ): Promise<(Pick<SearchResponse, 'total' | 'rows' | 'ja4s'> & { total_estimated: true }) | undefined> {
-  const [sig] = await select<{ ips: number; top: string[] }>(
-    ch,
-    `SELECT uniqCombinedMerge(12)(ips) AS ips, arrayMap(t -> t.item, approx_top_countMerge(${TOP_KEPT})(top_ips)) AS top
-     FROM ${SIGNALS} WHERE ${where.signals}`,
-    params,
-  );
-  const estimate = Number(sig?.ips ?? 0);
-  if (estimate < EXACT_BELOW || page.offset + page.limit > Math.min(TOP_KEPT, sig?.top.length ?? 0))
-    return undefined;
+  const kept = await keptAddresses(ch, where.signals, params, page);
+  if (kept.top === undefined) return undefined;
   const rows = await select<SearchIp>(
     ch,
     `SELECT src_ip AS ip, sum(hits) AS hits, any(asn) AS asn, any(asn_name) AS asn_name, any(asn_label) AS asn_label,
@@ -40,17 +29,15 @@ export async function busiestOfJa4s(
      FROM ${ROLLUP} WHERE ${where.rollup} AND src_ip IN {top_ips:Array(String)}
      GROUP BY src_ip ORDER BY hits DESC, ip LIMIT {limit:UInt32} OFFSET {offset:UInt32}
      SETTINGS output_format_json_quote_64bit_integers = 0`,
-    { ...params, ...page, top_ips: sig.top },
+    { ...params, ...page, top_ips: kept.top },
   );
   const ja4s = await select<{ ja4: string; hits: number; ips: number }>(
     ch,
-    `SELECT ja4, sum(hits) AS hits, uniqCombinedMerge(12)(ips) AS ips FROM ${SIGNALS} WHERE ${where.signals}
-     GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10
-     SETTINGS output_format_json_quote_64bit_integers = 0`,
+    signalsJa4sSql(where.signals),
     params,
   );
   return {
-    total: estimate,
+    total: kept.estimate,
     total_estimated: true,
     rows: rows.map((x) => ({ ...x, hits: Number(x.hits), asn: Number(x.asn) })),
     ja4s: ja4s.map((x) => ({ ja4: x.ja4, hits: Number(x.hits), ips: Number(x.ips) })),

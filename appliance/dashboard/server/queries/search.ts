@@ -4,6 +4,7 @@ import type { TimeRange } from '../time-range.js';
 import { type LogsRange, logsRange } from './logs-range.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 import { busiestOfJa4s } from './search-ja4.js';
+import { signalsJa4sSql } from './signals-kept.js';
 
 /** Where a search reads: the hourly rollup when every term is one of its keys, else the requests. */
 /** agg_host_ip_ja4_1h: one row per (hour, host, address, JA4), a fifth of the requests' rows. */
@@ -14,20 +15,14 @@ const ROLLUP = {
 };
 const ROLLUP_FIELDS = new Set(['ip', 'cidr', 'ja4', 'host', 'asn']);
 /**
- * agg_ja4_signals_1h: per hour and JA4. A search of JA4s alone lists them from here, with the
- * address counts the fingerprint page shows (uniqCombined: exact for small sets, ~1.6% off above
- * a few thousand addresses), where counting a JA4 family's half a million addresses exactly in
- * the rollup cost more than the rest of the search; a large set's first pages come from the
- * busiest addresses kept there (search-ja4.ts).
+ * The ten busiest JA4s of a search and their addresses: from the rollup, exact, or for a search of
+ * JA4s alone from the JA4 signals (signalsJa4sSql), with the address counts the fingerprint page
+ * shows, where counting a JA4 family's half a million addresses exactly in the rollup cost more
+ * than the rest of the search; a large set's first pages come from the busiest addresses kept
+ * there (search-ja4.ts).
  */
-const SIGNALS = 'ja4_processing.agg_ja4_signals_1h';
-
-/** The ten busiest JA4s of a search and their addresses, from the rollup (exact) or the signals. */
 const ROLLUP_JA4S = (where: string) =>
   `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
-   GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
-const SIGNALS_JA4S = (where: string) =>
-  `SELECT ja4, sum(hits) AS hits, uniqCombinedMerge(12)(ips) AS ips FROM ${SIGNALS} WHERE ${where}
    GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
 
 /** The SQL condition of one term, its value bound as {t<i>:…}. */
@@ -86,7 +81,7 @@ export async function search(
     }
     const signals = [HOURS_IN_RANGE, ...terms.map((t, i) => condition(t, i, ROLLUP.ip))].join(' AND ');
     const busiest = await busiestOfJa4s(ch, { signals, rollup: where }, params, page);
-    return busiest ?? rollupParts(ch, where, SIGNALS_JA4S(signals), params, page);
+    return busiest ?? rollupParts(ch, where, signalsJa4sSql(signals), params, page);
   }
   const logs = logsRange(r);
   const where = terms.map((t, i) => condition(t, i, 'client_ip')).join(' AND ');

@@ -42,10 +42,6 @@ async function withDecisions(ctx: RouteContext, r: TimeRange, rows: FlaggedIpRow
     r,
     rows.map((x) => x.src_ip),
   );
-  return decide(rows, decided);
-}
-
-function decide(rows: FlaggedIpRow[], decided: Awaited<ReturnType<typeof pageDecisions>>): FlaggedIp[] {
   return rows.map(({ reasons, reasons_json, ...x }) => ({
     ...x,
     reasons: reasonList(reasons_json, reasons),
@@ -54,20 +50,15 @@ function decide(rows: FlaggedIpRow[], decided: Awaited<ReturnType<typeof pageDec
   }));
 }
 
-/** A page of anomalous addresses, each with the analyst's decisions, read alongside its details. */
-async function anomaliesPage(ctx: RouteContext, q: AnomaliesQuery): Promise<AnomaliesResponse> {
-  const range = parseRange(q);
-  const { total, rows, alongside } = await listAnomalies(ctx.ch, range, filterOf(q), pageOf(q), (ips) =>
-    pageDecisions(ctx.ch, range, ips),
-  );
-  return { range, ...pageEcho(q, total), rows: decide(rows, alongside ?? new Map()) };
-}
-
 export async function anomaliesRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   app.get<{ Querystring: AnomaliesQuery }>(
     '/api/anomalies',
     { schema: { querystring: AnomaliesQuery, response: { 200: AnomaliesResponse } } },
-    async (req) => anomaliesPage(ctx, req.query),
+    async (req): Promise<AnomaliesResponse> => {
+      const range = parseRange(req.query);
+      const { total, rows } = await listAnomalies(ctx.ch, range, filterOf(req.query), pageOf(req.query));
+      return { range, ...pageEcho(req.query, total), rows: await withDecisions(ctx, range, rows) };
+    },
   );
 
   app.get<{ Querystring: ExportQuery }>(
