@@ -101,6 +101,12 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
         .getAttribute('href'),
     );
     expect(link.startsWith('#/ip/')).toBe(true);
+    // A search the API refuses shows its error alone, not the previous search's answer under it.
+    await page.fill('input[aria-label=search]', `path:${'A'.repeat(300)}`);
+    await page.press('input[aria-label=search]', 'Enter');
+    await page.waitForSelector('p.error');
+    expect(await page.locator('[data-testid=understood]').count()).toBe(0);
+    expect(await page.locator('[data-testid=search-results]').count()).toBe(0);
     await visit(page, h.dash.url, '#/no-such-thing', '[data-testid=not-found]');
     expect(await page.locator('[data-testid=kpis]').count()).toBe(0);
   });
