@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeSelfSignedCertificate } from './certificate.js';
@@ -55,6 +55,22 @@ export async function waitForPort(
     await sleep(50);
   }
   throw new HttpdStartError(`httpd did not listen on ${port}`, log());
+}
+
+/**
+ * Waits until httpd has written its pid file, which it does after it opens its ports: a later
+ * start finds an httpd left serving from this directory by it (stale.ts), so a start is not
+ * done before it exists.
+ */
+async function waitForPidFile(dir: string, proc: ChildProcess, log: () => string, timeoutMs = 15_000) {
+  const file = path.join(dir, 'httpd.pid');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new HttpdStartError(`httpd exited (${proc.exitCode})`, log());
+    if (existsSync(file) && readFileSync(file, 'utf8').trim() !== '') return;
+    await sleep(50);
+  }
+  throw new HttpdStartError(`httpd did not write ${file}`, log());
 }
 
 function prepareRoot(o: ApacheOptions): { dir: string; docroot: string } {
@@ -117,6 +133,7 @@ export async function startApache(o: ApacheOptions = {}): Promise<ApacheServer> 
     stderr += d;
   });
   await waitForPort(port, proc, () => `${stderr}\n${errorLog()}`, o.startTimeoutMs);
+  await waitForPidFile(dir, proc, () => `${stderr}\n${errorLog()}`, o.startTimeoutMs);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return {
     dir,

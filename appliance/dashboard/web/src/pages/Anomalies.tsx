@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type AnomaliesResponse, BLOCKLIST_FORMATS, type FlaggedIp } from '../../../api/index';
 import { downloadUrl } from '../api';
 import { Labels } from '../components/Labels';
@@ -113,7 +113,11 @@ function filterOf(route: Route) {
   } as const;
 }
 
-/** A text box whose value reaches the URL once typing pauses (300 ms): one request per pause. */
+/**
+ * A text box whose value reaches the URL once typing pauses (300 ms): one request per pause. Only
+ * what was typed goes to the URL: when the URL changes from outside (a pasted link, back), the
+ * box follows it, and the debounced text still on its way must not write the old filter back.
+ */
 function DebouncedInput({
   name,
   value,
@@ -125,10 +129,12 @@ function DebouncedInput({
 >) {
   const [text, setText] = useState(value);
   const settled = useDebounced(text, 300);
+  const current = useRef(value);
+  current.current = value;
   useEffect(() => setText(value), [value]);
   useEffect(() => {
-    if (settled !== value) setParams({ [name]: settled, page: undefined }, { replace: true });
-  }, [settled, name, value]);
+    if (settled !== current.current) setParams({ [name]: settled, page: undefined }, { replace: true });
+  }, [settled, name]);
   return <input aria-label={label} value={text} onChange={(e) => setText(e.target.value)} {...rest} />;
 }
 
