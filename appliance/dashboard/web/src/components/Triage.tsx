@@ -11,14 +11,21 @@ const EXPIRIES: [string, number | null][] = [
 
 type Range = { range?: string; from?: number; to?: number };
 
-/** The calls behind the buttons: each says how it went in `said`, then reloads the page. */
-function useDecisions(ip: string, range: Range, note: string, expiry: number, onDone: () => void) {
+/** Told, after a decision was saved, what it was (“203.0.113.7 allow-listed: done”). */
+export type Decided = (said: string) => void;
+
+/**
+ * The calls behind the buttons: each says how it went in `said`, then tells the page, which
+ * reloads. The page is told what was done because its reload may drop this row (an allow-listed
+ * address leaves the anomalies list) and this component with it.
+ */
+function useDecisions(ip: string, range: Range, note: string, expiry: number, onDone: Decided) {
   const [said, setSaid] = useState('');
   const run = async (what: string, call: () => Promise<unknown>) => {
     try {
       await call();
       setSaid(`${what}: done`);
-      onDone();
+      onDone(`${ip} ${what}: done`);
     } catch (e) {
       setSaid(`${what}: ${(e as Error).message}`);
     }
@@ -56,7 +63,7 @@ export function Triage({
 }: {
   ip: string;
   range: Range;
-  onDone: () => void;
+  onDone: Decided;
   compact?: boolean;
 }) {
   const [note, setNote] = useState('');

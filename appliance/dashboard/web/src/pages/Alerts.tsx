@@ -1,9 +1,10 @@
 import { ALERT_VIEWS, type Alert, type AlertsResponse } from '../../../api/index';
+import { DecisionNotice, useDecisionNotice } from '../components/DecisionNotice';
 import { Pager } from '../components/Pager';
 import { IpLink } from '../components/Pivots';
 import { RangePicker } from '../components/RangePicker';
 import { type Column, Table } from '../components/Table';
-import { Triage } from '../components/Triage';
+import { type Decided, Triage } from '../components/Triage';
 import { num, score } from '../format';
 import { type PageRange, rangeOf } from '../range';
 import { type Route, setParams } from '../router';
@@ -12,7 +13,7 @@ import { useApi } from '../use-api';
 
 const PAGE_SIZE = 50;
 
-function alertColumns(range: PageRange, zone: Zone, reload: () => void): Column<Alert>[] {
+function alertColumns(range: PageRange, zone: Zone, onDone: Decided): Column<Alert>[] {
   return [
     { key: 'ip', title: 'IP', render: (r) => <IpLink ip={r.src_ip} keep={range.keep} /> },
     { key: 'score', title: 'Max score', className: 'num', render: (r) => score(r.max_score) },
@@ -37,7 +38,7 @@ function alertColumns(range: PageRange, zone: Zone, reload: () => void): Column<
             {r.state.replace('_', ' ')}
             {r.changed_by ? ` (${r.changed_by})` : ''}
           </summary>
-          <Triage ip={r.src_ip} range={range.params} onDone={reload} compact />
+          <Triage ip={r.src_ip} range={range.params} onDone={onDone} compact />
         </details>
       ),
     },
@@ -62,6 +63,7 @@ export function Alerts({ route }: { route: Route }) {
     page,
     page_size: PAGE_SIZE,
   });
+  const { notice, onDone } = useDecisionNotice(reload);
   return (
     <div>
       <div className="toolbar">
@@ -81,11 +83,12 @@ export function Alerts({ route }: { route: Route }) {
         </fieldset>
       </div>
       {error && <p className="error">{error}</p>}
+      <DecisionNotice notice={notice} />
       <Table
         rows={error ? [] : data?.rows}
         rowKey={(r) => r.src_ip}
         testId="alerts"
-        columns={alertColumns(range, zone, reload)}
+        columns={alertColumns(range, zone, onDone)}
       />
       <Pager
         page={data?.page ?? page}

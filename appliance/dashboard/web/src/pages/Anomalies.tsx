@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { type AnomaliesResponse, BLOCKLIST_FORMATS, type FlaggedIp } from '../../../api/index';
 import { downloadUrl } from '../api';
+import { DecisionNotice, useDecisionNotice } from '../components/DecisionNotice';
 import { Labels } from '../components/Labels';
 import { Pager } from '../components/Pager';
 import { AsnLink, IpLink, Ja4Link } from '../components/Pivots';
 import { RangePicker } from '../components/RangePicker';
 import { Reasons } from '../components/Reasons';
 import { type Column, Table } from '../components/Table';
-import { Triage } from '../components/Triage';
+import { type Decided, Triage } from '../components/Triage';
 import { num, score } from '../format';
 import { type PageRange, rangeKeys, rangeOf } from '../range';
 import { type Route, setParams } from '../router';
@@ -17,7 +18,7 @@ import { ANOMALOUS_IPS } from './Overview';
 
 const PAGE_SIZE = 50;
 
-function columns(range: PageRange, zone: Zone, reload: () => void): Column<FlaggedIp>[] {
+function columns(range: PageRange, zone: Zone, onDone: Decided): Column<FlaggedIp>[] {
   const keys = rangeKeys(range);
   return [
     {
@@ -52,11 +53,11 @@ function columns(range: PageRange, zone: Zone, reload: () => void): Column<Flagg
         </>
       ),
     },
-    ...laterColumns(range, zone, reload),
+    ...laterColumns(range, zone, onDone),
   ];
 }
 
-function laterColumns(range: PageRange, zone: Zone, reload: () => void): Column<FlaggedIp>[] {
+function laterColumns(range: PageRange, zone: Zone, onDone: Decided): Column<FlaggedIp>[] {
   const keys = rangeKeys(range);
   return [
     {
@@ -93,7 +94,7 @@ function laterColumns(range: PageRange, zone: Zone, reload: () => void): Column<
       render: (r) => (
         <details className="triage-menu">
           <summary className={`state state-${r.state}`}>{r.state.replace('_', ' ')}</summary>
-          <Triage ip={r.src_ip} range={range.params} onDone={reload} compact />
+          <Triage ip={r.src_ip} range={range.params} onDone={onDone} compact />
         </details>
       ),
     },
@@ -191,6 +192,7 @@ export function Anomalies({ route }: { route: Route }) {
     { ...params, page, page_size: PAGE_SIZE },
     range.preset ? 60_000 : 0,
   );
+  const { notice, onDone } = useDecisionNotice(reload);
   const onSort = (key: string) =>
     setParams({ sort: key, order: f.sort === key && f.order === 'desc' ? 'asc' : 'desc', page: undefined });
   return (
@@ -205,8 +207,9 @@ export function Anomalies({ route }: { route: Route }) {
       </p>
       <Downloads params={params} />
       {error && <p className="error">{error}</p>}
+      <DecisionNotice notice={notice} />
       <Table
-        columns={columns(range, zone, reload)}
+        columns={columns(range, zone, onDone)}
         rows={error ? [] : data?.rows}
         rowKey={(r) => r.src_ip}
         sort={{ key: f.sort, order: f.order }}
