@@ -24,11 +24,13 @@ export function createShutdown(log: Logger, deadlineMs = 15_000): Shutdown {
   const run = (reason: string): Promise<boolean> => {
     running ??= (async () => {
       log.info({ reason, closers: closers.length }, 'shutting down');
-      const deadline = Date.now() + deadlineMs;
+      const deadline = performance.now() + deadlineMs;
       let clean = true;
+      // A timer may fire a moment before the clock reads the deadline: once one has, it is past.
+      let expired = false;
       for (const { name, closer } of [...closers].reverse()) {
-        const left = deadline - Date.now();
-        if (left <= 0) {
+        const left = deadline - performance.now();
+        if (expired || left <= 0) {
           log.error({ name }, 'shutdown deadline passed; not closed');
           clean = false;
           continue;
@@ -42,6 +44,7 @@ export function createShutdown(log: Logger, deadlineMs = 15_000): Shutdown {
           if (outcome === 'timeout') {
             log.error({ name }, 'closer overran the shutdown deadline');
             clean = false;
+            expired = true;
           } else {
             log.debug({ name }, 'closed');
           }

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createShutdown } from '../../../../appliance/common/shutdown.js';
 
 const silent = pino({ level: 'silent' });
@@ -47,5 +47,26 @@ describe('createShutdown', () => {
     expect(await s.run('test')).toBe(false);
     // The deadline is shared: nothing is left for the closer after the one that hung.
     expect(ranAfter).toBe(false);
+  });
+
+  it('counts the deadline passed once a closer overran it, whatever the clock then reads', async () => {
+    // A timer may fire a moment before the clock reads its due time; a frozen clock is the extreme.
+    const frozen = performance.now();
+    const now = Date.now();
+    const perf = vi.spyOn(performance, 'now').mockReturnValue(frozen);
+    const date = vi.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      const s = createShutdown(silent, 20);
+      let ranAfter = false;
+      s.register('after', () => {
+        ranAfter = true;
+      });
+      s.register('hangs', () => new Promise<void>(() => {}));
+      expect(await s.run('test')).toBe(false);
+      expect(ranAfter).toBe(false);
+    } finally {
+      perf.mockRestore();
+      date.mockRestore();
+    }
   });
 });
