@@ -35,25 +35,9 @@ export function createShutdown(log: Logger, deadlineMs = 15_000): Shutdown {
           clean = false;
           continue;
         }
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), left);
-        });
-        try {
-          const outcome = await Promise.race([Promise.resolve(closer()).then(() => 'ok' as const), timeout]);
-          if (outcome === 'timeout') {
-            log.error({ name }, 'closer overran the shutdown deadline');
-            clean = false;
-            expired = true;
-          } else {
-            log.debug({ name }, 'closed');
-          }
-        } catch (err) {
-          log.error({ name, err }, 'closer failed');
-          clean = false;
-        } finally {
-          clearTimeout(timer);
-        }
+        const outcome = await closeOne(log, name, closer, left);
+        if (outcome !== 'ok') clean = false;
+        if (outcome === 'timeout') expired = true;
       }
       return clean;
     })();
@@ -78,4 +62,28 @@ export function createShutdown(log: Logger, deadlineMs = 15_000): Shutdown {
       process.on('SIGTERM', onSignal);
     },
   };
+}
+
+/** Runs one closer for at most `leftMs`, logging how it ended. */
+async function closeOne(
+  log: Logger,
+  name: string,
+  closer: Closer,
+  leftMs: number,
+): Promise<'ok' | 'timeout' | 'failed'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), leftMs);
+  });
+  try {
+    const outcome = await Promise.race([Promise.resolve(closer()).then(() => 'ok' as const), timeout]);
+    if (outcome === 'timeout') log.error({ name }, 'closer overran the shutdown deadline');
+    else log.debug({ name }, 'closed');
+    return outcome;
+  } catch (err) {
+    log.error({ name, err }, 'closer failed');
+    return 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
 }
