@@ -45,7 +45,7 @@ const IDEMPOTENT = new RegExp(
   [
     'IF (NOT )?EXISTS',
     '^ALTER TABLE \\S+\\s+(MODIFY|RESET) SETTING ',
-    '^ALTER TABLE \\S+\\s+MATERIALIZE (COLUMN|INDEX) ',
+    '^ALTER TABLE \\S+\\s+MATERIALIZE (COLUMN|INDEX|PROJECTION) ',
     // A view's query set again to the same text.
     '^ALTER TABLE \\S+\\s+MODIFY QUERY\\s',
     // 0030: the copy reads the live table only while it has the engine being replaced, and the

@@ -162,4 +162,86 @@ describe('search on the requests against plain queries, at the edges of the rang
       { ja4: 't13d1516h2_8daaf6152771_e5627efa2ab1', hits: want.reduce((n, w) => n + w.hits, 0), ips: 4 },
     ]);
   });
+
+  it('counts an address with two JA4s once in all and once under each JA4, page after page', async () => {
+    // 300 addresses of a scanner, each with two JA4s (one shared by all, one of its own third).
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.http_logs (ts, host, client_ip, ja4, user_agent, path)
+              SELECT toDateTime64(${logs.from} + number, 6, 'UTC'), 'shop.example',
+                     concat('203.0.', toString(intDiv(number, 500)), '.', toString(intDiv(number, 2) % 250)),
+                     if(number % 2 = 0, 't13d1516h2_8daaf6152771_e5627efa2ab1',
+                        concat('t13d0000h1_', toString(intDiv(number, 2) % 3), '_x')),
+                     'Nikto/2.5', '/admin.php'
+              FROM numbers(600)`,
+    });
+    const plain = async <T>(query: string) =>
+      (await ch.client.query({ query, query_params: logs, format: 'JSONEachRow' })).json<T>();
+    const inRange = `ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)
+                     AND positionCaseInsensitive(user_agent, 'nikto') > 0`;
+    const [{ ips }] = await plain<{ ips: number }>(
+      `SELECT toUInt32(uniqExact(client_ip)) AS ips FROM ja4_processing.http_logs WHERE ${inRange}`,
+    );
+    const ja4s = await plain<{ ja4: string; hits: number; ips: number }>(
+      `SELECT ja4, toUInt32(count()) AS hits, toUInt32(uniqExact(client_ip)) AS ips
+       FROM ja4_processing.http_logs WHERE ${inRange} GROUP BY ja4 ORDER BY hits DESC, ja4`,
+    );
+    expect(ips).toBe(300);
+    const { terms } = parseSearch('ua:nikto');
+    const p1 = await search(ch.client, terms, logs, { offset: 0, limit: 200 });
+    const p2 = await search(ch.client, terms, logs, { offset: 200, limit: 200 });
+    expect([p1.total, p2.total]).toEqual([ips, ips]);
+    expect(p1.ja4s).toEqual(ja4s);
+    const seen = [...p1.rows, ...p2.rows];
+    expect(seen).toHaveLength(ips);
+    expect(new Set(seen.map((r) => r.ip)).size).toBe(ips);
+    for (const r of seen) {
+      expect(r.hits).toBe(2);
+      expect(r.ja4s.sort()).toEqual([
+        expect.stringMatching(/^t13d0000h1_/),
+        't13d1516h2_8daaf6152771_e5627efa2ab1',
+      ]);
+    }
+  });
+
+  let filled = false;
+  const fill = async () => {
+    if (filled) return;
+    filled = true;
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.http_logs (ts, host, client_ip, ja4, user_agent, path)
+              ${rowSql(`${logs.from} + number % 80000`, "concat('198.18.0.', toString(number % 200))", "'Mozilla/5.0 (X11)'")}
+              FROM numbers(60000)`,
+    });
+  };
+
+  it.each(['ua:curl', 'path:/wp-login.php', 'ua:curl status:200'])(
+    'reads the whole hours of `%s` from the projection sorted by user agent and path',
+    async (q) => {
+      // ClickHouse reads a projection when it has fewer granules to read than the table: as a
+      // server's http_logs would, the table here holds more requests than fit one granule.
+      await fill();
+      const seen: { query: string; query_params?: Record<string, unknown> }[] = [];
+      const recording = new Proxy(ch.client, {
+        get: (target, key) =>
+          key === 'query'
+            ? (args: (typeof seen)[number]) => {
+                seen.push(args);
+                return target.query(args as Parameters<typeof target.query>[0]);
+              }
+            : Reflect.get(target, key),
+      });
+      await search(recording, parseSearch(q).terms, logs, { offset: 0, limit: 50 });
+      const rs = await ch.client.query({
+        query: `EXPLAIN ${seen[0].query}`,
+        query_params: seen[0].query_params,
+        format: 'TabSeparatedRaw',
+      });
+      const reads = (await rs.text()).match(/ReadFromMergeTree \(([^)]+)\)/g);
+      // The whole hours from the projection; the partial first and last hour test ts in the table.
+      expect(reads).toEqual([
+        'ReadFromMergeTree (by_user_agent_path)',
+        'ReadFromMergeTree (ja4_processing.http_logs)',
+      ]);
+    },
+  );
 });

@@ -1,0 +1,1 @@
+ALTER TABLE ja4_processing.http_logs DROP PROJECTION IF EXISTS by_user_agent_path;
