@@ -1,7 +1,7 @@
 import type { SynInfo } from '../common/index.js';
 import type { ParseCode } from './errors.js';
 import { BoundedFlows, type FlowBase, type FlowLimits } from './flow-table.js';
-import type { HelloSpan, PacketInfo } from './packet-info.js';
+import { type HelloSpan, newPacketInfo, type PacketInfo } from './packet-info.js';
 import { parseProxyHeader, proxySignature } from './proxy-protocol.js';
 import { flowKey, parseSyn, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './tcp.js';
 import { looksLikeHelloRecord, scanRecord } from './tls-record.js';
@@ -34,6 +34,13 @@ export interface TcpFlow extends FlowBase {
 
 export type HelloSink = (flow: TcpFlow, hello: HelloSpan) => void;
 
+/**
+ * The segment being read: where its hello would come from, its sequence number and whether it
+ * begins a ClientHello or PROXY header. One object per reassembler, rewritten for each segment
+ * (nothing keeps it: a hello copies what it needs).
+ */
+type Segment = Pick<HelloSpan, 'packet' | 'srcPort' | 'dstPort' | 'tsUs'> & { seq: number; begins: boolean };
+
 const MAX_GAPS = 32;
 /** A ClientHello and its retry after a HelloRetryRequest (RFC 8446 §4.1.4). */
 const MAX_HELLOS = 2;
@@ -46,6 +53,14 @@ const MAX_HELLOS = 2;
  */
 export class TcpReassembler {
   readonly flows: BoundedFlows<TcpFlow>;
+  private readonly seg: Segment = {
+    packet: newPacketInfo(),
+    srcPort: 0,
+    dstPort: 0,
+    tsUs: 0,
+    seq: 0,
+    begins: false,
+  };
 
   constructor(
     limits: FlowLimits,
@@ -94,25 +109,23 @@ export class TcpReassembler {
       }
       if (flow !== undefined) {
         flow.lastUs = tsUs;
-        this.data(flow, seq, buf, dStart, dEnd, begins, pi, sport, dport, tsUs);
+        const seg = this.seg;
+        seg.packet = pi;
+        seg.srcPort = sport;
+        seg.dstPort = dport;
+        seg.tsUs = tsUs;
+        seg.seq = seq;
+        seg.begins = begins;
+        this.data(flow, seg, dStart, dEnd);
       }
     }
     if (flow !== undefined && flags & (TCP_FIN | TCP_RST) && this.flows.get(key) === flow)
       this.flows.delete(key);
   }
 
-  private data(
-    flow: TcpFlow,
-    seq: number,
-    src: Buffer,
-    from: number,
-    to: number,
-    begins: boolean,
-    pi: PacketInfo,
-    sport: number,
-    dport: number,
-    tsUs: number,
-  ): void {
+  /** The segment's data, packet bytes [from, to). */
+  private data(flow: TcpFlow, seg: Segment, from: number, to: number): void {
+    const { seq, begins } = seg;
     const max = this.flows.limits.maxFlowBytes;
     let rel = (seq - flow.start) | 0;
     if (flow.positioned && rel < 0 && rel + (to - from) > 0) {
@@ -131,31 +144,22 @@ export class TcpReassembler {
     } else if (!known) return;
     if (flow.buf === null && rel === 0) {
       // Fast path: scan the segment in place; copy only an incomplete tail.
-      const n = this.scanBytes(flow, src, from, to, pi, sport, dport, tsUs);
+      const n = this.scanBytes(flow, seg.packet.buf, from, to, seg);
       if (n < 0) return;
       flow.start = (flow.start + n) >>> 0;
       flow.consumed += n;
       if (from + n === to) return;
       from += n;
     }
-    this.store(flow, rel, src, from, to, pi, sport, dport, tsUs);
+    this.store(flow, rel, seg, from, to);
   }
 
   /**
-   * Copies src[from, to) into the flow's buffer at `rel` (in order, or as a gap beyond `have`),
-   * then scans what became contiguous.
+   * Copies the packet's bytes [from, to) into the flow's buffer at `rel` (in order, or as a gap
+   * beyond `have`), then scans what became contiguous.
    */
-  private store(
-    flow: TcpFlow,
-    rel: number,
-    src: Buffer,
-    from: number,
-    to: number,
-    pi: PacketInfo,
-    sport: number,
-    dport: number,
-    tsUs: number,
-  ): void {
+  private store(flow: TcpFlow, rel: number, seg: Segment, from: number, to: number): void {
+    const src = seg.packet.buf;
     if (flow.buf === null && !this.alloc(flow, Math.max(2048, rel + (to - from)))) return;
     const end = rel + (to - from);
     if (end > flow.buf!.length && !this.alloc(flow, end)) return;
@@ -177,7 +181,7 @@ export class TcpReassembler {
     }
     flow.pending = true;
     if (flow.have <= flow.parsed) return;
-    const n = this.scanBytes(flow, buf, flow.parsed, flow.have, pi, sport, dport, tsUs);
+    const n = this.scanBytes(flow, buf, flow.parsed, flow.have, seg);
     if (n < 0) return;
     flow.parsed += n;
     flow.consumed += n;
@@ -210,16 +214,7 @@ export class TcpReassembler {
    * Reads records in buf[off, end): PROXY header (stream start only), CCS records, ClientHellos.
    * Returns the bytes consumed (complete items only), or -1 when the flow was closed or released.
    */
-  private scanBytes(
-    flow: TcpFlow,
-    buf: Buffer,
-    off: number,
-    end: number,
-    pi: PacketInfo,
-    sport: number,
-    dport: number,
-    tsUs: number,
-  ): number {
+  private scanBytes(flow: TcpFlow, buf: Buffer, off: number, end: number, seg: Segment): number {
     const limits = this.flows.limits;
     let pos = off;
     while (pos < end) {
@@ -242,10 +237,10 @@ export class TcpReassembler {
           body: r.body,
           bodyOff: r.bodyOff,
           bodyEnd: r.bodyEnd,
-          packet: pi,
-          srcPort: sport,
-          dstPort: dport,
-          tsUs,
+          packet: seg.packet,
+          srcPort: seg.srcPort,
+          dstPort: seg.dstPort,
+          tsUs: seg.tsUs,
         });
         // The cut-off: a client sends at most two ClientHellos (the second after a
         // HelloRetryRequest, RFC 8446 §4.1.4); after it the flow has nothing more to give.
