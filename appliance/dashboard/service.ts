@@ -34,8 +34,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<DashboardH
 }
 
 /**
- * Health probes for services running elsewhere, from their configured ports (the detector is
- * probed through the dashboard's detector link).
+ * Health probes for services running elsewhere, from their configured metrics ports, in the order
+ * data flows (sentinel, correlator); a port of 0 means the service serves none, and it gets no
+ * row. The detector is probed through the dashboard's detector link.
  */
 export function remoteProbes(config: Config): Record<string, Probe> {
   const probe =
@@ -45,6 +46,9 @@ export function remoteProbes(config: Config): Record<string, Probe> {
       return { ok: res.ok, detail: `${url} answered ${res.status}` };
     };
   const probes: Record<string, Probe> = {};
+  if (config.sentinel.metrics_port > 0) {
+    probes.sentinel = probe(`http://127.0.0.1:${config.sentinel.metrics_port}/metrics`);
+  }
   if (config.correlator.metrics_port > 0) {
     probes.correlator = probe(`http://127.0.0.1:${config.correlator.metrics_port}/metrics`);
   }
