@@ -9,6 +9,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -170,6 +171,23 @@ async function driveClients(port: number): Promise<void> {
   await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-noservername']);
 }
 
+/** Polls `done` every 200 ms (running `each` first) until it holds or `ms` pass. */
+async function until(done: () => boolean, ms: number, each?: () => void): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    each?.();
+    await new Promise((r) => setTimeout(r, 200));
+    if (done()) return true;
+  }
+  return done();
+}
+
+/** A TCP connection opened and closed at once: packets on the port, no ClientHello. */
+function knock(port: number): void {
+  const c = net.connect(port, '127.0.0.1', () => c.destroy());
+  c.on('error', () => {});
+}
+
 describe.skipIf(!canCapture)('live loopback capture of node, curl and openssl clients', () => {
   it('matches tshark on every ClientHello', async () => {
     const { key, cert } = selfSignedCertificate(tmp);
@@ -180,8 +198,16 @@ describe.skipIf(!canCapture)('live loopback capture of node, curl and openssl cl
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     const capture = path.join(tmp, 'lo.pcapng');
-    const tshark: ChildProcess = spawn('tshark', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', capture], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+    // -l -P: a line per packet on stdout as it is captured, so the test waits for what it needs
+    // to have been captured instead of for a fixed time (which a busy machine overran).
+    const tshark: ChildProcess = spawn(
+      'tshark',
+      ['-i', 'lo', '-f', `tcp port ${port}`, '-d', `tcp.port==${port},tls`, '-w', capture, '-l', '-P'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let lines = '';
+    tshark.stdout?.on('data', (d: Buffer) => {
+      lines += d.toString();
     });
     const started = await new Promise<boolean>((resolve) => {
       let err = '';
@@ -197,9 +223,16 @@ describe.skipIf(!canCapture)('live loopback capture of node, curl and openssl cl
       server.close();
       return;
     }
-    await new Promise((r) => setTimeout(r, 1500)); // "Capturing on" comes a moment before the filter is live
+    // "Capturing on" comes a moment before the filter is live: knock until a SYN shows.
+    const live = await until(
+      () => lines.includes('[SYN]'),
+      20_000,
+      () => knock(port),
+    );
+    expect(live, 'tshark saw no packet on the port').toBe(true);
     await driveClients(port);
-    await new Promise((r) => setTimeout(r, 1000));
+    const hellos = () => lines.split('\n').filter((l) => l.includes('Client Hello')).length;
+    expect(await until(() => hellos() >= 8, 30_000), `tshark saw ${hellos()} ClientHellos`).toBe(true);
     const exited = new Promise((r) => tshark.on('exit', r));
     tshark.kill('SIGINT');
     await exited;
