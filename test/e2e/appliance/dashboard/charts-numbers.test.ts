@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, missing, numbers, PHONE, startHarness, visit } from './harness.js';
+import { type BrowserHarness, DESKTOP, missing, numbers, PHONE, startHarness, visit } from './harness.js';
 
 const title = `dashboard charts, numbers and times${missing ? ` (skipped: ${missing})` : ''}`;
 
@@ -63,6 +63,29 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
       expect(broken, hash).toEqual([]);
     }
     await h.shot(page, 'phone-numbers');
+  });
+
+  it('wraps a JA4 only between its parts, and keeps it whole to copy, at desktop and phone sizes', async () => {
+    for (const size of [DESKTOP, PHONE]) {
+      const page = await h.open(size);
+      await visit(page, h.dash.url, '#/anomalies?range=24h', '[data-testid=anomalies] tbody .ja4 a.mono');
+      const bad = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const a of document.querySelectorAll('[data-testid=anomalies] .ja4 a.mono:first-child')) {
+          const text = a.textContent ?? '';
+          const tops = new Set<number>();
+          const r = document.createRange();
+          r.selectNodeContents(a);
+          for (const x of r.getClientRects()) tops.add(Math.round(x.top));
+          // a_b_c: at most one line a part.
+          if (tops.size > text.split('_').length) out.push(`${text} on ${tops.size} lines`);
+          if (!/^[a-z0-9_]+$/.test(text)) out.push(`${JSON.stringify(text)} is not the JA4 as written`);
+        }
+        return out;
+      });
+      expect(bad, `${size.width} px`).toEqual([]);
+      await page.close();
+    }
   });
 
   it('shows times in one labelled zone (UTC by default) and hour buckets as ranges', async () => {

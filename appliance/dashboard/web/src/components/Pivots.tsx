@@ -26,12 +26,35 @@ export function CidrLink({ ip, ...r }: { ip: string } & Keep) {
   return <a href={search(`cidr:${net}`, r)}>{net}</a>;
 }
 
+/**
+ * A JA4 that a narrow column may wrap only between its parts (a_b_c), never inside one: broken
+ * anywhere, a table squeezed it to three characters a line.
+ */
+function BreakAfterUnderscores({ text }: { text: string }) {
+  const parts = text.split('_');
+  return (
+    <>
+      {parts.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string, in order.
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 && (
+            <>
+              _<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
 export function Ja4Link({ ja4, ...r }: { ja4: string } & Keep) {
   if (!ja4) return <span className="muted">no TLS</span>;
   return (
     <span className="ja4">
       <a className="mono" href={href.fingerprint(ja4, r.keep)}>
-        {ja4}
+        <BreakAfterUnderscores text={ja4} />
       </a>{' '}
       <a
         className="mono small"
