@@ -88,6 +88,19 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
     }
   });
 
+  it('fits the anomalies table in a desktop window, its state menus included', async () => {
+    const page = await h.open(DESKTOP);
+    await visit(page, h.dash.url, '#/anomalies?range=24h', '[data-testid=anomalies] tbody tr');
+    const widths = await page.evaluate(() => {
+      const table = document.querySelector('[data-testid=anomalies]') as HTMLElement;
+      const wrap = table.closest('.table-wrap') as HTMLElement;
+      return { table: Math.round(table.getBoundingClientRect().width), wrap: Math.round(wrap.clientWidth) };
+    });
+    expect(widths.table).toBeLessThanOrEqual(widths.wrap);
+    await h.shot(page, 'anomalies-desktop');
+    await page.close();
+  });
+
   it('shows times in one labelled zone (UTC by default) and hour buckets as ranges', async () => {
     const context = await h.browser.newContext({
       viewport: { width: 1400, height: 900 },
