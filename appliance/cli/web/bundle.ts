@@ -146,7 +146,7 @@ function runVite(webDir: string, outDir: string): Promise<void> {
 function swapInto(tmp: string, outDir: string, hash: string, replaceSame: boolean): void {
   // Another build of the same sources got there first (parallel test files, two starts): keep
   // the bundle in place, which others may be serving, rather than swap in an identical one.
-  if (!replaceSame && readStamp(outDir)?.hash === hash && existsSync(path.join(outDir, 'index.html'))) return;
+  if (!replaceSame && holdsBuildOf(outDir, hash)) return;
   const aside = path.join(
     path.dirname(outDir),
     `.${path.basename(outDir)}.old-${randomBytes(4).toString('hex')}`,
@@ -164,6 +164,11 @@ function swapInto(tmp: string, outDir: string, hash: string, replaceSame: boolea
     rmSync(tmp, { recursive: true, force: true });
   }
   rmSync(aside, { recursive: true, force: true });
+}
+
+/** `outDir` holds a complete bundle built from the sources with this hash. */
+function holdsBuildOf(outDir: string, hash: string): boolean {
+  return readStamp(outDir)?.hash === hash && existsSync(path.join(outDir, 'index.html'));
 }
 
 /**
@@ -203,7 +208,7 @@ export async function ensureBundle(o: EnsureOptions): Promise<EnsureResult> {
   const outDir = path.resolve(o.outDir);
   if (!webSourcesPresent(webDir)) return { state: 'shipped', outDir, ms: 0 };
   const hash = sourceHash(webDir);
-  if (!o.force && readStamp(outDir)?.hash === hash && existsSync(path.join(outDir, 'index.html'))) {
+  if (!o.force && holdsBuildOf(outDir, hash)) {
     return { state: 'fresh', outDir, ms: Date.now() - t0 };
   }
   await buildBundle(webDir, outDir, hash, o.force === true);

@@ -1,5 +1,8 @@
 import type { SearchIp, SearchResponse } from '../../api/index.js';
 
+/** The hourly rollup a search reads when every term is one of its keys: one row per (hour, host, address, JA4). */
+export const ROLLUP_TABLE = 'ja4_processing.agg_host_ip_ja4_1h';
+
 /**
  * One address of a search as a statement returns it: the AS columns under aliases of their own,
  * since an alias named as its column would shadow the column in the statement's WHERE.

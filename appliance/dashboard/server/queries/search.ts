@@ -5,13 +5,15 @@ import { logsRange } from './logs-range.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 import { busiestOfJa4s } from './search-ja4.js';
 import { searchLogs } from './search-logs.js';
-import { type Found, ipRow, type Page, type Row } from './search-rows.js';
+import { type Found, ipRow, type Page, ROLLUP_TABLE, type Row } from './search-rows.js';
 import { signalsJa4sSql } from './signals-kept.js';
 
-/** Where a search reads: the hourly rollup when every term is one of its keys, else the requests. */
-/** agg_host_ip_ja4_1h: one row per (hour, host, address, JA4), a fifth of the requests' rows. */
+/**
+ * Where a search reads: the hourly rollup (a fifth of the requests' rows) when every term is one
+ * of its keys, else the requests.
+ */
 const ROLLUP = {
-  table: 'ja4_processing.agg_host_ip_ja4_1h',
+  table: ROLLUP_TABLE,
   ip: 'src_ip',
   where: 'hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour < toDateTime({to:UInt32})',
 };

@@ -4,6 +4,18 @@ import { createShutdown } from '../../../../appliance/common/shutdown.js';
 
 const silent = pino({ level: 'silent' });
 
+/** A shutdown whose last-registered closer hangs: how it ended, and whether the one before it ran. */
+async function afterAHungCloser(deadlineMs: number) {
+  const s = createShutdown(silent, deadlineMs);
+  let ranAfter = false;
+  s.register('after', () => {
+    ranAfter = true;
+  });
+  s.register('hangs', () => new Promise<void>(() => {}));
+  const clean = await s.run('test');
+  return { clean, ranAfter };
+}
+
 describe('createShutdown', () => {
   it('runs closers once, in reverse order of registration', async () => {
     const order: string[] = [];
@@ -38,13 +50,8 @@ describe('createShutdown', () => {
   });
 
   it('stops waiting for a closer at the deadline', async () => {
-    const s = createShutdown(silent, 50);
-    let ranAfter = false;
-    s.register('after', () => {
-      ranAfter = true;
-    });
-    s.register('hangs', () => new Promise<void>(() => {}));
-    expect(await s.run('test')).toBe(false);
+    const { clean, ranAfter } = await afterAHungCloser(50);
+    expect(clean).toBe(false);
     // The deadline is shared: nothing is left for the closer after the one that hung.
     expect(ranAfter).toBe(false);
   });
@@ -56,13 +63,8 @@ describe('createShutdown', () => {
     const perf = vi.spyOn(performance, 'now').mockReturnValue(frozen);
     const date = vi.spyOn(Date, 'now').mockReturnValue(now);
     try {
-      const s = createShutdown(silent, 20);
-      let ranAfter = false;
-      s.register('after', () => {
-        ranAfter = true;
-      });
-      s.register('hangs', () => new Promise<void>(() => {}));
-      expect(await s.run('test')).toBe(false);
+      const { clean, ranAfter } = await afterAHungCloser(20);
+      expect(clean).toBe(false);
       expect(ranAfter).toBe(false);
     } finally {
       perf.mockRestore();
