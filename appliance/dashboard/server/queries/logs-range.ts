@@ -3,22 +3,26 @@ import type { TimeRange } from '../time-range.js';
 const HOUR_S = 3600;
 
 /**
- * The requests of a time range, selected so that ts is decoded only where it decides. http_logs
- * is ordered by (toStartOfHour(ts), ...) and partitioned by toDate(ts) (migration 0004), but a
- * condition on ts is still tested row by row, and decoding every row's ts was half of a day's
- * scan. So the range is read in two parts: its whole hours by the stored `hour` column (migration
- * 0039), and its partial first and last hours by ts. `_partition_id IN` keeps both to the days
- * the range touches (a virtual column: whole parts are skipped, nothing is read). A part that
- * would select nothing is left out.
+ * The requests of a time range as conditions on http_logs, written so that ts is decoded only
+ * where it decides. http_logs is ordered by (toStartOfHour(ts), ...) and partitioned by
+ * toDate(ts) (migration 0004), and keeps the hour as a stored column (0039) that its search
+ * copies are sorted by (0041); a condition on ts is tested row by row, and decoding every row's
+ * ts was half of a day's scan. `_partition_id IN` keeps every read to the days the range touches
+ * (a virtual column: whole parts are skipped, nothing is read). A condition that selects nothing
+ * is `0`, which ClickHouse drops before reading.
  */
 export interface LogsRange {
-  /** The SQL of `SELECT <columns> FROM http_logs` over the range, where `condition` holds. */
-  select(columns: string, condition: string): string;
+  /** The range's whole hours, by `hour` alone: no ts is read. */
+  whole: string;
+  /** The range's partial first and last hours, exactly, by the table's primary key and ts. */
+  edges: string;
   /**
-   * The range as one condition on ts, for a read the primary key already narrows to a few
-   * granules (one address's hours), where a second scan of the union costs more than ts there.
+   * The whole range in one condition, for a read sorted by `hour` (a search copy): whole hours
+   * by `hour`, the partial ones by ts too, which is then decoded only in those two hours.
    */
   exact: string;
+  /** Every hour the range touches, its partial ones whole: a superset, for looking up values. */
+  hours: string;
   params: Record<string, unknown>;
 }
 
@@ -37,30 +41,38 @@ export function logsRange(r: Pick<TimeRange, 'from' | 'to'>): LogsRange {
   const toH = Math.floor(r.to / HOUR_S) * HOUR_S;
   const wholeFrom = r.from === fromH ? r.from : fromH + HOUR_S;
   const edges = [...new Set([...(r.from === fromH ? [] : [fromH]), ...(r.to === toH ? [] : [toH])])];
+  const lastHour = r.to === toH ? toH - HOUR_S : toH;
   const params = {
     lr_days: days(r.from, Math.max(r.to, r.from + 1)),
     lr_whole_from: wholeFrom,
     lr_whole_to: toH,
+    lr_first_hour: fromH,
+    lr_last_hour: lastHour,
     lr_edges: edges,
+    lr_edge_hours: edges,
     lr_from: r.from,
     lr_to: r.to,
   };
   const inDays = '_partition_id IN {lr_days:Array(String)}';
-  const parts = [
-    wholeFrom < toH
-      ? `hour >= toDateTime({lr_whole_from:UInt32}, 'UTC') AND hour < toDateTime({lr_whole_to:UInt32}, 'UTC')`
-      : '',
-    edges.length > 0
-      ? `toUnixTimestamp(hour) IN {lr_edges:Array(UInt32)}
-         AND ts >= toDateTime64({lr_from:UInt32}, 6) AND ts < toDateTime64({lr_to:UInt32}, 6)`
-      : '',
-  ].filter(Boolean);
-  const select = (columns: string, condition: string) =>
-    (parts.length ? parts : ['0'])
-      .map(
-        (p) => `SELECT ${columns} FROM ja4_processing.http_logs WHERE ${inDays} AND ${p} AND (${condition})`,
-      )
-      .join('\nUNION ALL\n');
-  const exact = 'ts >= toDateTime64({lr_from:UInt32}, 6) AND ts < toDateTime64({lr_to:UInt32}, 6)';
-  return { select, exact, params };
+  const inTs = 'ts >= toDateTime64({lr_from:UInt32}, 6) AND ts < toDateTime64({lr_to:UInt32}, 6)';
+  const hours = `${inDays} AND hour >= toDateTime({lr_first_hour:UInt32}, 'UTC')
+    AND hour <= toDateTime({lr_last_hour:UInt32}, 'UTC')`;
+  const none = r.to <= r.from;
+  return {
+    whole:
+      wholeFrom < toH
+        ? `${inDays} AND hour >= toDateTime({lr_whole_from:UInt32}, 'UTC') AND hour < toDateTime({lr_whole_to:UInt32}, 'UTC')`
+        : '0',
+    edges:
+      edges.length > 0 && !none
+        ? `${inDays} AND toStartOfHour(ts) IN {lr_edge_hours:Array(DateTime('UTC'))} AND ${inTs}`
+        : '0',
+    exact: none
+      ? '0'
+      : edges.length > 0
+        ? `${hours} AND (toUnixTimestamp(hour) NOT IN {lr_edges:Array(UInt32)} OR (${inTs}))`
+        : hours,
+    hours: none ? '0' : hours,
+    params,
+  };
 }

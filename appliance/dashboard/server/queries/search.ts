@@ -1,11 +1,11 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchTerm } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { logsRange } from './logs-range.js';
 import { HOURS_IN_RANGE, rangeParams, select, selectWithTotal } from './run.js';
 import { busiestOfJa4s } from './search-ja4.js';
 import { searchLogs } from './search-logs.js';
 import { type Found, ipRow, type Page, ROLLUP_TABLE, type Row } from './search-rows.js';
+import { condition } from './search-terms.js';
 import { signalsJa4sSql } from './signals-kept.js';
 
 /**
@@ -28,33 +28,6 @@ const ROLLUP_FIELDS = new Set(['ip', 'cidr', 'ja4', 'host', 'asn']);
 const ROLLUP_JA4S = (where: string) =>
   `SELECT ja4, sum(hits) AS hits, uniqExact(cityHash64(src_ip)) AS ips FROM ${ROLLUP.table} WHERE ${where}
    GROUP BY ja4 ORDER BY hits DESC, ja4 LIMIT 10`;
-
-/** The SQL condition of one term, its value bound as {t<i>:…}. */
-function condition(t: SearchTerm, i: number, ip: string): string {
-  const v = `{t${i}:String}`;
-  switch (t.field) {
-    case 'ip':
-      return `${ip} = ${v}`;
-    case 'cidr':
-      return `isIPAddressInRange(${ip}, ${v})`;
-    case 'ja4':
-      return t.value.endsWith('*') ? `startsWith(ja4, replaceOne(${v}, '*', ''))` : `ja4 = ${v}`;
-    case 'ja3':
-      return `ja3 = ${v}`;
-    case 'asn':
-      return `asn = toUInt32(${v})`;
-    case 'status':
-      return t.value.endsWith('xx')
-        ? `intDiv(status, 100) = toUInt16(substring(${v}, 1, 1))`
-        : `status = toUInt16(${v})`;
-    case 'host':
-      return `positionCaseInsensitive(host, ${v}) > 0`;
-    case 'path':
-      return `position(path, ${v}) > 0`;
-    case 'ua':
-      return `positionCaseInsensitive(user_agent, ${v}) > 0`;
-  }
-}
 
 /**
  * The requests in the range matching every term: grouped by client address (a page, busiest
@@ -79,9 +52,7 @@ export async function search(
     const busiest = await busiestOfJa4s(ch, { signals, rollup: where }, params, page);
     return busiest ?? rollupParts(ch, where, signalsJa4sSql(signals), params, page);
   }
-  const logs = logsRange(r);
-  const where = terms.map((t, i) => condition(t, i, 'client_ip')).join(' AND ');
-  return searchLogs(ch, logs, where, { ...logs.params, ...values }, page);
+  return searchLogs(ch, terms, r, values, page);
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseHandle } from '../../../../../../appliance/common/index.js';
 import { migrateUp } from '../../../../../../appliance/common/migrate/index.js';
 import { search } from '../../../../../../appliance/dashboard/server/queries/search.js';
+import { VALUE_LIST_MAX } from '../../../../../../appliance/dashboard/server/queries/search-values.js';
 import { parseSearch } from '../../../../../../appliance/dashboard/server/search-kind.js';
 import { openTempEmbedded } from '../../../../../helpers/clickhouse.js';
 
@@ -139,27 +140,46 @@ describe('search on the requests against plain queries, at the edges of the rang
     });
   });
 
-  it('finds exactly the requests of the range', async () => {
-    const { terms } = parseSearch('ua:curl');
+  const CURL = ['192.0.2.0', '192.0.2.1', '198.51.100.2', '198.51.100.3'];
+  it.each([
+    ['ua:curl', "positionCaseInsensitive(user_agent, 'curl') > 0", CURL],
+    [
+      'path:/wp-login',
+      "position(path, '/wp-login') > 0",
+      ['192.0.2.0', '192.0.2.1', '192.0.2.2', ...CURL.slice(2)],
+    ],
+    [
+      'path:/wp-login ua:CURL',
+      "position(path, '/wp-login') > 0 AND positionCaseInsensitive(user_agent, 'curl') > 0",
+      CURL,
+    ],
+  ])('finds exactly the requests of the range: `%s`', async (q, test, ips) => {
+    const { terms } = parseSearch(q);
     const found = await search(ch.client, terms, logs, { offset: 0, limit: 50 });
+    // The same requests by a plain statement on the table, with no copy.
     const rs = await ch.client.query({
       query: `SELECT client_ip AS ip, toUInt32(count()) AS hits, formatDateTime(min(ts), '%FT%TZ') AS first_seen,
                      formatDateTime(max(ts), '%FT%TZ') AS last_seen
               FROM ja4_processing.http_logs
-              WHERE ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6)
-                AND positionCaseInsensitive(user_agent, 'curl') > 0
-              GROUP BY client_ip ORDER BY hits DESC, ip`,
+              WHERE ts >= toDateTime64({from:UInt32}, 6) AND ts < toDateTime64({to:UInt32}, 6) AND ${test}
+                AND client_ip NOT LIKE '198.18.%' AND client_ip NOT LIKE '203.0.%'
+              GROUP BY client_ip ORDER BY hits DESC, ip
+              SETTINGS optimize_use_projections = 0`,
       query_params: logs,
       format: 'JSONEachRow',
     });
     const want = await rs.json<{ ip: string; hits: number; first_seen: string; last_seen: string }>();
-    expect(want.map((w) => w.ip)).toEqual(['192.0.2.0', '192.0.2.1', '198.51.100.2', '198.51.100.3']);
+    expect(want.map((w) => w.ip)).toEqual(ips);
     expect(found.total).toBe(want.length);
     expect(
       found.rows.map(({ ip, hits, first_seen, last_seen }) => ({ ip, hits, first_seen, last_seen })),
     ).toEqual(want);
     expect(found.ja4s).toEqual([
-      { ja4: 't13d1516h2_8daaf6152771_e5627efa2ab1', hits: want.reduce((n, w) => n + w.hits, 0), ips: 4 },
+      {
+        ja4: 't13d1516h2_8daaf6152771_e5627efa2ab1',
+        hits: want.reduce((n, w) => n + w.hits, 0),
+        ips: ips.length,
+      },
     ]);
   });
 
@@ -214,34 +234,69 @@ describe('search on the requests against plain queries, at the edges of the rang
     });
   };
 
-  it.each(['ua:curl', 'path:/wp-login.php', 'ua:curl status:200'])(
-    'reads the whole hours of `%s` from the projection sorted by user agent and path',
-    async (q) => {
-      // ClickHouse reads a projection when it has fewer granules to read than the table: as a
-      // server's http_logs would, the table here holds more requests than fit one granule.
-      await fill();
-      const seen: { query: string; query_params?: Record<string, unknown> }[] = [];
-      const recording = new Proxy(ch.client, {
-        get: (target, key) =>
-          key === 'query'
-            ? (args: (typeof seen)[number]) => {
-                seen.push(args);
-                return target.query(args as Parameters<typeof target.query>[0]);
-              }
-            : Reflect.get(target, key),
-      });
-      await search(recording, parseSearch(q).terms, logs, { offset: 0, limit: 50 });
+  // What each search reads: [values looked up, matches counted (with the page's details for a
+  // `ua:` search), the page's details]. User agents are looked up in either hourly copy,
+  // whichever has fewer granules.
+  const HOURLY = expect.stringMatching(/^(path_user_agent_1h|user_agent_ip_ja4_1h)$/);
+  const COPIES: [string, unknown[][]][] = [
+    ['ua:curl', [[HOURLY], ['user_agent_ip_ja4_1h', 'ja4_processing.http_logs']]],
+    ['path:/wp-login.php', [['path_user_agent_1h'], ['by_path'], ['by_path']]],
+    ['ua:curl status:200', [[HOURLY], ['by_path']]], // no request here has a status: no page
+  ];
+  it.each(COPIES)('reads `%s` from the copies sorted by what it searches', async (q, want) => {
+    // ClickHouse reads a projection when it has fewer granules to read than the table: as a
+    // server's http_logs would, the table here holds more requests than fit one granule.
+    await fill();
+    const seen: { query: string; query_params?: Record<string, unknown> }[] = [];
+    const recording = new Proxy(ch.client, {
+      get: (target, key) =>
+        key === 'query'
+          ? (args: (typeof seen)[number]) => {
+              seen.push(args);
+              return target.query(args as Parameters<typeof target.query>[0]);
+            }
+          : Reflect.get(target, key),
+    });
+    await search(recording, parseSearch(q).terms, logs, { offset: 0, limit: 50 });
+    expect(seen).toHaveLength(want.length);
+    for (const [i, copies] of want.entries()) {
       const rs = await ch.client.query({
-        query: `EXPLAIN ${seen[0].query}`,
-        query_params: seen[0].query_params,
+        query: `EXPLAIN ${seen[i].query}`,
+        query_params: seen[i].query_params,
         format: 'TabSeparatedRaw',
       });
-      const reads = (await rs.text()).match(/ReadFromMergeTree \(([^)]+)\)/g);
-      // The whole hours from the projection; the partial first and last hour test ts in the table.
-      expect(reads).toEqual([
-        'ReadFromMergeTree (by_user_agent_path)',
-        'ReadFromMergeTree (ja4_processing.http_logs)',
-      ]);
-    },
-  );
+      const reads = [...(await rs.text()).matchAll(/ReadFromMergeTree \(([^)]+)\)/g)].map((m) => m[1]);
+      expect(reads, `statement ${i}: ${seen[i].query.slice(0, 80)}`).toEqual(copies);
+    }
+  });
+
+  it('searches past the most values it looks up, and finds nothing without asking further', async () => {
+    await ch.client.command({
+      query: `INSERT INTO ja4_processing.http_logs (ts, host, client_ip, ja4, user_agent, path)
+              ${rowSql(`${logs.from} + 3600 + number`, "'192.0.2.77'", "'Wget/1.21'").replace(
+                "'/wp-login.php' AS path",
+                "concat('/many/', toString(number)) AS path",
+              )}
+              FROM numbers(${VALUE_LIST_MAX + 100})`,
+    });
+    const many = await search(ch.client, parseSearch('path:/many/').terms, logs, { offset: 0, limit: 50 });
+    expect(many.total).toBe(1);
+    expect(many.rows[0]).toMatchObject({ ip: '192.0.2.77', hits: VALUE_LIST_MAX + 100 });
+    const calls: string[] = [];
+    const counting = new Proxy(ch.client, {
+      get: (target, key) =>
+        key === 'query'
+          ? (args: { query: string }) => {
+              calls.push(args.query);
+              return target.query(args as Parameters<typeof target.query>[0]);
+            }
+          : Reflect.get(target, key),
+    });
+    const none = await search(counting, parseSearch('path:/no-such-page').terms, logs, {
+      offset: 0,
+      limit: 50,
+    });
+    expect(none).toEqual({ total: 0, rows: [], ja4s: [] });
+    expect(calls).toHaveLength(1);
+  });
 });
