@@ -11,6 +11,12 @@ import { LISTED, textTest } from './search-terms.js';
 export const VALUE_LIST_MAX = 1000;
 
 /**
+ * The most bytes of values a term's list may hold. A server takes bound parameters in the URL,
+ * which it caps (http_max_uri_size, 1 MiB by default), and a page's addresses ride there too.
+ */
+export const VALUE_LIST_MAX_BYTES = 64 * 1024;
+
+/**
  * Each listed term's values (by term index) and the fewest requests any of those terms matches
  * (an upper bound of the search's; Infinity when no term was listed), or `null` when a term
  * matches no request.
@@ -45,7 +51,8 @@ export async function valueLists(
       { ...logs.params, ...params, most: VALUE_LIST_MAX + 1 },
     );
     if (rows.length === 0) return null;
-    if (rows.length > VALUE_LIST_MAX) continue;
+    const bytes = rows.reduce((sum, x) => sum + Buffer.byteLength(x.v), 0);
+    if (rows.length > VALUE_LIST_MAX || bytes > VALUE_LIST_MAX_BYTES) continue;
     lists.set(
       i,
       rows.map((x) => x.v),

@@ -127,6 +127,21 @@ describe('search on the requests against plain queries, at the edges of the rang
     `SELECT toDateTime64(${ts}, 6, 'UTC') AS ts, 'shop.example' AS host, ${ip} AS client_ip,
             't13d1516h2_8daaf6152771_e5627efa2ab1' AS ja4, ${ua} AS user_agent, '/wp-login.php' AS path`;
 
+  /** The client, recording each statement a search sends. */
+  const recorded = () => {
+    const seen: { query: string; query_params?: Record<string, unknown> }[] = [];
+    const client = new Proxy(ch.client, {
+      get: (target, key) =>
+        key === 'query'
+          ? (args: (typeof seen)[number]) => {
+              seen.push(args);
+              return target.query(args as Parameters<typeof target.query>[0]);
+            }
+          : Reflect.get(target, key),
+    });
+    return { client, seen };
+  };
+
   beforeAll(async () => {
     const start = logs.from - 3600;
     await ch.client.command({
@@ -247,17 +262,8 @@ describe('search on the requests against plain queries, at the edges of the rang
     // ClickHouse reads a projection when it has fewer granules to read than the table: as a
     // server's http_logs would, the table here holds more requests than fit one granule.
     await fill();
-    const seen: { query: string; query_params?: Record<string, unknown> }[] = [];
-    const recording = new Proxy(ch.client, {
-      get: (target, key) =>
-        key === 'query'
-          ? (args: (typeof seen)[number]) => {
-              seen.push(args);
-              return target.query(args as Parameters<typeof target.query>[0]);
-            }
-          : Reflect.get(target, key),
-    });
-    await search(recording, parseSearch(q).terms, logs, { offset: 0, limit: 50 });
+    const { client, seen } = recorded();
+    await search(client, parseSearch(q).terms, logs, { offset: 0, limit: 50 });
     expect(seen).toHaveLength(want.length);
     for (const [i, copies] of want.entries()) {
       const rs = await ch.client.query({
@@ -270,33 +276,39 @@ describe('search on the requests against plain queries, at the edges of the rang
     }
   });
 
-  it('searches past the most values it looks up, and finds nothing without asking further', async () => {
+  it.each([
+    ['more values than it lists', VALUE_LIST_MAX + 100, '/many-a/', 'toString(number)'],
+    ['values longer than it lists', 40, '/many-b/', "repeat('x', 2000), toString(number)"],
+  ])('searches past %s by the substring alone', async (_, n, prefix, rest) => {
+    const ip = `192.0.2.${n % 250}`;
     await ch.client.command({
       query: `INSERT INTO ja4_processing.http_logs (ts, host, client_ip, ja4, user_agent, path)
-              ${rowSql(`${logs.from} + 3600 + number`, "'192.0.2.77'", "'Wget/1.21'").replace(
+              ${rowSql(`${logs.from} + 3600 + number`, `'${ip}'`, "'Wget/1.21'").replace(
                 "'/wp-login.php' AS path",
-                "concat('/many/', toString(number)) AS path",
+                `concat('${prefix}', ${rest}) AS path`,
               )}
-              FROM numbers(${VALUE_LIST_MAX + 100})`,
+              FROM numbers(${n})`,
     });
-    const many = await search(ch.client, parseSearch('path:/many/').terms, logs, { offset: 0, limit: 50 });
+    const { client, seen } = recorded();
+    const many = await search(client, parseSearch(`path:${prefix} ua:wget`).terms, logs, {
+      offset: 0,
+      limit: 50,
+    });
     expect(many.total).toBe(1);
-    expect(many.rows[0]).toMatchObject({ ip: '192.0.2.77', hits: VALUE_LIST_MAX + 100 });
-    const calls: string[] = [];
-    const counting = new Proxy(ch.client, {
-      get: (target, key) =>
-        key === 'query'
-          ? (args: { query: string }) => {
-              calls.push(args.query);
-              return target.query(args as Parameters<typeof target.query>[0]);
-            }
-          : Reflect.get(target, key),
-    });
-    const none = await search(counting, parseSearch('path:/no-such-page').terms, logs, {
+    expect(many.rows[0]).toMatchObject({ ip, hits: n });
+    // The paths are not listed; the user agent is.
+    const counted = seen.find((x) => x.query.includes('GROUPING'));
+    expect(counted?.query_params).not.toHaveProperty('l0');
+    expect(counted?.query_params).toHaveProperty('l1', ['Wget/1.21']);
+  });
+
+  it('finds nothing without asking further when a term matches no value', async () => {
+    const { client, seen } = recorded();
+    const none = await search(client, parseSearch('path:/no-such-page').terms, logs, {
       offset: 0,
       limit: 50,
     });
     expect(none).toEqual({ total: 0, rows: [], ja4s: [] });
-    expect(calls).toHaveLength(1);
+    expect(seen).toHaveLength(1);
   });
 });
