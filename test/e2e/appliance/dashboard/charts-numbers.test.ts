@@ -112,11 +112,14 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
     await login(page);
     await page.waitForSelector('[data-testid=anomalies] tbody tr td.time');
     const cell = String(await page.locator('[data-testid=anomalies] tbody tr td.time').first().textContent());
-    // An hour is shown as the range it covers, in UTC while the browser is in Tokyo.
-    const m = /(\d{4}-\d\d-\d\d) (\d\d):00–(\d\d):00/.exec(cell);
+    // An hour is shown as the range it covers, in UTC while the browser is in Tokyo; an hour
+    // that ends at midnight names the day it ends on.
+    const m = /(\d{4}-\d\d-\d\d) (\d\d):00–(?:(\d{4}-\d\d-\d\d) )?(\d\d):00/.exec(cell);
     expect(m, cell).not.toBeNull();
     expect(await page.locator('header select[aria-label="time zone"]').inputValue()).toBe('utc');
     const utcHour = Number(m?.[2]);
+    expect(Number(m?.[4]), cell).toBe((utcHour + 1) % 24);
+    expect(m?.[3] !== undefined, cell).toBe(utcHour === 23);
     await page.selectOption('header select[aria-label="time zone"]', 'local');
     const local = String(
       await page.locator('[data-testid=anomalies] tbody tr td.time').first().textContent(),
