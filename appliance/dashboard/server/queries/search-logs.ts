@@ -31,7 +31,7 @@ const DETAILS = `any(a) AS r_asn, any(an) AS r_asn_name, any(al) AS r_asn_label,
  * The most requests a `ua:` search's terms may match for the page's details to come with the
  * count (Plan.together). Bench, one day of 10M requests: `ua:curl` (595k requests, 13k addresses)
  * 95 ms together against 140 apart; `ua:mozilla` (8M requests, 1M addresses) 3.7 s together
- * against 1.6 s apart.
+ * against 1.2 s apart.
  */
 const TOGETHER_MAX_REQUESTS = 1_000_000;
 
