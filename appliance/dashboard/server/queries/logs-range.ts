@@ -2,6 +2,8 @@ import type { TimeRange } from '../time-range.js';
 
 const HOUR_S = 3600;
 
+export const LOGS_TABLE = 'ja4_processing.http_logs';
+
 /**
  * The requests of a time range as conditions on http_logs, written so that ts is decoded only
  * where it decides. http_logs is ordered by (toStartOfHour(ts), ...) and partitioned by
@@ -49,7 +51,6 @@ export function logsRange(r: Pick<TimeRange, 'from' | 'to'>): LogsRange {
     lr_first_hour: fromH,
     lr_last_hour: lastHour,
     lr_edges: edges,
-    lr_edge_hours: edges,
     lr_from: r.from,
     lr_to: r.to,
   };
@@ -65,12 +66,12 @@ export function logsRange(r: Pick<TimeRange, 'from' | 'to'>): LogsRange {
         : '0',
     edges:
       edges.length > 0 && !none
-        ? `${inDays} AND toStartOfHour(ts) IN {lr_edge_hours:Array(DateTime('UTC'))} AND ${inTs}`
+        ? `${inDays} AND toStartOfHour(ts) IN {lr_edges:Array(DateTime('UTC'))} AND ${inTs}`
         : '0',
     exact: none
       ? '0'
       : edges.length > 0
-        ? `${hours} AND (toUnixTimestamp(hour) NOT IN {lr_edges:Array(UInt32)} OR (${inTs}))`
+        ? `${hours} AND (hour NOT IN {lr_edges:Array(DateTime('UTC'))} OR (${inTs}))`
         : hours,
     hours: none ? '0' : hours,
     params,

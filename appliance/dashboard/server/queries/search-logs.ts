@@ -1,13 +1,11 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchTerm } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
-import { type LogsRange, logsRange } from './logs-range.js';
+import { LOGS_TABLE, type LogsRange, logsRange } from './logs-range.js';
 import { select } from './run.js';
 import { type Found, ipRow, type Page, type Row } from './search-rows.js';
 import { condition } from './search-terms.js';
 import { valueLists } from './search-values.js';
-
-const LOGS = 'ja4_processing.http_logs';
 
 /** What a search counts per (address, JA4) pair: each as read from requests, and as pairs merge. */
 const PAIR = {
@@ -67,7 +65,7 @@ function plan(terms: SearchTerm[], logs: LogsRange, where: string, requests: num
     return {
       together: false,
       pairs: (columns, also = '1') =>
-        `SELECT ${select(columns, 0)} FROM ${LOGS} PREWHERE ${where} WHERE ${logs.exact} AND ${also}
+        `SELECT ${select(columns, 0)} FROM ${LOGS_TABLE} PREWHERE ${where} WHERE ${logs.exact} AND ${also}
          GROUP BY client_ip, ja4`,
     };
   }
@@ -78,7 +76,7 @@ function plan(terms: SearchTerm[], logs: LogsRange, where: string, requests: num
       `SELECT ${select(columns, 1)} FROM (${(parts.length ? parts : ['0'])
         .map(
           (p) =>
-            `SELECT ${select(columns, 0)} FROM ${LOGS} WHERE ${p} AND ${where} AND ${also} GROUP BY client_ip, ja4`,
+            `SELECT ${select(columns, 0)} FROM ${LOGS_TABLE} WHERE ${p} AND ${where} AND ${also} GROUP BY client_ip, ja4`,
         )
         .join('\nUNION ALL\n')}) GROUP BY client_ip, ja4`,
   };

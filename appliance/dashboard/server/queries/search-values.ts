@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { SearchTerm } from '../../api/index.js';
-import type { LogsRange } from './logs-range.js';
+import { LOGS_TABLE, type LogsRange } from './logs-range.js';
 import { select } from './run.js';
 import { LISTED, textTest } from './search-terms.js';
 
@@ -44,7 +44,7 @@ export async function valueLists(
     if (!column) continue;
     const rows = await select<{ v: string; n: number }>(
       ch,
-      `SELECT ${column} AS v, count() AS n FROM ja4_processing.http_logs
+      `SELECT ${column} AS v, count() AS n FROM ${LOGS_TABLE}
        WHERE ${logs.hours} AND ${textTest(t, i)}
        GROUP BY ${column} LIMIT {most:UInt32}
        SETTINGS output_format_json_quote_64bit_integers = 0`,
