@@ -88,6 +88,13 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
       await page.waitForSelector('[data-testid=search-results] tbody tr td a');
       expect(numbers(await page.textContent('[data-testid=pager] .showing')).at(-1)).toBeGreaterThan(0);
     }
+    // One address found: counted in the singular.
+    const [one] = await h.query<{ ip: string }>(
+      "SELECT client_ip AS ip FROM ja4_processing.http_logs WHERE client_ip != '' ORDER BY ts DESC LIMIT 1",
+    );
+    await page.fill('input[aria-label=search]', `ip:${one.ip}`);
+    await page.press('input[aria-label=search]', 'Enter');
+    await expect.poll(() => page.textContent('[data-testid=pager] .showing')).toBe('showing 1–1 of 1 IP');
     const [host] = await h.query<{ host: string }>(
       "SELECT host FROM ja4_processing.http_logs WHERE host != '' LIMIT 1",
     );

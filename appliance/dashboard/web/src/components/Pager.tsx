@@ -1,8 +1,9 @@
-import { num } from '../format';
+import { num, plural } from '../format';
 
 /**
- * "showing 51–100 of 153 IPs" with previous/next: no list is silently cut. `total` undefined: the
- * count has not arrived, and the pager says so instead of "0 of 0".
+ * "showing 51–100 of 153 IPs" with previous/next: no list is silently cut. `noun` is singular
+ * ("IP"): the total says it in the right number ("of 1 IP"). `total` undefined: the count has not
+ * arrived, and the pager says so instead of "0 of 0".
  */
 export function Pager({
   page,
@@ -18,6 +19,7 @@ export function Pager({
   pageSize: number;
   shown: number;
   total: number | undefined;
+  /** What is counted, singular ("IP", "alert"). */
   noun: string;
   onPage: (page: number) => void;
   testId?: string;
@@ -34,8 +36,8 @@ export function Pager({
       </button>
       <span className="showing">
         {total === undefined
-          ? `loading ${noun}…`
-          : `showing ${shown === 0 ? 0 : `${num(first)}–${num(last)}`} of ${estimated ? 'about ' : ''}${num(total)} ${noun}`}
+          ? `loading ${noun}s…`
+          : `showing ${shown === 0 ? 0 : `${num(first)}–${num(last)}`} of ${estimated ? 'about ' : ''}${plural(total, noun)}`}
       </span>
       <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         next ›

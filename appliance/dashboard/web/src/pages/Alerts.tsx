@@ -95,7 +95,7 @@ export function Alerts({ route }: { route: Route }) {
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
-        noun="alerts"
+        noun="alert"
         onPage={(p) => setParams({ page: p })}
       />
     </div>

@@ -221,7 +221,7 @@ export function Anomalies({ route }: { route: Route }) {
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
-        noun="IPs"
+        noun="IP"
         onPage={(p) => setParams({ page: p })}
       />
     </div>

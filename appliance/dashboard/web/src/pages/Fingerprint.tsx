@@ -94,7 +94,7 @@ function Ips({ ja4, route }: { ja4: string; route: Route }) {
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
         estimated={data?.total_estimated}
-        noun="IPs"
+        noun="IP"
         onPage={(p) => setParams({ page: p })}
       />
     </section>

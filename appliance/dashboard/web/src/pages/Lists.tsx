@@ -175,7 +175,7 @@ export function Lists({ route }: { route: Route }) {
         pageSize={50}
         shown={audit.data?.rows.length ?? 0}
         total={audit.error ? 0 : audit.data?.total}
-        noun="decisions"
+        noun="decision"
         onPage={(p) => setParams({ page: p })}
       />
     </div>

@@ -55,7 +55,7 @@ function Results({ data, range, page }: { data: SearchResponse; range: PageRange
           shown={data.rows.length}
           total={data.total}
           estimated={data.total_estimated}
-          noun="IPs"
+          noun="IP"
           onPage={(p) => setParams({ page: p })}
         />
       </section>

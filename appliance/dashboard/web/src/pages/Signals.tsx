@@ -112,7 +112,7 @@ export function Signals({ route }: { route: Route }) {
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
-        noun="JA4s"
+        noun="JA4"
         onPage={(n) => setParams({ page: n })}
       />
     </div>

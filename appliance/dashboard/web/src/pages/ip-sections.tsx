@@ -148,7 +148,7 @@ export function RecentRequests({
         pageSize={PAGE_SIZE}
         shown={data?.rows.length ?? 0}
         total={error ? 0 : data?.total}
-        noun="requests"
+        noun="request"
         onPage={(p) => setParams({ rpage: p })}
         testId="requests-pager"
       />
