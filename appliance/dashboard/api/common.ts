@@ -4,6 +4,14 @@ import { type Static, T } from './schema.js';
 export const MAX_TIME_S = 4_102_444_800;
 export const RANGE_PRESETS = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
+/** How far back each preset reaches from now, seconds. */
+export const RANGE_PRESET_SECONDS: Record<RangePreset, number> = {
+  '1h': 3600,
+  '6h': 6 * 3600,
+  '24h': 86400,
+  '7d': 7 * 86400,
+  '30d': 30 * 86400,
+};
 
 /**
  * A time range: a preset, or `from`/`to` in Unix seconds. `to` is at least one day after the

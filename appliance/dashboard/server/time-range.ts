@@ -1,4 +1,4 @@
-import { MAX_TIME_S, type RANGE_PRESETS } from '../api/index.js';
+import { MAX_TIME_S, RANGE_PRESET_SECONDS, type RangePreset } from '../api/index.js';
 import { badRange } from '../errors.js';
 
 export interface TimeRange {
@@ -10,13 +10,6 @@ export interface TimeRange {
   step: number;
 }
 
-const PRESETS: Record<(typeof RANGE_PRESETS)[number], number> = {
-  '1h': 3600,
-  '6h': 6 * 3600,
-  '24h': 86400,
-  '7d': 7 * 86400,
-  '30d': 30 * 86400,
-};
 /** The longest range a query may cover: the default retention. */
 export const MAX_RANGE_S = 31 * 86400;
 
@@ -38,7 +31,7 @@ export function parseRange(q: { range?: string; from?: number; to?: number }, no
     from = q.from ?? to - 86400;
   } else {
     to = nowS;
-    from = to - (PRESETS[(q.range ?? '24h') as keyof typeof PRESETS] ?? 86400);
+    from = to - (RANGE_PRESET_SECONDS[(q.range ?? '24h') as RangePreset] ?? 86400);
   }
   if (from >= to) throw badRange(`from (${from}) must be before to (${to})`);
   if (to - from > MAX_RANGE_S) throw badRange(`at most ${MAX_RANGE_S / 86400} days at once`);

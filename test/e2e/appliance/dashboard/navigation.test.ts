@@ -136,6 +136,19 @@ describe.skipIf(Boolean(missing))(title, { timeout: 180_000 }, () => {
     expect(await other.textContent('th[aria-sort] button')).toContain('Requests');
   });
 
+  it("starts the custom range's inputs at the range the page shows, and follows a preset picked", async () => {
+    const page = await h.open();
+    await visit(page, h.dash.url, '#/anomalies?range=1h', TABLE_IPS);
+    // datetime-local values in UTC ("YYYY-MM-DDTHH:MM"), as minutes.
+    const minutes = async (label: string) =>
+      Date.parse(`${await page.inputValue(`.custom-range input[aria-label=${label}]`)}Z`) / 60_000;
+    const span = async () => (await minutes('to')) - (await minutes('from'));
+    expect(await span()).toBe(60);
+    expect(Math.abs((await minutes('to')) - Date.now() / 60_000)).toBeLessThan(5);
+    await page.click('fieldset[aria-label="time range"] button:has-text("7d")');
+    await expect.poll(span).toBe(7 * 24 * 60);
+  });
+
   it('zooms to the span dragged across a chart and refilters the page', async () => {
     const page = await h.open();
     await visit(page, h.dash.url, '#/overview?range=24h', '[data-testid=timeseries] .u-over');
