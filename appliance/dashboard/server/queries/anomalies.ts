@@ -5,6 +5,7 @@ import { type AnomalyScope, anomalyScope, scopeParams, scopeSql } from './anomal
 import { ANOMALIES_TABLE } from './current-anomalies.js';
 import { REASONS_JSON } from './reason-column.js';
 import { select, selectWithTotal } from './run.js';
+import { DECIDED_IPS_SQL } from './triage-read.js';
 
 export { ANOMALY_SORTS };
 
@@ -37,15 +38,25 @@ export interface FlaggedIpRow {
 }
 
 /**
- * The text filter, on one row (raw column names): an IP matches when any of its current rows
- * matches, so callers aggregate it with max(). Reasons are searched through reason_words (digit
- * runs as '#', migration 0020): a query with digits never matches inside a reason; "AS64500" or
- * "64500" matches that AS number exactly.
+ * The text filter. An IP matches when its address, or any of its current rows, matches, so the
+ * row test is aggregated with max() and the address tested once per IP. Reasons are searched
+ * through reason_words (digit runs as '#', migration 0020): a query with digits never matches
+ * inside a reason; "AS64500" or "64500" matches that AS number exactly. A row's text columns are
+ * tested as one: search_text (0042) joins them with NUL, so a query without NUL matches it
+ * exactly where it matches one of them; a query with NUL tests them one by one.
  */
-const Q_ROW = ['src_ip', 'asn_name', 'reason_words', 'ja4', 'host', 'bot_ip_label', 'bot_ja4_label']
-  .map((c) => `positionCaseInsensitive(${c}, {q:String}) > 0`)
-  .concat('({q_asn:UInt32} != 0 AND asn = {q_asn:UInt32})')
-  .join(' OR ');
+const TEXT_COLUMNS = ['asn_name', 'reason_words', 'ja4', 'host', 'bot_ip_label', 'bot_ja4_label'];
+
+function rowMatchSql(q: string): string {
+  return (q.includes('\0') ? TEXT_COLUMNS : ['search_text'])
+    .map((c) => `positionCaseInsensitive(${c}, {q:String}) > 0`)
+    .concat('({q_asn:UInt32} != 0 AND asn = {q_asn:UInt32})')
+    .join(' OR ');
+}
+
+/** The text filter per IP, over grouped rows where `rowMatch` is the row test's column or expression. */
+const ipMatchSql = (rowMatch: string) =>
+  `(positionCaseInsensitive(src_ip, {q:String}) > 0 OR max(${rowMatch}) = 1)`;
 
 /** The AS number a query names ("AS64500" or "64500"), or 0. */
 function queryAsn(q: string): number {
@@ -60,7 +71,7 @@ const IP_KEY = 'toIPv6OrDefault(src_ip)';
 /** The per-IP columns of FlaggedIpRow, over rows with a_-prefixed columns (rowsSql). */
 const DETAIL_COLUMNS = `
   max(a_score) AS score, argMax(a_reason, a_score) AS reasons, argMax(a_reasons_json, a_score) AS reasons_json,
-  sum(a_requests) AS requests, groupUniqArray(a_ja4) AS ja4s, groupUniqArray(a_host) AS hosts,
+  sum(a_requests) AS requests, arraySort(groupUniqArray(a_ja4)) AS ja4s, arraySort(groupUniqArray(a_host)) AS hosts,
   argMax(a_asn, a_score) AS asn, argMax(a_asn_name, a_score) AS asn_name,
   argMax(a_asn_label, a_score) AS asn_label,
   max(a_bot_ip_label) AS bot_ip_label, max(a_bot_ja4_label) AS bot_ja4_label,
@@ -109,12 +120,12 @@ function fullSql(s: AnomalyScope, f: AnomalyQuery): string {
   return `
     SELECT src_ip, ${DETAIL_COLUMNS},
            any(r.recurrence_days) AS recurrence_days, any(r.recurrence_hours) AS recurrence_hours
-    FROM (${rowsSql(s, '', f.q ? `, (${Q_ROW}) AS a_q` : '')}) AS a
+    FROM (${rowsSql(s, '', f.q ? `, (${rowMatchSql(f.q)}) AS a_q` : '')}) AS a
     LEFT JOIN (${RECURRENCE_SQL('')}) AS r USING (src_ip)
     GROUP BY src_ip
     HAVING score >= {min_score:Float64}
       AND ({asn_label:String} = '' OR asn_label = {asn_label:String})
-      ${f.q ? 'AND max(a_q) = 1' : ''}
+      ${f.q ? `AND ${ipMatchSql('a_q')}` : ''}
     ORDER BY ${orderKey(f)} ${direction(f)}, src_ip ASC`;
 }
 
@@ -148,7 +159,7 @@ function pageSql(s: AnomalyScope, f: AnomalyQuery): string {
     having.push('k_asn_label = 1');
   }
   if (f.q) {
-    cols.push(`max(${Q_ROW}) AS k_q`);
+    cols.push(`${ipMatchSql(rowMatchSql(f.q))} AS k_q`);
     having.push('k_q = 1');
   }
   return `
@@ -162,9 +173,12 @@ function pageSql(s: AnomalyScope, f: AnomalyQuery): string {
     SETTINGS exact_rows_before_limit = 1, output_format_json_quote_64bit_integers = 0`;
 }
 
-/** Phase 2: every column for the page's IPs only (src_ip IN uses the primary key). */
+/**
+ * Phase 2: every column for the page's IPs only (src_ip IN uses the primary key), and whether an
+ * analyst touched each (its decisions are then read for those alone).
+ */
 const detailsSql = (s: AnomalyScope) => `
-  SELECT d.*, r.recurrence_days, r.recurrence_hours
+  SELECT d.*, r.recurrence_days, r.recurrence_hours, d.src_ip IN (${DECIDED_IPS_SQL}) AS decided
   FROM (
     SELECT src_ip, ${DETAIL_COLUMNS}
     FROM (${rowsSql(s, 'src_ip IN {ips:Array(String)} AND ')})
@@ -176,7 +190,8 @@ const detailsSql = (s: AnomalyScope) => `
 /**
  * One page and the total: ranked first on the few aggregates its sort and filters need, then
  * described in full for its IPs only. A page sorted by recurrence needs 30 days of every
- * address, so it keeps the single full query.
+ * address, so it keeps the single full query. `decided`: the page's addresses an analyst touched
+ * in the range, when the details said (undefined: not looked up).
  */
 export async function listAnomalies(
   ch: ClickHouseClient,
@@ -184,7 +199,7 @@ export async function listAnomalies(
   f: AnomalyQuery,
   page: { offset: number; limit: number },
   scope?: AnomalyScope,
-): Promise<{ total: number; rows: FlaggedIpRow[] }> {
+): Promise<{ total: number; rows: FlaggedIpRow[]; decided?: string[] }> {
   if (!ANOMALY_SORTS.includes(f.sort)) throw new Error(`unknown sort ${f.sort}`);
   const s = scope ?? (await anomalyScope(ch, r, f.bots));
   if (s.cycles.cycle_hours.length === 0) return { total: 0, rows: [] };
@@ -198,12 +213,16 @@ export async function listAnomalies(
     );
   }
   const ranked = await selectWithTotal<{ src_ip: string }>(ch, pageSql(s, f), params);
-  if (ranked.rows.length === 0) return { total: ranked.total, rows: [] };
+  if (ranked.rows.length === 0) return { total: ranked.total, rows: [], decided: [] };
   const ips = ranked.rows.map((x) => x.src_ip);
-  const details = await select<FlaggedIpRow>(ch, detailsSql(s), { ...scopeParams(r, s), ips });
-  const bySrc = new Map(details.map((x) => [x.src_ip, x]));
+  const details = await select<FlaggedIpRow & { decided: number }>(ch, detailsSql(s), {
+    ...scopeParams(r, s),
+    ips,
+  });
+  const bySrc = new Map(details.map(({ decided: _, ...x }) => [x.src_ip, x]));
+  const decided = details.filter((x) => Number(x.decided) === 1).map((x) => x.src_ip);
   // Phase 1's order; an IP whose rows vanished in between (TTL) is left out.
-  return { total: ranked.total, rows: ips.flatMap((ip) => bySrc.get(ip) ?? []) };
+  return { total: ranked.total, rows: ips.flatMap((ip) => bySrc.get(ip) ?? []), decided };
 }
 
 /** Every matching address (capped), for CSV/JSON export and blocklists: the table's own set. */

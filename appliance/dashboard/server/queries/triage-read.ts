@@ -19,25 +19,31 @@ const statesSql = (ips: string) => `
 const stateName = (n: number): AlertState => ALERT_STATES[Math.max(1, Math.min(4, Number(n) || 1)) - 1];
 
 /**
+ * The addresses of {ips:Array(String)} an analyst touched in the range: those with an alert state
+ * or a label row there (most have none). A page's details statement can carry it as a column.
+ */
+export const DECIDED_IPS_SQL = `
+  SELECT src_ip FROM ja4_processing.analyst_alert_states WHERE src_ip IN {ips:Array(String)} AND ${HOURS_IN_RANGE}
+  UNION DISTINCT
+  SELECT src_ip FROM ja4_processing.analyst_labels WHERE src_ip IN {ips:Array(String)} AND ${HOURS_IN_RANGE}`;
+
+/**
  * Per address of a page: its alert state and its newest label in the range. An address no analyst
  * has touched in the range is new and unlabelled, so the join over its flagged keys runs only for
- * the page's addresses that have a state or label row (most have none), found first in those two
- * small tables.
+ * the page's touched addresses (DECIDED_IPS_SQL), looked up first unless the caller knows them.
  */
 export async function pageDecisions(
   ch: ClickHouseClient,
   r: TimeRange,
   page: string[],
+  decided?: string[],
 ): Promise<Map<string, { state: AlertState; label: string; by: string; note: string }>> {
   if (page.length === 0) return new Map();
-  const touched = await select<{ src_ip: string }>(
-    ch,
-    `SELECT DISTINCT src_ip FROM ja4_processing.analyst_alert_states WHERE src_ip IN {ips:Array(String)} AND ${HOURS_IN_RANGE}
-     UNION DISTINCT
-     SELECT DISTINCT src_ip FROM ja4_processing.analyst_labels WHERE src_ip IN {ips:Array(String)} AND ${HOURS_IN_RANGE}`,
-    { ...rangeParams(r), ips: page },
-  );
-  const ips = touched.map((x) => x.src_ip);
+  const ips =
+    decided ??
+    (await select<{ src_ip: string }>(ch, DECIDED_IPS_SQL, { ...rangeParams(r), ips: page })).map(
+      (x) => x.src_ip,
+    );
   if (ips.length === 0) return new Map();
   const rows = await select<{ src_ip: string; st: number; label: string; by: string; note: string }>(
     ch,

@@ -35,12 +35,21 @@ function filterOf(q: AnomalyFilter): AnomalyQuery {
   };
 }
 
-/** API rows: reasons as a list, with the analyst's state and label of each address. */
-async function withDecisions(ctx: RouteContext, r: TimeRange, rows: FlaggedIpRow[]): Promise<FlaggedIp[]> {
+/**
+ * API rows: reasons as a list, with the analyst's state and label of each address (`touched`: the
+ * addresses an analyst touched in the range, when known; otherwise looked up).
+ */
+async function withDecisions(
+  ctx: RouteContext,
+  r: TimeRange,
+  rows: FlaggedIpRow[],
+  touched?: string[],
+): Promise<FlaggedIp[]> {
   const decided = await pageDecisions(
     ctx.ch,
     r,
     rows.map((x) => x.src_ip),
+    touched,
   );
   return rows.map(({ reasons, reasons_json, ...x }) => ({
     ...x,
@@ -56,8 +65,9 @@ export async function anomaliesRoutes(app: FastifyInstance, ctx: RouteContext): 
     { schema: { querystring: AnomaliesQuery, response: { 200: AnomaliesResponse } } },
     async (req): Promise<AnomaliesResponse> => {
       const range = parseRange(req.query);
-      const { total, rows } = await listAnomalies(ctx.ch, range, filterOf(req.query), pageOf(req.query));
-      return { range, ...pageEcho(req.query, total), rows: await withDecisions(ctx, range, rows) };
+      const page = await listAnomalies(ctx.ch, range, filterOf(req.query), pageOf(req.query));
+      const rows = await withDecisions(ctx, range, page.rows, page.decided);
+      return { range, ...pageEcho(req.query, page.total), rows };
     },
   );
 

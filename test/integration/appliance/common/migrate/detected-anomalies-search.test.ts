@@ -4,9 +4,9 @@ import { migrateUp } from '../../../../../appliance/common/migrate/index.js';
 import { detectedAnomaly } from './fixtures.js';
 import { openEmbedded, rows } from './helpers.js';
 
-// What migrations 0020 and 0021 add to ml_detected_anomalies for the dashboard's anomalies page:
-// reason_words (the reason with digit runs as '#', filled by ClickHouse on insert) and the
-// hour_cycles projection (each hour's newest detected_at), checked against answers computed here
+// What migrations 0020, 0021 and 0042 add to ml_detected_anomalies for the dashboard's anomalies
+// page: reason_words (the reason with digit runs as '#', filled by ClickHouse on insert),
+// search_text (the searched text columns joined with NUL, likewise) and the hour_cycles projection (each hour's newest detected_at), checked against answers computed here
 // and against the same query with projections turned off, before and after a deduplicating merge.
 
 let handle: ClickHouseHandle;
@@ -22,6 +22,8 @@ interface Row {
   hour: string;
   src_ip: string;
   reason: string;
+  asn_name?: string;
+  bot_ja4_label?: string;
 }
 
 // One insert per cycle and one more for B (three parts); B rewrites A's key 198.51.100.1 in H2.
@@ -34,7 +36,14 @@ const INSERTS: Row[][] = [
       reason: '40 requests in the hour (typical human: 3)',
     },
     { detected_at: A, hour: H2, src_ip: '198.51.100.1', reason: 'TLS client offers 59 cipher suites' },
-    { detected_at: A, hour: H2, src_ip: '198.51.100.2', reason: 'from a hosting network (AS204428 M247)' },
+    {
+      detected_at: A,
+      hour: H2,
+      src_ip: '198.51.100.2',
+      reason: 'from a hosting network (AS204428 M247)',
+      asn_name: 'M247 Europe',
+      bot_ja4_label: 'go-http-client',
+    },
   ],
   [{ detected_at: B, hour: H2, src_ip: '198.51.100.1', reason: '0.80% of its requests; since 2026-11-19' }],
   [{ detected_at: B, hour: H2, src_ip: '198.51.100.3', reason: 'no digits at all' }],
@@ -64,7 +73,7 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup?.());
 
-describe('ml_detected_anomalies search columns (0020, 0021)', () => {
+describe('ml_detected_anomalies search columns (0020, 0021, 0042)', () => {
   it('fills reason_words on insert: the reason with each run of digits as #', async () => {
     const got = await rows<{ reason: string; reason_words: string }>(
       handle,
@@ -73,6 +82,27 @@ describe('ml_detected_anomalies search columns (0020, 0021)', () => {
     expect(got.length).toBe(5);
     for (const r of got) expect(r.reason_words, r.reason).toBe(r.reason.replace(/[0-9]+/g, '#'));
     expect(got.map((r) => r.reason_words)).toContain('#.#% of its requests; since #-#-#');
+  });
+
+  it('fills search_text on insert: AS name, reason words, JA4, host and bot labels joined with NUL', async () => {
+    const got = await rows<{ src_ip: string; search_text: string }>(
+      handle,
+      `SELECT src_ip, search_text FROM ja4_processing.ml_detected_anomalies
+       WHERE src_ip = '198.51.100.2' ORDER BY src_ip`,
+    );
+    expect(got).toEqual([
+      {
+        src_ip: '198.51.100.2',
+        search_text: [
+          'M247 Europe',
+          'from a hosting network (AS# M#)',
+          't13d1516h2_8daaf6152771_02713d6af862',
+          'shop.example',
+          '',
+          'go-http-client',
+        ].join('\u0000'),
+      },
+    ]);
   });
 
   it('answers each hour’s newest cycle from the hour_cycles projection, equal to a full scan', async () => {

@@ -147,6 +147,18 @@ describe('triage through the API', () => {
     expect(fp.status).toBe(200);
     const after = (await call('GET', `/api/anomalies?range=24h&q=${a}&bots=include`)).body.rows[0];
     expect(after).toMatchObject({ state: 'false_positive', label: 'false_positive' });
+    // On a whole page, the touched address has its decision and the others none.
+    const page: { src_ip: string; state: string; label: string }[] = (
+      await call('GET', '/api/anomalies?range=24h&page_size=200&bots=include')
+    ).body.rows;
+    expect(page.length).toBeGreaterThan(1);
+    expect(page.find((r) => r.src_ip === a)).toMatchObject({
+      state: 'false_positive',
+      label: 'false_positive',
+    });
+    expect(page.filter((r) => r.src_ip !== a).map((r) => [r.state, r.label])).toEqual(
+      page.filter((r) => r.src_ip !== a).map(() => ['new', '']),
+    );
     const still = await call('GET', '/api/alerts?range=24h&page_size=200');
     expect(still.body.rows.map((r: { src_ip: string }) => r.src_ip)).not.toContain(a);
     const closed = await call('GET', '/api/alerts?range=24h&view=closed');

@@ -325,6 +325,9 @@ const FILTERS: Omit<AnomalyFilter, 'sort' | 'order'>[] = [
   { q: '64501' }, // B's top row
 
   { q: 'go-http' },
+  { q: 'examplehostodd' }, // an AS name's end and the next column's start: no match
+  { q: 'examplehost\u0000odd' }, // NUL, which joins the columns in search_text (0042): no match
+  { q: 'odd\u0000' },
   { asn_label: 'hosting', min_score: 0.6, q: 'example' },
 ];
 
@@ -393,7 +396,7 @@ describe('listAnomalies on the embedded engine', () => {
       }
       expect(sorted(seen)).toEqual(want);
       const past = await listAnomalies(handle.client, RANGE, f, { offset: 50, limit: 2 });
-      expect(past).toEqual({ total: want.length, rows: [] });
+      expect({ total: past.total, rows: past.rows }).toEqual({ total: want.length, rows: [] });
     }
   });
 
