@@ -17,7 +17,7 @@ export async function countFlaggedIps(ch: ClickHouseClient, r: TimeRange): Promi
     `SELECT uniqExact(src_ip) AS n FROM ${ANOMALIES_TABLE}
      WHERE ${HOURS_IN_RANGE}
        AND (hour, detected_at) IN (SELECT hour, max(detected_at) FROM ${ANOMALIES_TABLE} WHERE ${HOURS_IN_RANGE} GROUP BY hour)
-       AND bot_ip_label = '' AND bot_ja4_label = '' ${allowed}`,
+       AND src_ip != '' AND bot_ip_label = '' AND bot_ja4_label = '' ${allowed}`,
     { ...rangeParams(r), ...allowParams(allow) },
   );
   return Number(row?.n ?? 0);

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../../../common/index.js';
 import type { OverviewResponse } from '../../api/index.js';
 import type { TimeRange } from '../time-range.js';
+import { countFlaggedIps } from './flagged-count.js';
 import { rangeParams, select } from './run.js';
 import { seriesQuery, setsQuery, sourceRange } from './traffic-source.js';
 
@@ -13,7 +14,6 @@ export interface BucketRow {
   known_bot: number;
   other: number;
   anomalous: number;
-  anomalous_ips: number;
 }
 
 /** One row of the grouping-sets query; `set` tells which grouping it belongs to. */
@@ -35,15 +35,17 @@ interface SetRow {
  * them), human (everything else). Two queries on IP-free aggregates (see traffic-source.ts): the
  * series with the detector's per-hour counts spread over it, and the KPIs' totals and top lists
  * from the stored grouping sets. The range is the one `sourceRange` aligns to whole buckets.
- * Distinct IP counts are estimates (exact for small sets).
+ * Distinct IP counts are estimates (exact for small sets), except the anomalous IPs: the
+ * anomalies page's total for an empty filter (flagged-count.ts), so the two pages agree.
  */
 export async function overview(ch: ClickHouseClient, range: TimeRange): Promise<Overview> {
   const r = sourceRange(range);
   const params = { ...rangeParams(r), step: r.step, grain: r.grain };
   // Side by side: a ClickHouse server runs them in parallel (the embedded engine one at a time).
-  const [buckets, sets] = await Promise.all([
+  const [buckets, sets, anomalousIps] = await Promise.all([
     select<BucketRow>(ch, seriesQuery(), params),
     select<SetRow>(ch, setsQuery(), params),
+    countFlaggedIps(ch, range),
   ]);
   const of = (set: SetRow['set']) => sets.filter((x) => x.set === set);
   const top = <T>(set: SetRow['set'], pick: (x: SetRow) => T, keep: (x: SetRow) => boolean = () => true) =>
@@ -62,7 +64,7 @@ export async function overview(ch: ClickHouseClient, range: TimeRange): Promise<
       unique_ips: Number(of('all')[0]?.ips ?? 0),
       unique_ja4: of('ja4').filter((x) => x.ja4 !== '').length,
       known_bot_requests: knownBot,
-      anomalous_ips: Number(buckets[0]?.anomalous_ips ?? 0),
+      anomalous_ips: anomalousIps,
       anomalous_requests: anomalous,
     },
     series,

@@ -51,7 +51,7 @@ export const FLAGGED = `
 
 /**
  * The series by bucket: known-bot requests, other requests, and the anomalous part of the other
- * requests; plus the distinct flagged addresses of the range (same on every row).
+ * requests.
  * The detector counts per hour: each (hour, host, JA4)'s flagged requests are spread over that
  * hour's buckets in proportion to their non-bot requests (share = flagged / the hour's non-bot
  * requests, at most 1). With hourly buckets that is min(non-bot, flagged); with 5-minute buckets
@@ -82,8 +82,7 @@ export function seriesQuery(): string {
     SELECT toUnixTimestamp(toStartOfInterval(cur.bucket, INTERVAL {step:UInt32} SECOND)) AS t,
            sum(cur.known_bot) AS known_bot,
            sum(cur.hits - cur.known_bot) AS other,
-           round(sum((cur.hits - cur.known_bot) * share.share)) AS anomalous,
-           (SELECT uniqCombinedMerge(12)(ips) FROM flagged) AS anomalous_ips
+           round(sum((cur.hits - cur.known_bot) * share.share)) AS anomalous
     FROM cur
     LEFT JOIN share ON toStartOfHour(cur.bucket) = share.hour AND cur.host = share.host AND cur.ja4 = share.ja4
     GROUP BY t

@@ -9,7 +9,6 @@ import {
 } from '../../api/index.js';
 import { anomalyScope } from '../queries/anomaly-scope.js';
 import { scoreHistogram, topReasons } from '../queries/detections.js';
-import { countFlaggedIps } from '../queries/flagged-count.js';
 import { overview } from '../queries/overview.js';
 import { ja4Signals } from '../queries/signals.js';
 import { sourceRange } from '../queries/traffic-source.js';
@@ -27,11 +26,7 @@ export async function overviewRoutes(app: FastifyInstance, ctx: RouteContext): P
       // The range the overview covers: `from` aligned to its bucket (5 minutes up to 6 hours,
       // hourly above) and the series' real step.
       const { grain: _, ...covered } = sourceRange(range);
-      const [body, anomalousIps] = await Promise.all([
-        overview(ctx.ch, range),
-        countFlaggedIps(ctx.ch, range),
-      ]);
-      return { range: covered, ...body, kpis: { ...body.kpis, anomalous_ips: anomalousIps } };
+      return { range: covered, ...(await overview(ctx.ch, range)) };
     },
   );
 

@@ -7,8 +7,8 @@ describe('overview series', () => {
     const r = { from: 1000, to: 1900, step: 300 };
     const s = bucketSeries(
       [
-        { t: 900, known_bot: 5, other: 10, anomalous: 4, anomalous_ips: 2 },
-        { t: 1500, known_bot: 0, other: 3, anomalous: 7, anomalous_ips: 2 },
+        { t: 900, known_bot: 5, other: 10, anomalous: 4 },
+        { t: 1500, known_bot: 0, other: 3, anomalous: 7 },
       ],
       r,
     );
